@@ -1,0 +1,75 @@
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import qs from 'node:querystring';
+import type { Config } from './config.js';
+import type { Db } from './db/client.js';
+import { UnsupportedMediaType } from './errors.js';
+import auditRoutes from './modules/audit/audit.routes.js';
+import authRoutes from './modules/auth/auth.routes.js';
+import homeRoutes from './modules/home/home.routes.js';
+import platformsRoutes from './modules/platforms/platforms.routes.js';
+import referralsApi from './modules/referrals/referrals.api.js';
+import referralsPages from './modules/referrals/referrals.pages.js';
+import usersRoutes from './modules/users/users.routes.js';
+import auth, { type RegisteredRoute } from './plugins/auth.js';
+import csrf from './plugins/csrf.js';
+import errorHandler from './plugins/error-handler.js';
+import health from './plugins/health.js';
+import openapi from './plugins/openapi.js';
+import securityHeaders from './plugins/security-headers.js';
+import views from './plugins/views.js';
+import type { Services } from './services.js';
+
+export type AppOptions = {
+  config: Config;
+  db: Db;
+  services: Services;
+  logger?: FastifyServerOptions['logger'];
+};
+
+/** Every plugin and module, registered explicitly and in order. Never listens (server.ts does). */
+export async function buildApp({ config, db, services, logger }: AppOptions) {
+  const app = Fastify({
+    logger: logger ?? { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'] },
+    trustProxy: config.trustTls,
+    bodyLimit: 256 * 1024,
+  });
+  const routes: RegisteredRoute[] = [];
+  app.decorate('registeredRoutes', routes);
+
+  // Cross-cutting, in the order a request meets them.
+  await app.register(securityHeaders, { config });
+  await app.register(formbody, { parser: (body) => qs.parse(body) });
+  await app.register(auth, { config, auth: services.auth, routes });
+  if (!config.sessionSecret) throw new Error('buildApp needs config.sessionSecret');
+  await app.register(csrf, { secret: config.sessionSecret });
+  await app.register(views);
+  await app.register(errorHandler);
+  await app.register(openapi, { version: '1' });
+  await app.register(health, { db });
+
+  // The JSON API takes only JSON bodies (decision 002: this is its CSRF defence).
+  await app.register(async (api) => {
+    api.addHook('preValidation', async (req) => {
+      if (req.body !== undefined && !req.headers['content-type']?.startsWith('application/json')) throw new UnsupportedMediaType();
+    });
+    await api.register(platformsRoutes, { services });
+    await api.register(referralsApi, { services });
+  }, { prefix: '/api/v1' });
+
+  // Pages.
+  await app.register(authRoutes, { services, config });
+  await app.register(homeRoutes);
+  await app.register(referralsPages, { services });
+  await app.register(usersRoutes, { services });
+  await app.register(auditRoutes, { services });
+
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with its declared roles, for the route × role test. */
+    registeredRoutes: RegisteredRoute[];
+  }
+}

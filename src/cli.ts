@@ -1,0 +1,124 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError, loadConfig } from './config.js';
+import { DataDirLocked, type Database } from './db/client.js';
+import { migrate } from './db/migrate.js';
+import { AppError, ValidationFailed } from './errors.js';
+import { openConfiguredDatabase, prepare } from './runtime.js';
+import type { Services } from './services.js';
+import { newUserSchema } from './modules/users/users.schemas.js';
+import { parse } from './validation.js';
+
+/** Exit codes: 0 done, 1 the command failed (e.g. a broken audit chain), 2 bad usage or configuration, 3 database busy. */
+async function withDatabase<T>(fn: (database: Database) => Promise<T>): Promise<T> {
+  const database = await openConfiguredDatabase(loadConfig(), 'the Referral Desk CLI');
+  try {
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
+const withServices = <T>(fn: (services: Services) => Promise<T>) => withDatabase(async (d) => fn(await prepare(d, loadConfig())));
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new ValidationFailed([{ path: 'password', message: 'Pipe the password on standard input' }]);
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+const program = new Command('referral-desk').description('Referral Desk command line').exitOverride();
+
+program
+  .command('migrate')
+  .description('apply the database migrations')
+  .action(() =>
+    withDatabase(async (d) => {
+      await migrate(d);
+      console.log('Migrations applied.');
+    }),
+  );
+
+const user = program.command('user').description('accounts');
+user
+  .command('add')
+  .description('add a local account; the password is read from standard input')
+  .requiredOption('--username <username>')
+  .requiredOption('--name <name>', 'display name')
+  .requiredOption('--roles <roles>', 'comma-separated roles')
+  .option('--ocu <ocu>')
+  .option('--unit <unit>')
+  .requiredOption('--password-stdin', 'read the password from standard input')
+  .action(async (o: { username: string; name: string; roles: string; ocu?: string; unit?: string }) => {
+    const password = await readStdin();
+    const input = parse(newUserSchema, {
+      username: o.username,
+      displayName: o.name,
+      roles: o.roles.split(',').map((r) => r.trim()).filter(Boolean),
+      ocu: o.ocu,
+      unit: o.unit,
+      password,
+    });
+    await withServices(async (s) => {
+      const created = await s.users.create(null, input, false);
+      console.log(`Added ${created.username} (${created.roles.join(', ')}).`);
+    });
+  });
+
+const token = program.command('token').description('API bearer tokens');
+token
+  .command('create')
+  .description('create a bearer token and print it (only its hash is kept)')
+  .requiredOption('--username <username>')
+  .action((o: { username: string }) =>
+    withServices(async (s) => {
+      const { token: t } = await s.users.createToken(null, o.username);
+      process.stdout.write(`${t}\n`);
+    }),
+  );
+token
+  .command('revoke')
+  .description("revoke a user's tokens (all, or one by --id)")
+  .requiredOption('--username <username>')
+  .option('--id <id>')
+  .action((o: { username: string; id?: string }) =>
+    withServices(async (s) => {
+      const n = await s.users.revokeTokens(null, o.username, o.id);
+      console.log(`Revoked ${n} token(s).`);
+    }),
+  );
+
+program
+  .command('audit')
+  .description('the audit log')
+  .command('verify')
+  .description('recompute the hash chain; exit 0 if intact, 1 naming the first bad entry')
+  .action(() =>
+    withServices(async (s) => {
+      const r = await s.audit.verify();
+      if (r.ok) {
+        console.log(`Audit chain intact: ${r.entries} entries verified.`);
+      } else {
+        console.error(`Audit chain broken at entry ${r.fault.seq}: ${r.fault.problem}. (${r.entries} entries before it verified.)`);
+        process.exitCode = 1;
+      }
+    }),
+  );
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
+  if (err instanceof DataDirLocked) {
+    console.error(err.message);
+    process.exit(3);
+  }
+  if (err instanceof ValidationFailed) {
+    for (const f of err.fields) console.error(`${f.path}: ${f.message}`);
+    process.exit(2);
+  }
+  if (err instanceof ConfigError || err instanceof AppError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});

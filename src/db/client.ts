@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
+import lockfile from 'proper-lockfile';
+import * as schema from './schema/index.js';
+
+/** One schema, one dialect, two drivers (DESIGN.md "Runtime shape"). */
+export type Db = NodePgDatabase<typeof schema>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export type Database = {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  close: () => Promise<void>;
+};
+
+export type DatabaseOptions =
+  | { kind: 'postgres'; url: string; poolSize?: number }
+  | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob; holder: string };
+
+/** Raised when another process holds the embedded database's data directory. */
+export class DataDirLocked extends Error {}
+
+/**
+ * PGlite takes no lock of its own and two processes on one directory silently lose writes,
+ * so whoever opens it holds DATA_DIR/pglite.lock until close (decision 001).
+ */
+async function lockDataDir(dir: string, holder: string): Promise<() => Promise<void>> {
+  fs.mkdirSync(dir, { recursive: true });
+  const marker = path.join(dir, 'pglite.holder');
+  try {
+    const release = await lockfile.lock(dir, { lockfilePath: path.join(dir, 'pglite.lock'), stale: 15_000, update: 5_000 });
+    fs.writeFileSync(marker, `${holder} (pid ${process.pid})\n`);
+    return async () => {
+      fs.rmSync(marker, { force: true });
+      await release();
+    };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
+    const who = fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8').trim() : 'another process';
+    throw new DataDirLocked(
+      `The embedded database in ${dir} is in use by ${who}. ` +
+        'Only one process may open it at a time: stop that process first, or set DATABASE_URL to use a PostgreSQL server.',
+    );
+  }
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    // Fail now, with the server's own message, rather than on the first request.
+    const client = await pool.connect();
+    client.release();
+    return { db: drizzlePg(pool, { schema }), kind: 'postgres', close: () => pool.end() };
+  }
+  const release = options.dataDir ? await lockDataDir(options.dataDir, options.holder) : async () => {};
+  try {
+    const dir = options.dataDir ? path.join(options.dataDir, 'pglite') : undefined;
+    const client = await PGlite.create({ dataDir: dir, loadDataDir: options.loadDataDir });
+    const db = drizzlePglite(client, { schema }) as unknown as Db;
+    return {
+      db,
+      kind: 'pglite',
+      close: async () => {
+        await client.close();
+        await release();
+      },
+    };
+  } catch (err) {
+    await release();
+    throw err;
+  }
+}

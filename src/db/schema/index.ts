@@ -1,0 +1,4 @@
+export * from './audit.js';
+export * from './platforms.js';
+export * from './referrals.js';
+export * from './users.js';

@@ -1,0 +1,132 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, date, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { platforms } from './platforms.js';
+import { users } from './users.js';
+
+export const REFERRAL_STATUSES = ['submitted', 'in_review', 'awaiting_qa', 'referred', 'closed'] as const;
+export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
+export const REFERRAL_OUTCOMES = ['no_further_action', 'withdrawn', 'removed', 'not_removed', 'partially_removed'] as const;
+export type ReferralOutcome = (typeof REFERRAL_OUTCOMES)[number];
+
+/** SOP 8.3.3 */
+export const INCIDENT_SYSTEMS = ['CONNECT', 'CAD', 'CRIS', 'CRIMINT', 'MERLIN', 'APMIS'] as const;
+/** DPA 2018 s.38(3) */
+export const SUBJECT_CATEGORIES = ['suspect', 'victim', 'witness', 'other'] as const;
+/** Always recorded, never blank, so that children are never included silently (DESIGN.md "Subject"). */
+export const AGE_BANDS = ['under_13', '13_15', '16_17', '18_24', '25_plus', 'unknown'] as const;
+
+export const referrals = pgTable(
+  'referrals',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    reference: text('reference').notNull().unique(),
+    status: text('status').$type<ReferralStatus>().notNull(),
+    outcome: text('outcome').$type<ReferralOutcome>(),
+    requesterId: uuid('requester_id')
+      .notNull()
+      .references(() => users.id),
+    // SOP 8.3.1: applicant details as they were when the referral was made.
+    applicantName: text('applicant_name').notNull(),
+    applicantOcu: text('applicant_ocu'),
+    applicantUnit: text('applicant_unit'),
+    contentTitle: text('content_title').notNull(),
+    contentUrl: text('content_url').notNull(),
+    /** The URL reduced to what identifies the content, for deconfliction. */
+    contentKey: text('content_key').notNull(),
+    contentUploadedOn: date('content_uploaded_on').notNull(),
+    rationale: text('rationale').notNull(),
+    assigneeId: uuid('assignee_id').references(() => users.id),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('referrals_requester_idx').on(t.requesterId, t.submittedAt),
+    index('referrals_status_idx').on(t.status, t.submittedAt),
+    index('referrals_open_content_idx').on(t.contentKey).where(sql`status <> 'closed'`),
+  ],
+);
+
+export const referralPlatforms = pgTable(
+  'referral_platforms',
+  {
+    referralId: uuid('referral_id')
+      .notNull()
+      .references(() => referrals.id, { onDelete: 'cascade' }),
+    platform: text('platform')
+      .notNull()
+      .references(() => platforms.key),
+  },
+  (t) => [primaryKey({ columns: [t.referralId, t.platform] }), index('referral_platforms_platform_idx').on(t.platform)],
+);
+
+export const incidentReferences = pgTable(
+  'incident_references',
+  {
+    referralId: uuid('referral_id')
+      .notNull()
+      .references(() => referrals.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    system: text('system').notNull(),
+    reference: text('reference').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.referralId, t.position] })],
+);
+
+/** SOP 8.4.1: optional, only where known. */
+export const subjects = pgTable(
+  'subjects',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    referralId: uuid('referral_id')
+      .notNull()
+      .references(() => referrals.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    name: text('name').notNull(),
+    category: text('category').notNull(),
+    ageBand: text('age_band').notNull(),
+    dateOfBirth: date('date_of_birth'),
+  },
+  (t) => [index('subjects_referral_idx').on(t.referralId)],
+);
+
+/** Deconfliction: a second requester's rationale added to an open referral instead of a duplicate. */
+export const additionalRationales = pgTable(
+  'additional_rationales',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    referralId: uuid('referral_id')
+      .notNull()
+      .references(() => referrals.id, { onDelete: 'cascade' }),
+    requesterId: uuid('requester_id')
+      .notNull()
+      .references(() => users.id),
+    applicantName: text('applicant_name').notNull(),
+    rationale: text('rationale').notNull(),
+    addedAt: timestamp('added_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('additional_rationales_referral_idx').on(t.referralId)],
+);
+
+/** Append-only life-cycle events: the timeline, and the stamps KPIs are computed from. */
+export const referralEvents = pgTable(
+  'referral_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    referralId: uuid('referral_id')
+      .notNull()
+      .references(() => referrals.id, { onDelete: 'cascade' }),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    actorId: uuid('actor_id').references(() => users.id),
+    action: text('action').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status'),
+    comment: text('comment'),
+  },
+  (t) => [index('referral_events_referral_idx').on(t.referralId, t.at)],
+);
+
+/** Human references like OHRT-2026-000123, counted per year. */
+export const referenceCounters = pgTable('reference_counters', {
+  year: integer('year').primaryKey(),
+  last: integer('last').notNull(),
+});

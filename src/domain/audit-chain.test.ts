@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalJson, chainHash, checkLink, GENESIS_HASH, type ChainedEntry } from './audit-chain.js';
+
+const entry = (seq: number, over: Partial<ChainedEntry> = {}): ChainedEntry => ({
+  seq,
+  at: new Date(Date.UTC(2026, 0, 1, 12, 0, seq)),
+  actorId: null,
+  actorUsername: 'pc.smith',
+  operation: 'collect',
+  entity: 'referral',
+  entityId: `r${seq}`,
+  purpose: null,
+  recipient: null,
+  detail: { b: 1, a: [2, { d: 3, c: 4 }] },
+  ...over,
+});
+
+function chain(n: number) {
+  const rows = [];
+  let prev = GENESIS_HASH;
+  for (let seq = 1; seq <= n; seq++) {
+    const e = entry(seq);
+    const hash = chainHash(prev, e);
+    rows.push({ ...e, prevHash: prev, hash });
+    prev = hash;
+  }
+  return rows;
+}
+
+describe('audit chain (DESIGN.md principle 3)', () => {
+  it('canonical JSON ignores key order', () => {
+    expect(canonicalJson({ b: 1, a: { d: 1, c: 2 } })).toBe(canonicalJson({ a: { c: 2, d: 1 }, b: 1 }));
+  });
+
+  it('accepts an intact chain', () => {
+    const rows = chain(3);
+    let prev = { seq: 0, hash: GENESIS_HASH };
+    for (const r of rows) {
+      expect(checkLink(prev, r)).toBeNull();
+      prev = r;
+    }
+  });
+
+  it('names an altered entry', () => {
+    const [a, b] = chain(2);
+    const altered = { ...b!, actorUsername: 'someone.else' };
+    expect(checkLink(a!, altered)).toMatchObject({ seq: 2, problem: expect.stringContaining('altered') });
+  });
+
+  it('names the entry after a removed one', () => {
+    const [a, , c] = chain(3);
+    expect(checkLink(a!, c!)).toMatchObject({ seq: 3, problem: expect.stringContaining('missing or out of order') });
+  });
+
+  it('names a broken link when entries are swapped and renumbered', () => {
+    const [a, b, c] = chain(3);
+    expect(checkLink(a!, { ...c!, seq: 2 })).toMatchObject({ seq: 2, problem: expect.stringContaining('link') });
+    expect(b).toBeDefined();
+  });
+});

@@ -1,0 +1,78 @@
+import type { Db, DbOrTx } from '../../db/client.js';
+import type { AuditOperation } from '../../db/schema/index.js';
+import { chainHash, checkLink, type ChainFault } from '../../domain/audit-chain.js';
+import type { Actor } from '../../domain/actor.js';
+import { createAuditRepository, type AuditFilter } from './audit.repository.js';
+
+export type AuditEntry = {
+  actor: Pick<Actor, 'id' | 'username'> | null;
+  operation: AuditOperation;
+  entity: string;
+  entityId?: string | null;
+  purpose?: string | null;
+  /** For disclosures: to whom. */
+  recipient?: string | null;
+  detail?: Record<string, unknown> | null;
+};
+
+export type VerifyResult = { ok: true; entries: number } | { ok: false; entries: number; fault: ChainFault };
+
+const VERIFY_BATCH = 5_000;
+
+export function createAuditService(db: Db, clock: () => Date) {
+  const repo = createAuditRepository();
+  return {
+    /**
+     * Appends one entry inside the caller's transaction, so the entry and the change it records
+     * commit or roll back together (DPA 2018 s.62).
+     */
+    async record(tx: DbOrTx, e: AuditEntry) {
+      const head = await repo.lockHead(tx);
+      const row = {
+        seq: head.seq + 1,
+        at: clock(),
+        actorId: e.actor?.id ?? null,
+        actorUsername: e.actor?.username ?? null,
+        operation: e.operation,
+        entity: e.entity,
+        entityId: e.entityId ?? null,
+        purpose: e.purpose ?? null,
+        recipient: e.recipient ?? null,
+        detail: e.detail ?? null,
+        prevHash: head.hash,
+        hash: '',
+      };
+      row.hash = chainHash(head.hash, row);
+      await repo.append(tx, row);
+    },
+
+    /** Recomputes the whole chain in order, batch by batch; stops at the first bad entry. */
+    async verify(): Promise<VerifyResult> {
+      let prev = { seq: 0, hash: '0'.repeat(64) };
+      let entries = 0;
+      for (;;) {
+        const batch = await repo.afterSeq(db, prev.seq, VERIFY_BATCH);
+        for (const row of batch) {
+          const fault = checkLink(prev, row);
+          if (fault) return { ok: false, entries, fault };
+          prev = row;
+          entries++;
+        }
+        if (batch.length < VERIFY_BATCH) break;
+      }
+      const head = await repo.head(db);
+      if (!head || head.seq !== prev.seq || head.hash !== prev.hash) {
+        return {
+          ok: false,
+          entries,
+          fault: { seq: head?.seq ?? prev.seq, problem: `the chain's head is entry ${head?.seq}, but the last entry found is ${prev.seq}: entries were removed from the end` },
+        };
+      }
+      return { ok: true, entries };
+    },
+
+    list: (filter: AuditFilter, page: number, pageSize: number) => repo.page(db, filter, page, pageSize),
+  };
+}
+
+export type AuditService = ReturnType<typeof createAuditService>;

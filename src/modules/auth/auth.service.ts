@@ -1,0 +1,66 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/client.js';
+import { apiTokens, sessions, users } from '../../db/schema/index.js';
+import { randomSecret, sha256 } from '../users/users.service.js';
+import type { UserRow } from '../users/users.repository.js';
+
+// Writing last_seen_at on every request would double the writes; a minute's slack is enough.
+const TOUCH_AFTER_MS = 60_000;
+
+export type ResolvedSession = { idHash: string; user: UserRow; draft: string | null };
+
+/** Server-side sessions and bearer tokens: who a request acts for. */
+export function createAuthService(db: Db, config: Config, clock: () => Date) {
+  const idleMs = config.session.idleMinutes * 60_000;
+  const absoluteMs = config.session.absoluteHours * 3_600_000;
+
+  return {
+    /** A fresh id at every sign-in (session fixation); any previous session is ended. */
+    async startSession(userId: string, previousRawId?: string) {
+      const raw = randomSecret(32);
+      const now = clock();
+      await db.transaction(async (tx) => {
+        if (previousRawId) await tx.delete(sessions).where(eq(sessions.idHash, sha256(previousRawId)));
+        await tx.insert(sessions).values({ idHash: sha256(raw), userId, createdAt: now, lastSeenAt: now });
+      });
+      return raw;
+    },
+
+    /** The session's user, or null when the session is unknown, idle or too old, or the user is deactivated. */
+    async resolveSession(raw: string): Promise<ResolvedSession | null> {
+      const idHash = sha256(raw);
+      const [row] = await db.select().from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(eq(sessions.idHash, idHash));
+      if (!row) return null;
+      const now = clock().getTime();
+      const expired = now - row.sessions.lastSeenAt.getTime() > idleMs || now - row.sessions.createdAt.getTime() > absoluteMs;
+      if (expired || !row.users.active) {
+        await db.delete(sessions).where(eq(sessions.idHash, idHash));
+        return null;
+      }
+      if (now - row.sessions.lastSeenAt.getTime() > TOUCH_AFTER_MS)
+        await db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.idHash, idHash));
+      return { idHash, user: row.users, draft: row.sessions.draft };
+    },
+
+    endSession: (raw: string) => db.delete(sessions).where(eq(sessions.idHash, sha256(raw))),
+
+    /** Work in progress kept with the session (a referral being drafted), never in the cookie. */
+    setDraft: (idHash: string, draft: unknown) =>
+      db
+        .update(sessions)
+        .set({ draft: draft === null ? null : JSON.stringify(draft) })
+        .where(eq(sessions.idHash, idHash)),
+
+    async resolveToken(raw: string): Promise<UserRow | null> {
+      const [row] = await db
+        .select({ user: users })
+        .from(apiTokens)
+        .innerJoin(users, eq(users.id, apiTokens.userId))
+        .where(and(eq(apiTokens.tokenHash, sha256(raw)), isNull(apiTokens.revokedAt), eq(users.active, true)));
+      return row?.user ?? null;
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,0 +1,198 @@
+import { createHash, randomBytes } from 'node:crypto';
+import argon2 from 'argon2';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/client.js';
+import { apiTokens, type Role } from '../../db/schema/index.js';
+import type { Actor } from '../../domain/actor.js';
+import { NotFound, ValidationFailed } from '../../errors.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { createUsersRepository, type UserRow } from './users.repository.js';
+import { newUserSchema, type NewUser, type Profile } from './users.schemas.js';
+
+export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+export const randomSecret = (bytes = 32) => randomBytes(bytes).toString('base64url');
+
+export const toActor = (u: UserRow): Actor => ({
+  id: u.id,
+  username: u.username,
+  displayName: u.displayName,
+  ocu: u.ocu,
+  unit: u.unit,
+  roles: u.roles,
+});
+
+// Verified against when the username is unknown, so that timing does not reveal which usernames exist.
+const decoyHash = argon2.hash('decoy-password-never-used');
+
+export type SignInResult =
+  | { ok: true; user: UserRow }
+  | { ok: false; reason: 'bad_credentials' | 'locked'; minutes?: number };
+
+export function createUsersService(db: Db, audit: AuditService, config: Config, clock: () => Date) {
+  const repo = createUsersRepository();
+
+  async function create(actor: Actor | null, input: NewUser, mustChangePassword = true) {
+    const parsed = newUserSchema.parse(input);
+    if (await repo.byUsername(db, parsed.username))
+      throw new ValidationFailed([{ path: 'username', message: 'That username is already taken' }]);
+    const passwordHash = await argon2.hash(parsed.password, { type: argon2.argon2id });
+    return db.transaction(async (tx) => {
+      const user = await repo.insert(tx, {
+        username: parsed.username,
+        displayName: parsed.displayName,
+        ocu: parsed.ocu || null,
+        unit: parsed.unit || null,
+        roles: parsed.roles,
+        passwordHash,
+        mustChangePassword,
+      });
+      await audit.record(tx, {
+        actor,
+        operation: 'collect',
+        entity: 'user',
+        entityId: user.id,
+        detail: { username: user.username, roles: user.roles },
+      });
+      return user;
+    });
+  }
+
+  async function mustFind(id: string) {
+    const user = await repo.byId(db, id);
+    if (!user) throw new NotFound('No such user');
+    return user;
+  }
+
+  return {
+    create,
+    byId: (id: string) => repo.byId(db, id),
+    byUsername: (username: string) => repo.byUsername(db, username),
+    count: () => repo.count(db),
+    page: (page: number, pageSize: number) => repo.page(db, page, pageSize),
+
+    /** First start: an admin account with a one-time password that must be changed at first sign-in. */
+    async createFirstAdmin(): Promise<string | null> {
+      if ((await repo.count(db)) > 0) return null;
+      const password = randomSecret(18);
+      await create(null, { username: 'admin', displayName: 'Administrator', roles: ['admin'], password });
+      return password;
+    },
+
+    /** Checks a password, counting failures and locking the account after too many. */
+    async signIn(username: string, password: string, ip: string): Promise<SignInResult> {
+      const user = await repo.byUsername(db, username);
+      const now = clock();
+      if (!user || !user.active) {
+        await argon2.verify(await decoyHash, password);
+        await db.transaction((tx) =>
+          audit.record(tx, { actor: null, operation: 'sign_in_failed', entity: 'session', detail: { username, ip, reason: 'unknown or inactive' } }),
+        );
+        return { ok: false, reason: 'bad_credentials' };
+      }
+      if (user.lockedUntil && user.lockedUntil > now) {
+        await db.transaction((tx) =>
+          audit.record(tx, { actor: null, operation: 'sign_in_failed', entity: 'session', entityId: user.id, detail: { username, ip, reason: 'locked' } }),
+        );
+        return { ok: false, reason: 'locked', minutes: Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 60_000) };
+      }
+      const good = await argon2.verify(user.passwordHash, password);
+      return db.transaction(async (tx) => {
+        if (good) {
+          await repo.update(tx, user.id, { failedSignIns: 0, lockedUntil: null });
+          await audit.record(tx, { actor: user, operation: 'sign_in', entity: 'session', entityId: user.id, detail: { ip } });
+          return { ok: true as const, user };
+        }
+        const failures = user.failedSignIns + 1;
+        const lock = failures >= config.signIn.maxFailures;
+        await repo.update(tx, user.id, {
+          failedSignIns: lock ? 0 : failures,
+          lockedUntil: lock ? new Date(now.getTime() + config.signIn.lockoutMinutes * 60_000) : user.lockedUntil,
+        });
+        await audit.record(tx, {
+          actor: null,
+          operation: 'sign_in_failed',
+          entity: 'session',
+          entityId: user.id,
+          detail: { username, ip, reason: lock ? 'wrong password; account locked' : 'wrong password' },
+        });
+        return lock
+          ? { ok: false as const, reason: 'locked' as const, minutes: config.signIn.lockoutMinutes }
+          : { ok: false as const, reason: 'bad_credentials' as const };
+      });
+    },
+
+    async changePassword(actor: Actor, current: string, next: string) {
+      const user = await mustFind(actor.id);
+      if (!(await argon2.verify(user.passwordHash, current)))
+        throw new ValidationFailed([{ path: 'currentPassword', message: 'Your current password is not right' }]);
+      if (current === next) throw new ValidationFailed([{ path: 'newPassword', message: 'Choose a password different from your current one' }]);
+      const passwordHash = await argon2.hash(next, { type: argon2.argon2id });
+      await db.transaction(async (tx) => {
+        await repo.update(tx, user.id, { passwordHash, mustChangePassword: false });
+        await audit.record(tx, { actor, operation: 'alter', entity: 'user', entityId: user.id, detail: { changed: ['password'] } });
+      });
+    },
+
+    /** Admin: name, OCU, unit and roles; role changes are audited with before and after. */
+    async updateProfile(actor: Actor, id: string, profile: Profile) {
+      const user = await mustFind(id);
+      await db.transaction(async (tx) => {
+        await repo.update(tx, id, { displayName: profile.displayName, ocu: profile.ocu || null, unit: profile.unit || null, roles: profile.roles });
+        await audit.record(tx, {
+          actor,
+          operation: 'alter',
+          entity: 'user',
+          entityId: id,
+          detail: {
+            username: user.username,
+            rolesBefore: user.roles,
+            rolesAfter: profile.roles,
+            profileBefore: { displayName: user.displayName, ocu: user.ocu, unit: user.unit },
+          },
+        });
+      });
+    },
+
+    async setActive(actor: Actor, id: string, active: boolean) {
+      const user = await mustFind(id);
+      if (actor.id === id && !active) throw new ValidationFailed([{ path: 'active', message: 'You cannot deactivate your own account' }]);
+      await db.transaction(async (tx) => {
+        await repo.update(tx, id, { active, failedSignIns: 0, lockedUntil: null });
+        if (!active) await repo.endAccess(tx, id, clock());
+        await audit.record(tx, { actor, operation: 'alter', entity: 'user', entityId: id, detail: { username: user.username, active } });
+      });
+    },
+
+    /** Prints once; only the hash is kept. */
+    async createToken(actor: Actor | null, username: string) {
+      const user = await repo.byUsername(db, username);
+      if (!user) throw new NotFound(`No user called ${username}`);
+      if (!user.active) throw new ValidationFailed([{ path: 'username', message: `${username} is deactivated` }]);
+      const token = `rd_${randomSecret(32)}`;
+      const id = await db.transaction(async (tx) => {
+        const [row] = await tx.insert(apiTokens).values({ userId: user.id, tokenHash: sha256(token) }).returning({ id: apiTokens.id });
+        await audit.record(tx, { actor, operation: 'collect', entity: 'api_token', entityId: row!.id, detail: { username } });
+        return row!.id;
+      });
+      return { id, token };
+    },
+
+    async revokeTokens(actor: Actor | null, username: string, tokenId?: string) {
+      const user = await repo.byUsername(db, username);
+      if (!user) throw new NotFound(`No user called ${username}`);
+      return db.transaction(async (tx) => {
+        const revoked = await tx
+          .update(apiTokens)
+          .set({ revokedAt: clock() })
+          .where(and(eq(apiTokens.userId, user.id), isNull(apiTokens.revokedAt), tokenId ? eq(apiTokens.id, tokenId) : undefined))
+          .returning({ id: apiTokens.id });
+        for (const r of revoked) await audit.record(tx, { actor, operation: 'erase', entity: 'api_token', entityId: r.id, detail: { username } });
+        return revoked.length;
+      });
+    },
+  };
+}
+
+export type UsersService = ReturnType<typeof createUsersService>;
+export type { Role };

@@ -1,0 +1,106 @@
+import cookie from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Config } from '../config.js';
+import type { Role } from '../db/schema/users.js';
+import { hasAnyRole, type Actor } from '../domain/actor.js';
+import { Forbidden, Unauthenticated } from '../errors.js';
+import type { AuthService } from '../modules/auth/auth.service.js';
+import { toActor } from '../modules/users/users.service.js';
+
+/** Who may call a route: anyone, anyone signed in, or holders of one of the roles (DESIGN.md "Roles"). */
+export type RouteRoles = 'public' | 'signed_in' | readonly Role[];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    roles?: RouteRoles;
+    /** Reachable while the user must still change a one-time password. */
+    allowPasswordChangePending?: boolean;
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+    mustChangePassword: boolean;
+    /** Set when the request came with a session cookie (not a bearer token). */
+    session: { idHash: string; draft: string | null } | null;
+  }
+}
+
+export const SESSION_COOKIE = 'rd_session';
+export const isApi = (req: FastifyRequest) => req.url.startsWith('/api/');
+
+export type RegisteredRoute = { method: string; url: string; roles: RouteRoles };
+
+/**
+ * Resolves the session cookie or bearer token to an actor, and enforces every route's declared
+ * roles. A route that declares none fails at registration.
+ */
+export default fp(async (app, opts: { config: Config; auth: AuthService; routes: RegisteredRoute[] }) => {
+  await app.register(cookie, { secret: opts.config.sessionSecret });
+
+  app.decorateRequest('actor', null);
+  app.decorateRequest('mustChangePassword', false);
+  app.decorateRequest('session', null);
+
+  app.addHook('onRoute', (route) => {
+    // Static assets (GOV.UK Frontend, MoJ Frontend) are the only routes that are public by default.
+    const roles = route.config?.roles ?? (route.url.startsWith('/assets/') ? 'public' : undefined);
+    if (!roles) throw new Error(`Route ${String(route.method)} ${route.url} declares no roles`);
+    route.config = { ...route.config, roles };
+    for (const method of [route.method].flat()) if (method !== 'HEAD') opts.routes.push({ method, url: route.url, roles });
+  });
+
+  app.addHook('onRequest', async (req) => {
+    const bearer = req.headers.authorization?.match(/^Bearer (\S+)$/i)?.[1];
+    if (bearer) {
+      const user = await opts.auth.resolveToken(bearer);
+      if (user) {
+        req.actor = toActor(user);
+        req.mustChangePassword = user.mustChangePassword;
+      }
+      return;
+    }
+    const raw = req.cookies[SESSION_COOKIE];
+    if (!raw) return;
+    const resolved = await opts.auth.resolveSession(raw);
+    if (!resolved) return;
+    req.actor = toActor(resolved.user);
+    req.mustChangePassword = resolved.user.mustChangePassword;
+    req.session = { idHash: resolved.idHash, draft: resolved.draft };
+  });
+
+  app.addHook('preHandler', async (req, reply) => {
+    const roles = req.routeOptions.config.roles ?? [];
+    if (roles === 'public') return;
+    if (!req.actor) {
+      if (isApi(req) || req.method !== 'GET') throw new Unauthenticated();
+      return reply.redirect(`/sign-in?returnTo=${encodeURIComponent(req.url)}`);
+    }
+    if (req.mustChangePassword && !req.routeOptions.config.allowPasswordChangePending) {
+      if (isApi(req) || req.method !== 'GET') throw new Forbidden('Change your one-time password first');
+      return reply.redirect('/account/password');
+    }
+    if (roles !== 'signed_in' && !hasAnyRole(req.actor, roles)) throw new Forbidden();
+  });
+
+  app.decorateReply('setSessionCookie', function (this: FastifyReply, raw: string) {
+    this.setCookie(SESSION_COOKIE, raw, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: opts.config.trustTls,
+      maxAge: opts.config.session.absoluteHours * 3600,
+    });
+  });
+});
+
+declare module 'fastify' {
+  interface FastifyReply {
+    setSessionCookie(raw: string): void;
+  }
+}
+
+/** The signed-in actor of a route that declared roles (the preHandler has already checked). */
+export function actorOf(req: FastifyRequest): Actor {
+  if (!req.actor) throw new Unauthenticated();
+  return req.actor;
+}

@@ -1,0 +1,26 @@
+import type { ZodError, ZodType, z } from 'zod';
+import { ValidationFailed, type FieldError } from './errors.js';
+
+/** A zod issue path as the API names fields: `platforms[0]`, `subjects[1].ageBand`. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
+}
+
+export const zodFields = (err: ZodError): FieldError[] => err.issues.map((i) => ({ path: fieldPath(i.path), message: i.message }));
+
+/** Validation happens once at the edge: parse or throw a 400 naming each bad field. */
+export function parse<S extends ZodType>(schema: S, input: unknown): z.infer<S> {
+  const r = schema.safeParse(input);
+  if (!r.success) throw new ValidationFailed(zodFields(r.error));
+  return r.data;
+}
+
+/** GOV.UK error summary items and a map of field → message, for re-rendering a form. */
+export function formErrors(fields: FieldError[]) {
+  const byField: Record<string, string> = {};
+  for (const f of fields) byField[f.path] ??= f.message;
+  return {
+    errorList: Object.entries(byField).map(([path, text]) => ({ text, href: `#${path.replace(/[[\].]/g, '-')}` })),
+    errors: byField,
+  };
+}

@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import pg from 'pg';
+import { buildApp } from '../src/app.js';
+import { loadConfig, type Config } from '../src/config.js';
+import { openDatabase, type Database } from '../src/db/client.js';
+import { migrate } from '../src/db/migrate.js';
+import type { Role } from '../src/db/schema/users.js';
+import { createServices, type Services } from '../src/services.js';
+
+/** Which database this test project runs on: set per vitest project (vitest.config.ts). */
+export const TEST_DB = (process.env.TEST_DB ?? 'pglite') as 'pglite' | 'postgres';
+
+let template: Promise<Blob> | undefined;
+
+/** A migrated, empty PGlite, copied from one template per worker (initdb costs seconds). */
+async function pgliteDatabase(): Promise<Database> {
+  template ??= (async () => {
+    const d = await openDatabase({ kind: 'pglite', holder: 'tests' });
+    await migrate(d);
+    const { PGlite } = await import('@electric-sql/pglite');
+    void PGlite;
+    const blob = await (d.db as unknown as { $client: { dumpDataDir: (c: 'none') => Promise<Blob> } }).$client.dumpDataDir('none');
+    await d.close();
+    return blob;
+  })();
+  return openDatabase({ kind: 'pglite', holder: 'tests', loadDataDir: await template });
+}
+
+/** A new database on the PostgreSQL server of TEST_DATABASE_URL, dropped on close. */
+async function postgresDatabase(): Promise<Database> {
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) throw new Error('TEST_DB=postgres needs TEST_DATABASE_URL');
+  const name = `rd_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const d = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 4 });
+  await migrate(d);
+  return {
+    ...d,
+    close: async () => {
+      await d.close();
+      const a = new pg.Client({ connectionString: adminUrl });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    },
+  };
+}
+
+export const createTestDatabase = () => (TEST_DB === 'postgres' ? postgresDatabase() : pgliteDatabase());
+
+export const testConfig = (over: Partial<Config> = {}): Config => ({
+  ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+  sessionSecret: 'test-secret-test-secret-test-secret-0123456789',
+  ...over,
+});
+
+export const PASSWORD = 'correct horse battery staple';
+
+export type TestUser = { id: string; username: string; roles: Role[] };
+
+export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+
+/**
+ * The whole app on a fresh database, with helpers to make users and act as them through
+ * sessions (pages) or bearer tokens (API).
+ */
+export async function createTestApp(options: { config?: Partial<Config>; clock?: () => Date } = {}) {
+  const database = await createTestDatabase();
+  const config = testConfig(options.config);
+  const services: Services = createServices(database.db, config, options.clock);
+  await services.platforms.seed();
+  const app: FastifyInstance = await buildApp({ config, db: database.db, services, logger: false });
+  await app.ready();
+  let n = 0;
+
+  async function user(roles: Role[], over: { username?: string; displayName?: string; ocu?: string; unit?: string } = {}): Promise<TestUser> {
+    n++;
+    const u = await services.users.create(
+      null,
+      {
+        username: over.username ?? `${roles.join('-').replace(/_/g, '')}.${n}`,
+        displayName: over.displayName ?? `Officer ${n}`,
+        ocu: over.ocu ?? 'Central West',
+        unit: over.unit ?? 'Gangs Unit',
+        roles,
+        password: PASSWORD,
+      },
+      false,
+    );
+    return { id: u.id, username: u.username, roles: u.roles };
+  }
+
+  /** Bearer header for the API. */
+  async function bearer(u: TestUser) {
+    const { token } = await services.users.createToken(null, u.username);
+    return { authorization: `Bearer ${token}` };
+  }
+
+  return {
+    app,
+    db: database.db,
+    database,
+    services,
+    config,
+    user,
+    bearer,
+    /** A browser-like session: cookies kept between requests, CSRF token taken from the last page. */
+    async browser(u?: TestUser) {
+      const b = new Browser(app);
+      if (u) await b.signIn(u.username, PASSWORD);
+      return b;
+    },
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+/** Keeps cookies like a browser and fills in the CSRF token of the last page seen. */
+export class Browser {
+  cookies = new Map<string, string>();
+  csrf = '';
+  constructor(private app: FastifyInstance) {}
+
+  private keep(res: LightMyRequestResponse) {
+    for (const c of res.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
+      if (c.value === '' || (c.expires && c.expires.getTime() < Date.now())) this.cookies.delete(c.name);
+      else this.cookies.set(c.name, c.value);
+    }
+    const m = /name="_csrf" value="([^"]+)"/.exec(res.body);
+    if (m) this.csrf = m[1]!;
+    return res;
+  }
+
+  get cookieHeader() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  async get(url: string) {
+    return this.keep(await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader } }));
+  }
+
+  /** Posts a form as a browser would, with the CSRF token unless one is given. */
+  async post(url: string, form: Record<string, string | string[]> = {}) {
+    const body = new URLSearchParams();
+    if (!('_csrf' in form)) body.append('_csrf', this.csrf);
+    for (const [k, v] of Object.entries(form)) for (const x of [v].flat()) body.append(k, x);
+    return this.keep(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie: this.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: body.toString(),
+      }),
+    );
+  }
+
+  async signIn(username: string, password: string) {
+    await this.get('/sign-in');
+    return this.post('/sign-in', { username, password });
+  }
+}

@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+
+// The database tests run on the embedded PGlite and, when TEST_DATABASE_URL is set, again on
+// that PostgreSQL server (DESIGN.md "Public contract": npm test).
+const databases = ['pglite', ...(process.env.TEST_DATABASE_URL ? ['postgres'] : [])];
+
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      { test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+      ...databases.map((db) => ({
+        test: { name: db, include: ['test/**/*.test.ts'], env: { TEST_DB: db }, testTimeout: 30_000, hookTimeout: 60_000 },
+      })),
+      { test: { name: 'e2e', include: ['e2e/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false } },
+    ],
+  },
+});
