@@ -1,0 +1,12 @@
+import { createTestApp } from '../../test/harness.js';
+
+/** The whole app on a fresh embedded database, listening on a loopback port for the browser. */
+export async function startServer() {
+  const t = await createTestApp();
+  const adminPassword = await t.services.users.createFirstAdmin();
+  if (!adminPassword) throw new Error('expected a first admin on a fresh database');
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = t.app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no address');
+  return { ...t, baseUrl: `http://127.0.0.1:${address.port}`, adminPassword };
+}
