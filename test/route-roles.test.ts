@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '../src/db/schema/users.js';
+import type { RouteRoles } from '../src/plugins/auth.js';
+import { createTestApp, type TestApp, type TestUser } from './harness.js';
+
+/**
+ * Who may call what (DESIGN.md "Roles"). This table is the specification: every registered
+ * route must appear here with exactly these roles, and every route answers every role as it says.
+ */
+const CASEWORK = ['operative', 'sergeant', 'inspector'] as const;
+const TABLE: Record<string, RouteRoles> = {
+  'GET /health': 'public',
+  'GET /api/v1/openapi.json': 'public',
+  'GET /sign-in': 'public',
+  'POST /sign-in': 'public',
+  'POST /sign-out': 'signed_in',
+  'GET /account/password': 'signed_in',
+  'POST /account/password': 'signed_in',
+  'GET /': 'signed_in',
+  'GET /api/v1/platforms': 'signed_in',
+};
+void CASEWORK;
+
+const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
+
+let t: TestApp;
+const users = {} as Record<Role, TestUser>;
+beforeAll(async () => {
+  t = await createTestApp();
+  for (const role of ROLES) users[role] = await t.user([role]);
+});
+afterAll(() => t.close());
+
+describe('every route declares its roles', () => {
+  it('matches the table, route for route', () => {
+    const registered = t.app.registeredRoutes.filter((r) => !r.url.startsWith('/assets/'));
+    const declared = Object.fromEntries(registered.map((r) => [key(r), r.roles]));
+    expect(declared).toEqual(TABLE);
+  });
+
+  it('answers every role as the table says', async () => {
+    const failures: string[] = [];
+    for (const route of t.app.registeredRoutes.filter((r) => !r.url.startsWith('/assets/'))) {
+      const allowed = TABLE[key(route)] ?? route.roles; // a route missing from the table fails the test above
+      const url = route.url.replace(/:(\w+)/g, '00000000-0000-4000-8000-000000000000');
+      const api = url.startsWith('/api/');
+      for (const role of [null, ...ROLES] as (Role | null)[]) {
+        const headers: Record<string, string> = {};
+        let payload: string | undefined;
+        if (role) {
+          const raw = await t.services.auth.startSession(users[role].id);
+          headers.cookie = `rd_session=${raw}`;
+        }
+        if (route.method !== 'GET') {
+          if (api) {
+            headers['content-type'] = 'application/json';
+            payload = '{}';
+          } else {
+            // A real form post: take a CSRF token from a page first, so that only the role decides.
+            const page = await t.app.inject({ method: 'GET', url: role ? '/account/password' : '/sign-in', headers });
+            const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+            const csrfCookie = page.cookies.find((c) => c.name === '_csrf');
+            if (csrfCookie) headers.cookie = [headers.cookie, `_csrf=${csrfCookie.value}`].filter(Boolean).join('; ');
+            headers['content-type'] = 'application/x-www-form-urlencoded';
+            payload = `_csrf=${encodeURIComponent(token)}`;
+          }
+        }
+        const res = await t.app.inject({ method: route.method as 'GET', url, headers, payload });
+        const may = allowed === 'public' || (role !== null && (allowed === 'signed_in' || allowed.includes(role)));
+        const denied = res.statusCode === 401 || res.statusCode === 403 || (res.statusCode === 302 && res.headers.location?.startsWith('/sign-in?'));
+        const expected = may ? 'allowed' : role === null ? 'unauthenticated' : 'forbidden';
+        const got = !denied ? 'allowed' : res.statusCode === 403 ? 'forbidden' : 'unauthenticated';
+        if (expected !== got) failures.push(`${key(route)} as ${role ?? 'anonymous'}: expected ${expected}, got ${res.statusCode}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});
