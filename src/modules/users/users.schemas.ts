@@ -28,3 +28,22 @@ export type NewUser = z.infer<typeof newUserSchema>;
 
 export const profileSchema = newUserSchema.pick({ displayName: true, ocu: true, unit: true, roles: true });
 export type Profile = z.infer<typeof profileSchema>;
+
+/** A user's id in a URL; anything else is a page that does not exist (404, never a database error). */
+export const userIdParams = z.object({ id: z.uuid() });
+
+/** `?page=` on a paged list: a bad value means the first page rather than an error. */
+export const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1) });
+
+/** A checkbox group arrives as nothing, one string or several. */
+const checkboxes = (v: unknown) => (v === undefined || v === '' ? [] : [v].flat());
+
+/** The admin's "add a user" form: roles from checkboxes; a blank password means "generate one". */
+export const newUserFormSchema = newUserSchema.extend({
+  roles: z.preprocess(checkboxes, roles),
+  password: z.preprocess((v) => (v === '' ? undefined : v), newPassword.optional()),
+});
+export type NewUserForm = z.infer<typeof newUserFormSchema>;
+
+/** The admin's "edit a user" form. */
+export const profileFormSchema = profileSchema.extend({ roles: z.preprocess(checkboxes, roles) });

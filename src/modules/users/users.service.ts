@@ -25,6 +25,13 @@ export const toActor = (u: UserRow): Actor => ({
 // Verified against when the username is unknown, so that timing does not reveal which usernames exist.
 const decoyHash = argon2.hash('decoy-password-never-used');
 
+/** PostgreSQL's unique_violation, whether the driver error is bare or wrapped by drizzle. */
+const isUniqueViolation = (err: unknown): boolean =>
+  !!err && typeof err === 'object' && ((err as { code?: string }).code === '23505' || isUniqueViolation((err as { cause?: unknown }).cause));
+
+/** Locked out by too many failed sign-ins, until the lock runs out or an admin unlocks it. */
+export const isLocked = (u: Pick<UserRow, 'lockedUntil'>, now: Date) => !!u.lockedUntil && u.lockedUntil > now;
+
 export type SignInResult =
   | { ok: true; user: UserRow }
   | { ok: false; reason: 'bad_credentials' | 'locked'; minutes?: number };
@@ -37,7 +44,7 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
     if (await repo.byUsername(db, parsed.username))
       throw new ValidationFailed([{ path: 'username', message: 'That username is already taken' }]);
     const passwordHash = await argon2.hash(parsed.password, { type: argon2.argon2id });
-    return db.transaction(async (tx) => {
+    const created = db.transaction(async (tx) => {
       const user = await repo.insert(tx, {
         username: parsed.username,
         displayName: parsed.displayName,
@@ -56,6 +63,11 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
       });
       return user;
     });
+    // Two admins adding the same username at once: the unique index decides; say so, not 500.
+    return created.catch((err: unknown) => {
+      if (isUniqueViolation(err)) throw new ValidationFailed([{ path: 'username', message: 'That username is already taken' }]);
+      throw err;
+    });
   }
 
   async function mustFind(id: string) {
@@ -70,6 +82,32 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
     byUsername: (username: string) => repo.byUsername(db, username),
     count: () => repo.count(db),
     page: (page: number, pageSize: number) => repo.page(db, page, pageSize),
+
+    /** A page of users with the total, for the admin's paged table. */
+    async list(page: number, pageSize: number) {
+      const [items, total] = await Promise.all([repo.page(db, page, pageSize), repo.count(db)]);
+      return { items, total };
+    },
+
+    /** The user for an admin page, or NotFound. */
+    mustFind,
+
+    /** Admin: lifts a lockout before it runs out (the person called the desk). */
+    async unlock(actor: Actor, id: string) {
+      const user = await mustFind(id);
+      await db.transaction(async (tx) => {
+        await repo.update(tx, id, { failedSignIns: 0, lockedUntil: null });
+        await audit.record(tx, {
+          actor,
+          operation: 'alter',
+          entity: 'user',
+          entityId: id,
+          detail: { username: user.username, unlocked: true, lockedUntil: user.lockedUntil?.toISOString() ?? null },
+        });
+      });
+    },
+
+    isLocked: (u: Pick<UserRow, 'lockedUntil'>) => isLocked(u, clock()),
 
     /** First start: an admin account with a one-time password that must be changed at first sign-in. */
     async createFirstAdmin(): Promise<string | null> {
@@ -137,6 +175,9 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
     /** Admin: name, OCU, unit and roles; role changes are audited with before and after. */
     async updateProfile(actor: Actor, id: string, profile: Profile) {
       const user = await mustFind(id);
+      // Otherwise an admin could lock every admin out of user management, themselves included.
+      if (actor.id === id && user.roles.includes('admin') && !profile.roles.includes('admin'))
+        throw new ValidationFailed([{ path: 'roles', message: 'You cannot remove your own admin role' }]);
       await db.transaction(async (tx) => {
         await repo.update(tx, id, { displayName: profile.displayName, ocu: profile.ocu || null, unit: profile.unit || null, roles: profile.roles });
         await audit.record(tx, {
