@@ -36,9 +36,10 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
+  // The same exit codes as the CLI: 2 bad configuration, 3 the database is in use.
   if (err instanceof ConfigError || err instanceof DataDirLocked) {
     process.stderr.write(`${err.message}\n`);
-    process.exit(2);
+    process.exit(err instanceof DataDirLocked ? 3 : 2);
   }
   process.stderr.write(`Referral Desk could not start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);

@@ -1,0 +1,242 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../src/db/client.js';
+import { TEST_DB } from './harness.js';
+
+/**
+ * The real command line (`npm run cli`), run as child processes on a temporary DATA_DIR, or on a
+ * fresh PostgreSQL database when this project runs on TEST_DATABASE_URL. The steps share one
+ * database and run in order: each child start costs seconds.
+ */
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const PASSWORD = 'a long enough password';
+const children = new Set<ChildProcess>();
+
+type Run = { code: number | null; stdout: string; stderr: string; ms: number };
+
+let dataDir: string;
+let databaseUrl: string | undefined;
+let dropDatabase = async () => {};
+
+/** The children's environment: only what the test sets, nothing inherited that changes the database. */
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATA_DIR: dataDir, ...extra };
+  for (const k of ['DATABASE_URL', 'SESSION_SECRET', 'PORT', 'HOST']) if (!(k in extra)) delete env[k];
+  if (databaseUrl && !('DATABASE_URL' in extra)) env.DATABASE_URL = databaseUrl;
+  return env;
+}
+
+/** Runs `src/cli.ts args…`, with `input` on standard input, killed after `timeoutMs`. */
+function cli(args: string[], input = '', timeoutMs = 60_000): Promise<Run> {
+  const started = Date.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env: childEnv() });
+  children.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdin.end(input);
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      children.delete(child);
+      resolve({ code, stdout, stderr, ms: Date.now() - started });
+    }),
+  );
+}
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const { port } = s.address() as net.AddressInfo;
+  await new Promise((resolve) => s.close(resolve));
+  return port;
+}
+
+type Server = { url: string; stop: () => Promise<number | null> };
+
+/** Starts `src/server.ts` and waits until GET /health answers. */
+async function startServer(): Promise<Server> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: ROOT, env: childEnv({ PORT: String(port) }) });
+  children.add(child);
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`the server did not answer /health in time:\n${output}`);
+    const ok = await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      const code = await exited;
+      clearTimeout(timer);
+      children.delete(child);
+      return code;
+    },
+  };
+}
+
+/** Opens the database the CLI wrote to, in this process (only once the CLI has exited: PGlite is locked). */
+const openCliDatabase = (): Promise<Database> =>
+  databaseUrl
+    ? openDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 1 })
+    : openDatabase({ kind: 'pglite', dataDir, holder: 'test' });
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rd-cli-'));
+  if (TEST_DB === 'postgres') {
+    const adminUrl = process.env.TEST_DATABASE_URL;
+    if (!adminUrl) throw new Error('TEST_DB=postgres needs TEST_DATABASE_URL');
+    const name = `rd_cli_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+    dropDatabase = async () => {
+      const a = new pg.Client({ connectionString: adminUrl });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    };
+  }
+});
+
+afterAll(async () => {
+  for (const c of children) c.kill('SIGKILL');
+  await dropDatabase();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe(`the command line on ${TEST_DB}`, () => {
+  it('migrate applies the migrations to a new database', { timeout: 120_000 }, async () => {
+    const r = await cli(['migrate'], '', 110_000);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Migrations applied.');
+  });
+
+  it('audit verify exits 0 on a fresh database', { timeout: 60_000 }, async () => {
+    const r = await cli(['audit', 'verify']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Audit chain intact: \d+ entries verified/);
+  });
+
+  it('user add creates an account with the password piped on standard input', { timeout: 60_000 }, async () => {
+    const r = await cli(
+      [
+        'user',
+        'add',
+        '--username',
+        'ria.patel',
+        '--name',
+        'Ria Patel',
+        '--roles',
+        'requester',
+        '--ocu',
+        'Central West',
+        '--unit',
+        'Gangs Unit',
+        '--password-stdin',
+      ],
+      `${PASSWORD}\n`,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Added ria.patel (requester).');
+  });
+
+  it.each([
+    ['an unknown role', ['--username', 'sam.lee', '--roles', 'requester,wizard'], PASSWORD, /^roles\[1\]: Choose a role from the list/m],
+    ['a short password', ['--username', 'sam.lee', '--roles', 'requester'], 'short', /^password: Password must be at least 12 characters/m],
+    [
+      'a username already taken',
+      ['--username', 'ria.patel', '--roles', 'requester'],
+      PASSWORD,
+      /^username: That username is already taken/m,
+    ],
+  ])('user add refuses %s, naming the field', { timeout: 60_000 }, async (_, args, password, message) => {
+    const r = await cli(['user', 'add', '--name', 'Sam Lee', ...args, '--password-stdin'], `${password}\n`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  });
+
+  it('token create prints only a bearer token, which reads the API until token revoke', { timeout: 180_000 }, async () => {
+    const created = await cli(['token', 'create', '--username', 'ria.patel']);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(/^rd_[A-Za-z0-9_-]{20,}\n$/);
+    const authorization = `Bearer ${created.stdout.trim()}`;
+
+    let server = await startServer();
+    const platforms = await fetch(`${server.url}/api/v1/platforms`, { headers: { authorization } });
+    expect(platforms.status).toBe(200);
+    const list = (await platforms.json()) as { key: string }[];
+    expect(list.map((p) => p.key).sort()).toEqual([
+      'facebook',
+      'instagram',
+      'reddit',
+      'snapchat',
+      'telegram',
+      'tiktok',
+      'whatsapp',
+      'x',
+      'youtube',
+    ]);
+    expect((await fetch(`${server.url}/api/v1/platforms`)).status).toBe(401);
+
+    // The embedded database has one user at a time, so the server stops while the CLI runs.
+    if (!databaseUrl) expect(await server.stop()).toBe(0);
+    const revoked = await cli(['token', 'revoke', '--username', 'ria.patel']);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toContain('Revoked 1 token(s).');
+    if (!databaseUrl) server = await startServer();
+    const after = await fetch(`${server.url}/api/v1/platforms`, { headers: { authorization } });
+    expect(after.status).toBe(401);
+    expect(await server.stop()).toBe(0);
+  });
+
+  it('audit verify exits non-zero naming the first entry altered in the table', { timeout: 90_000 }, async () => {
+    // Alter one entry behind the application's back, as someone with database access might.
+    const database = await openCliDatabase();
+    let seq: number;
+    try {
+      const { rows } = await database.db.execute<{ seq: number }>(
+        sql`select seq::int as seq from audit_log where entity = 'user' order by seq limit 1`,
+      );
+      seq = rows[0]!.seq;
+      await database.db.execute(sql`update audit_log set detail = '{"username":"someone.else"}'::jsonb where seq = ${seq}`);
+    } finally {
+      await database.close();
+    }
+
+    const r = await cli(['audit', 'verify']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`Audit chain broken at entry ${seq}`);
+  });
+});
