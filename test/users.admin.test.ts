@@ -53,7 +53,11 @@ describe('adding a user', () => {
     // Nothing else is reachable until the password is changed.
     expect((await person.get('/')).headers.location).toBe('/account/password');
     await person.get('/account/password');
-    const changed = await person.post('/account/password', { currentPassword: 'temporary password 1', newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD });
+    const changed = await person.post('/account/password', {
+      currentPassword: 'temporary password 1',
+      newPassword: NEW_PASSWORD,
+      confirmPassword: NEW_PASSWORD,
+    });
     expect(changed.statusCode).toBe(302);
     expect((await person.get('/')).statusCode).toBe(200);
 
@@ -104,7 +108,12 @@ describe('adding a user', () => {
     const { b } = await admin();
     const existing = await t.user(['requester']);
     await b.get('/admin/users/new');
-    const res = await b.post('/admin/users/new', { username: existing.username, displayName: 'Someone Else', roles: 'requester', password: PASSWORD });
+    const res = await b.post('/admin/users/new', {
+      username: existing.username,
+      displayName: 'Someone Else',
+      roles: 'requester',
+      password: PASSWORD,
+    });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('href="#username"');
     expect(res.body).toContain('That username is already taken');
@@ -145,9 +154,18 @@ describe('editing a user', () => {
     const { a, b } = await admin();
     const u = await t.user(['requester']);
     await b.get(`/admin/users/${u.id}`);
-    const res = await b.post(`/admin/users/${u.id}`, { displayName: 'Renamed Officer', ocu: 'North', unit: 'Unit 7', roles: ['operative', 'sergeant'] });
+    const res = await b.post(`/admin/users/${u.id}`, {
+      displayName: 'Renamed Officer',
+      ocu: 'North',
+      unit: 'Unit 7',
+      roles: ['operative', 'sergeant'],
+    });
     expect(res.statusCode).toBe(302);
-    expect(await t.services.users.byId(u.id)).toMatchObject({ displayName: 'Renamed Officer', ocu: 'North', roles: ['operative', 'sergeant'] });
+    expect(await t.services.users.byId(u.id)).toMatchObject({
+      displayName: 'Renamed Officer',
+      ocu: 'North',
+      roles: ['operative', 'sergeant'],
+    });
     const { items } = await t.services.audit.list({ entity: 'user', entityId: u.id, operation: 'alter' }, 1, 10);
     expect(items[0]).toMatchObject({ actorUsername: a.username, operation: 'alter' });
     expect(items[0]!.detail).toMatchObject({ rolesBefore: ['requester'], rolesAfter: ['operative', 'sergeant'] });
@@ -263,7 +281,12 @@ describe('who may manage users', () => {
       const b = await signedIn(await t.user([role]));
       for (const url of pages(target.id)) expect((await b.get(url)).statusCode, `${role} GET ${url}`).toBe(403);
       await b.get('/');
-      for (const url of ['/admin/users/new', `/admin/users/${target.id}`, `/admin/users/${target.id}/deactivate`, `/admin/users/${target.id}/unlock`])
+      for (const url of [
+        '/admin/users/new',
+        `/admin/users/${target.id}`,
+        `/admin/users/${target.id}/deactivate`,
+        `/admin/users/${target.id}/unlock`,
+      ])
         expect((await b.post(url, { username: 'nope', displayName: 'x', roles: 'admin' })).statusCode, `${role} POST ${url}`).toBe(403);
     }
     expect((await t.services.users.byId(target.id))!.active).toBe(true);

@@ -1,6 +1,49 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { AUDIT_OPERATIONS } from '../../db/schema/audit.js';
 import type { Services } from '../../services.js';
+import { formErrors, zodFields } from '../../validation.js';
+import { pageRange, pagination } from '../users/users.presenter.js';
+import { AUDIT_PAGE_SIZE, auditQuerySchema, auditQueryString, toAuditFilter } from './audit.schemas.js';
 
-// Placeholder: being built (issue 2).
-const routes: FastifyPluginAsync<{ services: Services }> = async () => {};
-export default routes;
+// DESIGN.md "Roles": only the auditor reads the audit log.
+const AUDITOR = { roles: ['auditor'] } as const;
+const VIEWS = 'modules/audit/views';
+
+const operationItems = (selected?: string) => [
+  { value: '', text: 'Any operation' },
+  ...AUDIT_OPERATIONS.map((op) => ({
+    value: op,
+    text: op.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()),
+    selected: op === selected,
+  })),
+];
+
+/** The audit log (DPA 2018 s.62) and the check of its hash chain (DESIGN.md principle 3). */
+const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  app.get('/audit', { config: AUDITOR }, async (req, reply) => {
+    const raw = (req.query ?? {}) as Record<string, string | undefined>;
+    const parsed = auditQuerySchema.safeParse(raw);
+    if (!parsed.success) {
+      return reply
+        .status(400)
+        .page(`${VIEWS}/list.njk`, { ...formErrors(zodFields(parsed.error)), values: raw, operationItems: operationItems(raw.operation) });
+    }
+    const q = parsed.data;
+    const { items, total } = await services.audit.list(toAuditFilter(q), q.page, AUDIT_PAGE_SIZE);
+    return reply.page(`${VIEWS}/list.njk`, {
+      values: q,
+      operationItems: operationItems(q.operation),
+      entries: items,
+      range: pageRange(q.page, AUDIT_PAGE_SIZE, total),
+      pagination: pagination(q.page, AUDIT_PAGE_SIZE, total, (n) => `/audit?${auditQueryString(q, n)}`),
+      filtered: auditQueryString(q) !== '',
+    });
+  });
+
+  // A POST, not a GET: it reads the whole log, so it is an action the auditor takes on purpose.
+  app.post('/audit/verify', { config: AUDITOR }, async (_req, reply) =>
+    reply.page(`${VIEWS}/verify.njk`, { result: await services.audit.verify() }),
+  );
+};
+
+export default auditRoutes;

@@ -31,7 +31,12 @@ const ROLE_HINTS: Record<Role, string> = {
 };
 
 export const roleItems = (checked: readonly string[] = []) =>
-  ROLES.map((r) => ({ value: r, text: r.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()), hint: { text: ROLE_HINTS[r] }, checked: checked.includes(r) }));
+  ROLES.map((r) => ({
+    value: r,
+    text: r.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()),
+    hint: { text: ROLE_HINTS[r] },
+    checked: checked.includes(r),
+  }));
 
 /**
  * govukPagination's parameters for page `page` of `total` items: previous/next links and the

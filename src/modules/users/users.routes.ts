@@ -66,7 +66,13 @@ const usersRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { se
   app.post('/admin/users/new', { config: ADMIN }, async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const retry = (fields: FieldError[]) =>
-      reply.status(400).page(`${VIEWS}/new.njk`, { ...formErrors(fields), values: { ...body, password: '' }, roleItems: roleItems([body.roles ?? []].flat() as string[]) });
+      reply
+        .status(400)
+        .page(`${VIEWS}/new.njk`, {
+          ...formErrors(fields),
+          values: { ...body, password: '' },
+          roleItems: roleItems([body.roles ?? []].flat() as string[]),
+        });
     const form = validate(newUserFormSchema, body);
     if (!form.ok) return retry(form.fields);
     // A generated password is shown once, on the next page, and never again (only its hash is kept).
@@ -110,7 +116,11 @@ const usersRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { se
   app.get('/admin/users/:id/deactivate', { config: ADMIN }, async (req, reply) => {
     const user = await userFrom(req);
     if (user.id === actorOf(req).id)
-      return renderEdit(reply.status(400), user.id, formErrors([{ path: 'deactivate', message: 'You cannot deactivate your own account' }]));
+      return renderEdit(
+        reply.status(400),
+        user.id,
+        formErrors([{ path: 'deactivate', message: 'You cannot deactivate your own account' }]),
+      );
     return reply.page(`${VIEWS}/deactivate.njk`, { user: toUserView(user, users.isLocked(user)) });
   });
 

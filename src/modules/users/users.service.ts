@@ -27,14 +27,14 @@ const decoyHash = argon2.hash('decoy-password-never-used');
 
 /** PostgreSQL's unique_violation, whether the driver error is bare or wrapped by drizzle. */
 const isUniqueViolation = (err: unknown): boolean =>
-  !!err && typeof err === 'object' && ((err as { code?: string }).code === '23505' || isUniqueViolation((err as { cause?: unknown }).cause));
+  !!err &&
+  typeof err === 'object' &&
+  ((err as { code?: string }).code === '23505' || isUniqueViolation((err as { cause?: unknown }).cause));
 
 /** Locked out by too many failed sign-ins, until the lock runs out or an admin unlocks it. */
 export const isLocked = (u: Pick<UserRow, 'lockedUntil'>, now: Date) => !!u.lockedUntil && u.lockedUntil > now;
 
-export type SignInResult =
-  | { ok: true; user: UserRow }
-  | { ok: false; reason: 'bad_credentials' | 'locked'; minutes?: number };
+export type SignInResult = { ok: true; user: UserRow } | { ok: false; reason: 'bad_credentials' | 'locked'; minutes?: number };
 
 export function createUsersService(db: Db, audit: AuditService, config: Config, clock: () => Date) {
   const repo = createUsersRepository();
@@ -124,13 +124,24 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
       if (!user || !user.active) {
         await argon2.verify(await decoyHash, password);
         await db.transaction((tx) =>
-          audit.record(tx, { actor: null, operation: 'sign_in_failed', entity: 'session', detail: { username, ip, reason: 'unknown or inactive' } }),
+          audit.record(tx, {
+            actor: null,
+            operation: 'sign_in_failed',
+            entity: 'session',
+            detail: { username, ip, reason: 'unknown or inactive' },
+          }),
         );
         return { ok: false, reason: 'bad_credentials' };
       }
       if (user.lockedUntil && user.lockedUntil > now) {
         await db.transaction((tx) =>
-          audit.record(tx, { actor: null, operation: 'sign_in_failed', entity: 'session', entityId: user.id, detail: { username, ip, reason: 'locked' } }),
+          audit.record(tx, {
+            actor: null,
+            operation: 'sign_in_failed',
+            entity: 'session',
+            entityId: user.id,
+            detail: { username, ip, reason: 'locked' },
+          }),
         );
         return { ok: false, reason: 'locked', minutes: Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 60_000) };
       }
@@ -164,7 +175,8 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
       const user = await mustFind(actor.id);
       if (!(await argon2.verify(user.passwordHash, current)))
         throw new ValidationFailed([{ path: 'currentPassword', message: 'Your current password is not right' }]);
-      if (current === next) throw new ValidationFailed([{ path: 'newPassword', message: 'Choose a password different from your current one' }]);
+      if (current === next)
+        throw new ValidationFailed([{ path: 'newPassword', message: 'Choose a password different from your current one' }]);
       const passwordHash = await argon2.hash(next, { type: argon2.argon2id });
       await db.transaction(async (tx) => {
         await repo.update(tx, user.id, { passwordHash, mustChangePassword: false });
@@ -179,7 +191,12 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
       if (actor.id === id && user.roles.includes('admin') && !profile.roles.includes('admin'))
         throw new ValidationFailed([{ path: 'roles', message: 'You cannot remove your own admin role' }]);
       await db.transaction(async (tx) => {
-        await repo.update(tx, id, { displayName: profile.displayName, ocu: profile.ocu || null, unit: profile.unit || null, roles: profile.roles });
+        await repo.update(tx, id, {
+          displayName: profile.displayName,
+          ocu: profile.ocu || null,
+          unit: profile.unit || null,
+          roles: profile.roles,
+        });
         await audit.record(tx, {
           actor,
           operation: 'alter',
@@ -212,7 +229,10 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
       if (!user.active) throw new ValidationFailed([{ path: 'username', message: `${username} is deactivated` }]);
       const token = `rd_${randomSecret(32)}`;
       const id = await db.transaction(async (tx) => {
-        const [row] = await tx.insert(apiTokens).values({ userId: user.id, tokenHash: sha256(token) }).returning({ id: apiTokens.id });
+        const [row] = await tx
+          .insert(apiTokens)
+          .values({ userId: user.id, tokenHash: sha256(token) })
+          .returning({ id: apiTokens.id });
         await audit.record(tx, { actor, operation: 'collect', entity: 'api_token', entityId: row!.id, detail: { username } });
         return row!.id;
       });
@@ -228,7 +248,8 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
           .set({ revokedAt: clock() })
           .where(and(eq(apiTokens.userId, user.id), isNull(apiTokens.revokedAt), tokenId ? eq(apiTokens.id, tokenId) : undefined))
           .returning({ id: apiTokens.id });
-        for (const r of revoked) await audit.record(tx, { actor, operation: 'erase', entity: 'api_token', entityId: r.id, detail: { username } });
+        for (const r of revoked)
+          await audit.record(tx, { actor, operation: 'erase', entity: 'api_token', entityId: r.id, detail: { username } });
         return revoked.length;
       });
     },
