@@ -41,6 +41,7 @@ describe('the audit log page', () => {
     expect(res.statusCode).toBe(200);
     expect(cells(res.body, 'actor')).toEqual(['alice.filter', 'alice.filter']);
     expect(res.body).toContain('value="alice.filter"');
+    expect(cells((await auditor.get('/audit?actor=%20Alice.Filter%20')).body, 'actor')).toEqual(['alice.filter', 'alice.filter']);
   });
 
   it('filters by operation, entity and entity id', async () => {

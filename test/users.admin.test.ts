@@ -260,6 +260,11 @@ describe('deactivating a user', () => {
 
   it('will not let an admin deactivate themselves', async () => {
     const { a, b } = await admin();
+    const own = await b.get(`/admin/users/${a.id}?done=constructor`);
+    expect(own.statusCode).toBe(200);
+    expect(own.body).toContain('data-qa="cannot-deactivate-self"');
+    expect(own.body).not.toContain(`href="/admin/users/${a.id}/deactivate"`);
+    expect(own.body).not.toContain('govuk-notification-banner');
     const confirm = await b.get(`/admin/users/${a.id}/deactivate`);
     expect(confirm.statusCode).toBe(400);
     expect(confirm.body).toContain('You cannot deactivate your own account');

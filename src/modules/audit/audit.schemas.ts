@@ -37,7 +37,8 @@ const calendarDate = (label: string) =>
 export const auditQuerySchema = z
   .object({
     /** The username of whoever made the change. */
-    actor: text('username', 64),
+    // Usernames are lower-case (users.schemas.ts), so a typed capital still finds them.
+    actor: text('username', 64).transform((v) => v?.toLowerCase()),
     /** What kind of record: user, session, referral, api_token, … */
     entity: text('entity', 60),
     /** One record's id. */

@@ -66,13 +66,11 @@ const usersRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { se
   app.post('/admin/users/new', { config: ADMIN }, async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const retry = (fields: FieldError[]) =>
-      reply
-        .status(400)
-        .page(`${VIEWS}/new.njk`, {
-          ...formErrors(fields),
-          values: { ...body, password: '' },
-          roleItems: roleItems([body.roles ?? []].flat() as string[]),
-        });
+      reply.status(400).page(`${VIEWS}/new.njk`, {
+        ...formErrors(fields),
+        values: { ...body, password: '' },
+        roleItems: roleItems([body.roles ?? []].flat() as string[]),
+      });
     const form = validate(newUserFormSchema, body);
     if (!form.ok) return retry(form.fields);
     // A generated password is shown once, on the next page, and never again (only its hash is kept).
@@ -92,7 +90,7 @@ const usersRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { se
 
   app.get<{ Querystring: { done?: string } }>('/admin/users/:id', { config: ADMIN }, async (req, reply) => {
     const user = await userFrom(req);
-    const done = DONE[req.query.done as keyof typeof DONE];
+    const done = req.query.done && Object.hasOwn(DONE, req.query.done) ? DONE[req.query.done as keyof typeof DONE] : undefined;
     return renderEdit(reply, user.id, { done });
   });
 
