@@ -36,9 +36,9 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 /** Runs `src/cli.ts args…`, with `input` on standard input, killed after `timeoutMs`. */
-function cli(args: string[], input = '', timeoutMs = 60_000): Promise<Run> {
+function cli(args: string[], input = '', timeoutMs = 60_000, env: Record<string, string> = {}): Promise<Run> {
   const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env: childEnv() });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env: childEnv(env) });
   children.add(child);
   let stdout = '';
   let stderr = '';
@@ -185,6 +185,12 @@ describe(`the command line on ${TEST_DB}`, () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stdout).toBe('');
+  });
+
+  it('a bad configuration value stops a command with a message naming it, exit code 2', { timeout: 60_000 }, async () => {
+    const r = await cli(['audit', 'verify'], '', 60_000, { DATABASE_URL: 'mysql://x' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^Invalid configuration:\n {2}DATABASE_URL: /);
   });
 
   it('token create prints only a bearer token, which reads the API until token revoke', { timeout: 180_000 }, async () => {
