@@ -5,8 +5,9 @@ import { openConfiguredDatabase, prepare, sessionSecret } from './runtime.js';
 
 async function main() {
   const loaded = loadConfig();
+  // The lock first: a server refused because DATA_DIR is in use must not touch anything in it.
+  const database = await openConfiguredDatabase(loaded, 'the Referral Desk server');
   const config = { ...loaded, sessionSecret: sessionSecret(loaded) };
-  const database = await openConfiguredDatabase(config, 'the Referral Desk server');
   const services = await prepare(database, config);
 
   const password = await services.users.createFirstAdmin();
