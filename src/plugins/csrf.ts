@@ -1,7 +1,7 @@
 import csrf from '@fastify/csrf-protection';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { isApi, SESSION_COOKIE } from './auth.js';
+import { SESSION_COOKIE } from './auth.js';
 
 /**
  * CSRF protection on every form (every non-GET page route). It runs as a preHandler so that it
