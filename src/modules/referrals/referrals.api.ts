@@ -1,6 +1,70 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
+import { parse } from '../../validation.js';
+import { REFERRAL_READERS, REFERRAL_SUBMITTERS } from './referrals.policy.js';
+import { docSchemas, idParamsSchema, listQuerySchema, referralDetailSchema, referralListSchema } from './referrals.schemas.js';
 
-// Placeholder: being built (issue 2).
-const routes: FastifyPluginAsync<{ services: Services }> = async () => {};
-export default routes;
+const tags = ['referrals'];
+
+/** JSON API for referrals (DESIGN.md "API shapes"): role → validate → service → presenter. */
+const referralsApi: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  const referrals = services.referrals;
+
+  app.post(
+    '/referrals',
+    {
+      config: {
+        roles: REFERRAL_SUBMITTERS,
+        openapi: {
+          summary: 'Submit a referral (SOP 8.3-8.4); 409 names an open referral of the same content unless duplicateOf is sent, then 200 with a summary of that referral',
+          tags,
+          body: docSchemas.newReferral,
+          response: referralDetailSchema,
+          status: 201,
+        },
+      },
+    },
+    async (req, reply) => {
+      const input = parse(referrals.schemas().newReferral, req.body ?? {});
+      const result = await referrals.submit(actorOf(req), input);
+      // Deconfliction: the rationale went to the existing referral; nothing new was created.
+      return reply.status(result.kind === 'created' ? 201 : 200).send(result.referral);
+    },
+  );
+
+  app.get(
+    '/referrals',
+    {
+      config: {
+        roles: REFERRAL_READERS,
+        openapi: { summary: 'List referrals, newest first; a requester sees only their own', tags, query: listQuerySchema, response: referralListSchema },
+      },
+    },
+    async (req) => referrals.list(actorOf(req), parse(listQuerySchema, req.query)),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/referrals/:id',
+    {
+      config: {
+        roles: REFERRAL_READERS,
+        openapi: { summary: 'One referral with its timeline; opening one with subjects is logged as a consultation', tags, params: idParamsSchema, response: referralDetailSchema },
+      },
+    },
+    async (req) => referrals.get(actorOf(req), req.params.id),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/referrals/:id/withdraw',
+    {
+      config: {
+        roles: REFERRAL_SUBMITTERS,
+        openapi: { summary: 'Withdraw your own referral before review (closed, outcome withdrawn)', tags, params: idParamsSchema, response: referralDetailSchema },
+      },
+    },
+    async (req) => referrals.withdraw(actorOf(req), req.params.id),
+  );
+};
+
+export default referralsApi;

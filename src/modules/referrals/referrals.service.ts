@@ -1,9 +1,199 @@
 import type { Config } from '../../config.js';
-import type { Db } from '../../db/client.js';
+import type { Db, DbOrTx } from '../../db/client.js';
+import type { Actor } from '../../domain/actor.js';
+import { contentKey, urlMatchesPlatforms } from '../../domain/content-url.js';
+import { londonToday } from '../../domain/dates.js';
+import { DuplicateReferral, Forbidden, InvalidTransition, NotFound, ValidationFailed, type FieldError } from '../../errors.js';
 import type { AuditService } from '../audit/audit.service.js';
-import type { PlatformsService } from '../platforms/platforms.service.js';
+import type { PlatformRow, PlatformsService } from '../platforms/platforms.service.js';
+import { maySeeReferral, readsAllReferrals, withdrawDecision } from './referrals.policy.js';
+import { presentCombined, presentDetail, presentSummary, type ReferralDetail } from './referrals.presenter.js';
+import { createReferralsRepository, type ReferralFilter } from './referrals.repository.js';
+import { referralSchemas, type ListQuery, type NewReferral } from './referrals.schemas.js';
 
-// Placeholder: intake is being built (issue 2, point 3).
-export function createReferralsService(_db: Db, _audit: AuditService, _platforms: PlatformsService, _config: Config, _clock: () => Date) {
-  return {};
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Matches no user: an assignee filter naming nobody finds nothing.
+const NOBODY = '00000000-0000-0000-0000-000000000000';
+
+export type SubmitResult =
+  | { kind: 'created'; referral: ReferralDetail }
+  | { kind: 'combined'; referral: ReturnType<typeof presentCombined> };
+
+/** Referral intake (SOP 8.1-8.4), reading and withdrawal. */
+export function createReferralsService(db: Db, audit: AuditService, platforms: PlatformsService, config: Config, clock: () => Date) {
+  const repo = createReferralsRepository();
+  const today = () => londonToday(clock());
+
+  /** SOP 8.3.6: each platform must be a key of the directory; unknown keys are named by position. */
+  function platformErrors(keys: readonly string[], directory: PlatformRow[], path = 'platforms'): FieldError[] {
+    const known = new Set(directory.map((p) => p.key));
+    return keys.flatMap((k, i) => (known.has(k) ? [] : [{ path: `${path}[${i}]`, message: `${k} is not a platform in the directory` }]));
+  }
+
+  /**
+   * SOP 8.3.5-8.3.6: a URL on a host none of the chosen platforms uses is accepted (links get
+   * shortened and mirrored) but flagged for a person to look at.
+   */
+  function hostWarnings(url: string, keys: readonly string[], directory: PlatformRow[]): FieldError[] {
+    const hosts = directory.filter((p) => keys.includes(p.key)).flatMap((p) => p.hosts);
+    if (!hosts.length || urlMatchesPlatforms(url, hosts)) return [];
+    const names = directory.filter((p) => keys.includes(p.key)).map((p) => p.name);
+    return [{ path: 'contentUrl', message: `The URL's address is not one ${names.join(' or ')} uses. Check the URL and the platforms chosen.` }];
+  }
+
+  async function loadDetail(tx: DbOrTx, id: string) {
+    const rows = await repo.detail(tx, id);
+    if (!rows) throw new NotFound('No such referral');
+    return rows;
+  }
+
+  // The directory is read before a transaction opens: on the embedded database a query outside
+  // the transaction would wait for it to end.
+  async function detailOf(tx: DbOrTx, id: string, directory: PlatformRow[]) {
+    const rows = await loadDetail(tx, id);
+    return presentDetail(rows, hostWarnings(rows.referral.contentUrl, rows.platforms ?? [], directory));
+  }
+
+  return {
+    today,
+    /** The referral schemas for today's date in London (the API and every intake page use these). */
+    schemas: () => referralSchemas(today()),
+
+    async checkPlatforms(keys: readonly string[]) {
+      return platformErrors(keys, await platforms.list());
+    },
+
+    async hostWarnings(url: string, keys: readonly string[]) {
+      return hostWarnings(url, keys, await platforms.list());
+    },
+
+    /**
+     * SOP 8.1-8.4: a requester submits a referral. Deconfliction: a URL an open referral already
+     * has is refused with that referral named, unless the requester asks (duplicateOf) for their
+     * rationale to be added to it instead.
+     */
+    async submit(actor: Actor, input: NewReferral): Promise<SubmitResult> {
+      const directory = await platforms.list();
+      const bad = platformErrors(input.platforms, directory);
+      if (bad.length) throw new ValidationFailed(bad);
+      const key = contentKey(input.contentUrl);
+      const now = clock();
+
+      return db.transaction(async (tx) => {
+        await repo.lockContentKey(tx, key);
+        const existing = await repo.openByContentKey(tx, key);
+        if (existing) {
+          const asked = input.duplicateOf;
+          if (asked !== existing.id && asked !== existing.reference) throw new DuplicateReferral(existing);
+          await repo.addRationale(tx, {
+            referralId: existing.id,
+            requesterId: actor.id,
+            applicantName: actor.displayName,
+            rationale: input.rationale,
+            addedAt: now,
+          });
+          await repo.addEvent(tx, { referralId: existing.id, at: now, actorId: actor.id, action: 'rationale_added' });
+          // DPA 2018 s.62: two requesters' information about one piece of content is combined.
+          await audit.record(tx, { actor, operation: 'combine', entity: 'referral', entityId: existing.id, detail: { addedRationale: true } });
+          return { kind: 'combined', referral: presentCombined(await detailOf(tx, existing.id, directory)) };
+        }
+
+        const year = Number(londonToday(now).slice(0, 4));
+        const n = await repo.nextNumber(tx, year);
+        const reference = `${config.referencePrefix}-${year}-${String(n).padStart(6, '0')}`;
+        const row = await repo.insert(
+          tx,
+          {
+            reference,
+            status: 'submitted',
+            requesterId: actor.id,
+            // SOP 8.3.1: applicant details from the signed-in profile, never from the form.
+            applicantName: actor.displayName,
+            applicantOcu: actor.ocu,
+            applicantUnit: actor.unit,
+            contentTitle: input.contentTitle,
+            contentUrl: input.contentUrl,
+            contentKey: key,
+            contentUploadedOn: input.contentUploadedOn,
+            rationale: input.rationale,
+            submittedAt: now,
+          },
+          { platforms: input.platforms, incidentReferences: input.incidentReferences, subjects: input.subjects },
+        );
+        await repo.addEvent(tx, { referralId: row.id, at: now, actorId: actor.id, action: 'submitted', toStatus: 'submitted' });
+        // DPA 2018 s.62 "collection"; counts only, no personal data in the log.
+        await audit.record(tx, {
+          actor,
+          operation: 'collect',
+          entity: 'referral',
+          entityId: row.id,
+          detail: {
+            reference,
+            platforms: input.platforms.length,
+            incidentReferences: input.incidentReferences.length,
+            subjects: input.subjects.length,
+          },
+        });
+        return { kind: 'created', referral: await detailOf(tx, row.id, directory) };
+      });
+    },
+
+    /**
+     * One referral with its timeline. A requester sees only their own (anyone else's: 404).
+     * Opening one that names subjects is a consultation of personal data (DPA 2018 s.62).
+     */
+    async get(actor: Actor, id: string) {
+      if (!UUID.test(id)) throw new NotFound('No such referral');
+      const directory = await platforms.list();
+      return db.transaction(async (tx) => {
+        const rows = await repo.detail(tx, id);
+        if (!rows || !maySeeReferral(actor, rows.referral)) throw new NotFound('No such referral');
+        if (rows.subjects.length)
+          await audit.record(tx, { actor, operation: 'consult', entity: 'referral', entityId: id, detail: { subjects: rows.subjects.length } });
+        return presentDetail(rows, hostWarnings(rows.referral.contentUrl, rows.platforms ?? [], directory));
+      });
+    },
+
+    /** Listing shows no subjects, so it is not a consultation. A requester sees only their own. */
+    async list(actor: Actor, q: ListQuery) {
+      const filter: ReferralFilter = { status: q.status };
+      if (!readsAllReferrals(actor)) filter.requesterId = actor.id;
+      if (q.platform) {
+        if (platformErrors([q.platform], await platforms.list()).length)
+          throw new ValidationFailed([{ path: 'platform', message: `${q.platform} is not a platform in the directory` }]);
+        filter.platform = q.platform;
+      }
+      if (q.assignee === 'me') filter.assigneeId = actor.id;
+      else if (q.assignee === 'none') filter.assigneeId = null;
+      else if (q.assignee) filter.assigneeId = UUID.test(q.assignee) ? q.assignee : ((await repo.userIdByUsername(db, q.assignee)) ?? NOBODY);
+      const { items, total } = await repo.page(db, filter, q.page, q.pageSize);
+      return { items: items.map(presentSummary), total, page: q.page, pageSize: q.pageSize };
+    },
+
+    /** "My referrals": what this person submitted, newest first, whatever else their roles allow. */
+    async mine(actor: Actor, page: number, pageSize: number) {
+      const { items, total } = await repo.page(db, { requesterId: actor.id }, page, pageSize);
+      return { items: items.map(presentSummary), total, page, pageSize };
+    },
+
+    /** DESIGN.md life cycle: the requester withdraws before review; closed with outcome withdrawn. */
+    async withdraw(actor: Actor, id: string) {
+      if (!UUID.test(id)) throw new NotFound('No such referral');
+      const directory = await platforms.list();
+      return db.transaction(async (tx) => {
+        const r = await repo.lockById(tx, id);
+        if (!r || !maySeeReferral(actor, r)) throw new NotFound('No such referral');
+        const decision = withdrawDecision(actor, r);
+        if (decision === 'forbidden') throw new Forbidden('Only the requester may withdraw a referral');
+        if (decision === 'invalid_state') throw new InvalidTransition(`A referral that is ${r.status.replace(/_/g, ' ')} cannot be withdrawn`);
+        const now = clock();
+        await repo.setStatus(tx, id, { status: 'closed', outcome: 'withdrawn', closedAt: now });
+        await repo.addEvent(tx, { referralId: id, at: now, actorId: actor.id, action: 'withdrawn', fromStatus: r.status, toStatus: 'closed' });
+        await audit.record(tx, { actor, operation: 'alter', entity: 'referral', entityId: id, detail: { status: 'closed', outcome: 'withdrawn' } });
+        return detailOf(tx, id, directory);
+      });
+    },
+  };
 }
+
+export type ReferralsService = ReturnType<typeof createReferralsService>;

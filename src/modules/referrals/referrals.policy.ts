@@ -1,0 +1,27 @@
+import type { Role } from '../../db/schema/users.js';
+import type { ReferralStatus } from '../../db/schema/referrals.js';
+import { hasAnyRole, type Actor } from '../../domain/actor.js';
+
+/** DESIGN.md "Roles": the unit reads every referral; a requester reads only their own (SOP 8.1). */
+export const UNIT_READERS = ['operative', 'sergeant', 'inspector'] as const satisfies readonly Role[];
+/** Who may reach the referral routes at all. Admin and auditor have no access to case content. */
+export const REFERRAL_READERS = ['requester', ...UNIT_READERS] as const satisfies readonly Role[];
+/** SOP 8.1: referrals are submitted by officers and staff from across the force. */
+export const REFERRAL_SUBMITTERS = ['requester'] as const satisfies readonly Role[];
+
+export const readsAllReferrals = (actor: Pick<Actor, 'roles'>) => hasAnyRole(actor, UNIT_READERS);
+
+/** May this person see this referral? Pure; the service answers 404 when not (its existence is not disclosed). */
+export function maySeeReferral(actor: Pick<Actor, 'id' | 'roles'>, referral: { requesterId: string }): boolean {
+  if (readsAllReferrals(actor)) return true;
+  return hasAnyRole(actor, REFERRAL_SUBMITTERS) && referral.requesterId === actor.id;
+}
+
+/**
+ * DESIGN.md life cycle: the requester may withdraw their own referral before review starts
+ * (status submitted). Anyone else: forbidden; any other state: not a valid transition.
+ */
+export function withdrawDecision(actor: Pick<Actor, 'id'>, referral: { requesterId: string; status: ReferralStatus }): 'ok' | 'forbidden' | 'invalid_state' {
+  if (referral.requesterId !== actor.id) return 'forbidden';
+  return referral.status === 'submitted' ? 'ok' : 'invalid_state';
+}

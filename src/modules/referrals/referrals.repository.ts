@@ -1,0 +1,166 @@
+import { and, asc, desc, eq, ne, or, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { DbOrTx } from '../../db/client.js';
+import {
+  additionalRationales,
+  incidentReferences,
+  referenceCounters,
+  referralEvents,
+  referralPlatforms,
+  referrals,
+  subjects,
+  users,
+  type ReferralStatus,
+} from '../../db/schema/index.js';
+
+export type ReferralRow = typeof referrals.$inferSelect;
+export type NewReferralRow = typeof referrals.$inferInsert;
+export type SubjectRow = typeof subjects.$inferSelect;
+
+export type ReferralFilter = {
+  requesterId?: string;
+  status?: ReferralStatus;
+  platform?: string;
+  /** A user id, or null for unassigned. */
+  assigneeId?: string | null;
+};
+
+const assignee = alias(users, 'assignee');
+
+/** The platforms of a referral, aggregated in SQL so that a page of referrals is one query. */
+const platformsOf = sql<string[]>`coalesce((select array_agg(rp.platform order by rp.platform) from ${referralPlatforms} rp where rp.referral_id = ${referrals.id}), '{}')`;
+
+const summaryColumns = {
+  referral: referrals,
+  platforms: platformsOf,
+  assignee: { id: assignee.id, username: assignee.username, name: assignee.displayName },
+};
+
+function where(f: ReferralFilter): SQL | undefined {
+  return and(
+    f.requesterId ? eq(referrals.requesterId, f.requesterId) : undefined,
+    f.status ? eq(referrals.status, f.status) : undefined,
+    f.platform ? sql`exists (select 1 from ${referralPlatforms} rp where rp.referral_id = ${referrals.id} and rp.platform = ${f.platform})` : undefined,
+    f.assigneeId === null ? sql`${referrals.assigneeId} is null` : f.assigneeId ? eq(referrals.assigneeId, f.assigneeId) : undefined,
+  );
+}
+
+/** Queries only; every function takes the connection or transaction it runs in. */
+export function createReferralsRepository() {
+  return {
+    /** The next number of the year's sequence: one upsert, safe under concurrency (row lock on the counter). */
+    async nextNumber(tx: DbOrTx, year: number) {
+      const [row] = await tx
+        .insert(referenceCounters)
+        .values({ year, last: 1 })
+        .onConflictDoUpdate({ target: referenceCounters.year, set: { last: sql`${referenceCounters.last} + 1` } })
+        .returning({ last: referenceCounters.last });
+      return row!.last;
+    },
+
+    /**
+     * Serialises intakes of one piece of content until the transaction ends, so that two
+     * requesters submitting the same URL at once cannot both open a referral.
+     */
+    lockContentKey: (tx: DbOrTx, key: string) => tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`content:${key}`}))`),
+
+    async openByContentKey(tx: DbOrTx, key: string) {
+      const [row] = await tx
+        .select({ id: referrals.id, reference: referrals.reference })
+        .from(referrals)
+        .where(and(eq(referrals.contentKey, key), ne(referrals.status, 'closed')))
+        .orderBy(asc(referrals.submittedAt))
+        .limit(1);
+      return row;
+    },
+
+    async insert(
+      tx: DbOrTx,
+      row: NewReferralRow,
+      children: {
+        platforms: string[];
+        incidentReferences: { system: string; reference: string }[];
+        subjects: { name: string; category: string; ageBand: string; dateOfBirth?: string }[];
+      },
+    ) {
+      const [r] = await tx.insert(referrals).values(row).returning();
+      const id = r!.id;
+      // One multi-row insert per child table.
+      await tx.insert(referralPlatforms).values(children.platforms.map((platform) => ({ referralId: id, platform })));
+      if (children.incidentReferences.length)
+        await tx.insert(incidentReferences).values(children.incidentReferences.map((x, position) => ({ referralId: id, position, ...x })));
+      if (children.subjects.length)
+        await tx
+          .insert(subjects)
+          .values(children.subjects.map((s, position) => ({ referralId: id, position, name: s.name, category: s.category, ageBand: s.ageBand, dateOfBirth: s.dateOfBirth ?? null })));
+      return r!;
+    },
+
+    addEvent: (tx: DbOrTx, e: typeof referralEvents.$inferInsert) => tx.insert(referralEvents).values(e),
+
+    addRationale: (tx: DbOrTx, r: typeof additionalRationales.$inferInsert) => tx.insert(additionalRationales).values(r),
+
+    /** Finds by id (uuid) or human reference. */
+    async byIdOrReference(tx: DbOrTx, idOrReference: string) {
+      const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrReference);
+      const [row] = await tx
+        .select()
+        .from(referrals)
+        .where(isUuid ? or(eq(referrals.id, idOrReference), eq(referrals.reference, idOrReference)) : eq(referrals.reference, idOrReference));
+      return row;
+    },
+
+    async lockById(tx: DbOrTx, id: string) {
+      const [row] = await tx.select().from(referrals).where(eq(referrals.id, id)).for('update');
+      return row;
+    },
+
+    setStatus: (tx: DbOrTx, id: string, set: Partial<Pick<ReferralRow, 'status' | 'outcome' | 'closedAt'>>) =>
+      tx.update(referrals).set(set).where(eq(referrals.id, id)),
+
+    /** Everything the detail shows, in one round trip per table, run together. */
+    async detail(tx: DbOrTx, id: string) {
+      const [head, incidents, subjectRows, rationales, events] = await Promise.all([
+        tx.select(summaryColumns).from(referrals).leftJoin(assignee, eq(assignee.id, referrals.assigneeId)).where(eq(referrals.id, id)),
+        tx.select().from(incidentReferences).where(eq(incidentReferences.referralId, id)).orderBy(asc(incidentReferences.position)),
+        tx.select().from(subjects).where(eq(subjects.referralId, id)).orderBy(asc(subjects.position)),
+        tx.select().from(additionalRationales).where(eq(additionalRationales.referralId, id)).orderBy(asc(additionalRationales.addedAt)),
+        tx
+          .select({ event: referralEvents, actor: { id: users.id, username: users.username, name: users.displayName } })
+          .from(referralEvents)
+          .leftJoin(users, eq(users.id, referralEvents.actorId))
+          .where(eq(referralEvents.referralId, id))
+          .orderBy(asc(referralEvents.at), asc(referralEvents.id)),
+      ]);
+      const h = head[0];
+      if (!h) return undefined;
+      return { ...h, incidentReferences: incidents, subjects: subjectRows, additionalRationales: rationales, events };
+    },
+
+    /** One query for the page (platforms aggregated in SQL) and one for the count. Newest first. */
+    async page(db: DbOrTx, f: ReferralFilter, page: number, pageSize: number) {
+      const w = where(f);
+      const [items, [count]] = await Promise.all([
+        db
+          .select(summaryColumns)
+          .from(referrals)
+          .leftJoin(assignee, eq(assignee.id, referrals.assigneeId))
+          .where(w)
+          .orderBy(desc(referrals.submittedAt), desc(referrals.reference))
+          .limit(pageSize)
+          .offset((page - 1) * pageSize),
+        db.select({ n: sql<number>`count(*)::int` }).from(referrals).where(w),
+      ]);
+      return { items, total: count?.n ?? 0 };
+    },
+
+    async userIdByUsername(db: DbOrTx, username: string) {
+      const [u] = await db.select({ id: users.id }).from(users).where(eq(users.username, username));
+      return u?.id;
+    },
+  };
+}
+
+export type ReferralsRepository = ReturnType<typeof createReferralsRepository>;
+export type ReferralDetailRows = NonNullable<Awaited<ReturnType<ReferralsRepository['detail']>>>;
+export type ReferralSummaryRow = Awaited<ReturnType<ReferralsRepository['page']>>['items'][number];

@@ -1,0 +1,217 @@
+import { z } from 'zod';
+import { AGE_BANDS, INCIDENT_SYSTEMS, REFERRAL_OUTCOMES, REFERRAL_STATUSES, SUBJECT_CATEGORIES } from '../../db/schema/referrals.js';
+import { isRealDate } from '../../domain/dates.js';
+import { isHttpUrl } from '../../domain/content-url.js';
+
+/**
+ * The one referral schema: the API validates with it, every intake question page validates with
+ * a pick of it, and the OpenAPI document is generated from it. "Not in the future" depends on
+ * today's date in London, so the schemas are built for a given day.
+ */
+
+export const LIMITS = {
+  contentTitle: 300,
+  contentUrl: 2_048,
+  rationale: 5_000,
+  incidentReference: 60,
+  incidentReferences: 10,
+  subjects: 20,
+  subjectName: 120,
+} as const;
+
+export type AgeBand = (typeof AGE_BANDS)[number];
+
+/** Whole years between a date of birth and today (both YYYY-MM-DD). */
+export function ageOn(dateOfBirth: string, today: string): number {
+  const [by, bm, bd] = dateOfBirth.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
+  return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
+}
+
+export function ageBandFor(age: number): Exclude<AgeBand, 'unknown'> {
+  if (age < 13) return 'under_13';
+  if (age < 16) return '13_15';
+  if (age < 18) return '16_17';
+  if (age < 25) return '18_24';
+  return '25_plus';
+}
+
+const AGE_BAND_TEXT: Record<AgeBand, string> = {
+  under_13: 'under 13',
+  '13_15': '13 to 15',
+  '16_17': '16 or 17',
+  '18_24': '18 to 24',
+  '25_plus': '25 or over',
+  unknown: 'not known',
+};
+export const ageBandText = (b: AgeBand) => AGE_BAND_TEXT[b];
+
+/** A real calendar date, not after today (London). */
+const pastDate = (today: string, what: string) =>
+  z
+    .string({ error: `Enter ${what}` })
+    .trim()
+    .min(1, `Enter ${what}`)
+    .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && isRealDate(v), `${what[0]!.toUpperCase()}${what.slice(1)} must be a real date, as YYYY-MM-DD`)
+    .refine((v) => !isRealDate(v) || v <= today, `${what[0]!.toUpperCase()}${what.slice(1)} must be today or in the past`);
+
+export function referralSchemas(today: string) {
+  const incidentReference = z.object({
+    system: z.enum(INCIDENT_SYSTEMS, { error: 'Choose the system the reference is from' }).describe('SOP 8.3.3: the police system the reference belongs to'),
+    reference: z
+      .string({ error: 'Enter the incident reference' })
+      .trim()
+      .min(1, 'Enter the incident reference')
+      .max(LIMITS.incidentReference, `Incident reference must be ${LIMITS.incidentReference} characters or fewer`)
+      .describe('The reference on that system'),
+  });
+
+  /** SOP 8.4.1; DPA 2018 s.38(3) categories. The age band is always recorded, never blank. */
+  const subject = z
+    .object({
+      name: z
+        .string({ error: 'Enter the name or online handle' })
+        .trim()
+        .min(1, 'Enter the name or online handle')
+        .max(LIMITS.subjectName, `Name must be ${LIMITS.subjectName} characters or fewer`)
+        .describe('Name or online handle'),
+      category: z.enum(SUBJECT_CATEGORIES, { error: 'Choose how the subject is linked to the content' }).describe('DPA 2018 s.38(3): suspect, victim, witness or other'),
+      ageBand: z
+        .enum(AGE_BANDS, { error: 'Choose an age band, or "Not known"' })
+        .describe('Always recorded, so that children are never included silently; "unknown" when not known'),
+      dateOfBirth: pastDate(today, 'the date of birth').optional().describe('Optional, YYYY-MM-DD; must agree with the age band'),
+    })
+    .superRefine((s, ctx) => {
+      if (!s.dateOfBirth || !isRealDate(s.dateOfBirth) || s.dateOfBirth > today) return;
+      const band = ageBandFor(ageOn(s.dateOfBirth, today));
+      if (s.ageBand !== band)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['dateOfBirth'],
+          message: `The date of birth makes the subject ${ageBandText(band)}, but the age band chosen is ${ageBandText(s.ageBand)}`,
+        });
+    });
+
+  const newReferral = z.object({
+    contentTitle: z
+      .string({ error: 'Enter the title of the content' })
+      .trim()
+      .min(1, 'Enter the title of the content')
+      .max(LIMITS.contentTitle, `Title must be ${LIMITS.contentTitle} characters or fewer`)
+      .describe('SOP 8.3.4: the title of the content, as shown on the platform'),
+    contentUrl: z
+      .string({ error: 'Enter the content URL' })
+      .trim()
+      .min(1, 'Enter the content URL')
+      .max(LIMITS.contentUrl, `URL must be ${LIMITS.contentUrl} characters or fewer`)
+      .refine(isHttpUrl, 'Enter a URL starting with http:// or https://')
+      .describe('SOP 8.3.5: the link to the content, http or https only'),
+    platforms: z
+      .array(z.string({ error: 'Choose a platform from the list' }).trim().min(1, 'Choose a platform from the list').max(40), {
+        error: 'Choose at least one platform',
+      })
+      .min(1, 'Choose at least one platform')
+      .superRefine((keys, ctx) => {
+        keys.forEach((k, i) => {
+          if (keys.indexOf(k) !== i) ctx.addIssue({ code: 'custom', path: [i], message: `${k} is chosen more than once` });
+        });
+      })
+      .describe('SOP 8.3.6: platform directory keys hosting the content (GET /api/v1/platforms), at least one, each once'),
+    contentUploadedOn: pastDate(today, 'the date the content was uploaded').describe('SOP 8.3.2: YYYY-MM-DD, not in the future'),
+    incidentReferences: z
+      .array(incidentReference)
+      .max(LIMITS.incidentReferences, `Enter up to ${LIMITS.incidentReferences} incident references`)
+      .default([])
+      .describe('SOP 8.3.3: incident references where applicable; may be empty'),
+    rationale: z
+      .string({ error: 'Enter why you are referring this content' })
+      .trim()
+      .min(1, 'Enter why you are referring this content')
+      .max(LIMITS.rationale, `Rationale must be ${LIMITS.rationale} characters or fewer`)
+      .describe('SOP 8.3.7: why the content is referred to the team'),
+    subjects: z
+      .array(subject)
+      .max(LIMITS.subjects, `Enter up to ${LIMITS.subjects} subjects`)
+      .default([])
+      .describe('SOP 8.4.1: subjects linked to the content, only where known; optional'),
+    duplicateOf: z
+      .string()
+      .trim()
+      .min(1)
+      .max(60)
+      .optional()
+      .describe('Deconfliction: the reference or id of the open referral that already has this URL; the rationale is added to it'),
+  });
+
+  return { incidentReference, subject, newReferral };
+}
+
+export type ReferralSchemas = ReturnType<typeof referralSchemas>;
+export type NewReferral = z.infer<ReferralSchemas['newReferral']>;
+export type NewSubject = z.infer<ReferralSchemas['subject']>;
+
+/** For the OpenAPI document only: validation always builds the schemas for the actual day. */
+export const docSchemas = referralSchemas('9999-12-31');
+
+export const listQuerySchema = z.object({
+  status: z.enum(REFERRAL_STATUSES).optional().describe('Only referrals in this status'),
+  platform: z.string().trim().min(1).max(40).optional().describe('Only referrals to this platform (directory key)'),
+  assignee: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe('Only referrals assigned to this user (id or username); "me" for the caller, "none" for unassigned'),
+  page: z.coerce.number({ error: 'Page must be a whole number from 1' }).int('Page must be a whole number from 1').min(1, 'Page must be a whole number from 1').default(1).describe('From 1'),
+  pageSize: z.coerce
+    .number({ error: 'Page size must be a whole number from 1 to 100' })
+    .int('Page size must be a whole number from 1 to 100')
+    .min(1, 'Page size must be a whole number from 1 to 100')
+    .max(100, 'Page size must be a whole number from 1 to 100')
+    .default(20)
+    .describe('1 to 100, default 20'),
+});
+export type ListQuery = z.infer<typeof listQuerySchema>;
+
+export const idParamsSchema = z.object({ id: z.string().describe('The referral id (uuid)') });
+
+const person = z.object({ id: z.string(), username: z.string(), name: z.string() });
+const fieldWarning = z.object({ path: z.string(), message: z.string() });
+
+export const referralSummarySchema = z.object({
+  id: z.string(),
+  reference: z.string().describe('Human reference, e.g. OHRT-2026-000123'),
+  status: z.enum(REFERRAL_STATUSES),
+  outcome: z.enum(REFERRAL_OUTCOMES).nullable(),
+  contentTitle: z.string(),
+  contentUrl: z.string(),
+  platforms: z.array(z.string()),
+  applicant: z.object({ name: z.string(), ocu: z.string().nullable(), unit: z.string().nullable() }).describe('SOP 8.3.1, as at submission'),
+  assignee: person.nullable(),
+  submittedAt: z.string().describe('ISO 8601 UTC'),
+  closedAt: z.string().nullable(),
+});
+
+export const referralListSchema = z.object({
+  items: z.array(referralSummarySchema),
+  total: z.number(),
+  page: z.number(),
+  pageSize: z.number(),
+});
+
+export const referralDetailSchema = referralSummarySchema.extend({
+  contentUploadedOn: z.string(),
+  rationale: z.string(),
+  incidentReferences: z.array(z.object({ system: z.enum(INCIDENT_SYSTEMS), reference: z.string() })),
+  subjects: z.array(z.object({ name: z.string(), category: z.enum(SUBJECT_CATEGORIES), ageBand: z.enum(AGE_BANDS), dateOfBirth: z.string().nullable() })),
+  additionalRationales: z.array(z.object({ applicantName: z.string(), rationale: z.string(), addedAt: z.string() })).describe('Deconfliction: rationales of later requesters'),
+  platformReferrals: z.array(z.object({ platform: z.string(), status: z.string(), channel: z.string() })).describe('SOP 10: one per platform, once referred'),
+  timeline: z.array(z.object({ at: z.string(), actor: person.nullable(), action: z.string(), comment: z.string().optional() })),
+  warnings: z.array(fieldWarning).describe('Things a person should look at, e.g. a URL whose host is not one of the platforms chosen'),
+});
+
+/** A referral a requester added their rationale to: only what they need, not another requester's data. */
+export const combinedSchema = referralSummarySchema.pick({ id: true, reference: true, status: true, outcome: true, contentTitle: true, platforms: true }).extend({
+  combined: z.literal(true),
+});
