@@ -87,6 +87,7 @@ describe('POST /api/v1/referrals (SOP 8.3, 8.4)', () => {
       contentTitle: payload.contentTitle,
       contentUrl: payload.contentUrl,
       platforms: ['instagram', 'youtube'],
+      requesterId: requester.id,
       applicant: { name: 'PC Amy Jones', ocu: 'Central West', unit: 'Gangs Unit' },
       assignee: null,
       submittedAt: NOW.toISOString(),

@@ -1,6 +1,62 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
+import intakePages from './referrals.intake-pages.js';
+import { REFERRAL_READERS, REFERRAL_SUBMITTERS } from './referrals.policy.js';
+import { ageBandText, type AgeBand } from './referrals.schemas.js';
 
-// Placeholder: being built (issue 2).
-const routes: FastifyPluginAsync<{ services: Services }> = async () => {};
-export default routes;
+const view = (name: string) => `modules/referrals/views/${name}.njk`;
+const MINE_PAGE_SIZE = 20;
+const pageQuery = z.object({ page: z.coerce.number().int().min(1).catch(1).default(1) });
+
+/** Status tag colours (GOV.UK tag modifiers). */
+const STATUS_TAG: Record<string, string> = {
+  submitted: 'govuk-tag--blue',
+  in_review: 'govuk-tag--yellow',
+  awaiting_qa: 'govuk-tag--purple',
+  referred: 'govuk-tag--turquoise',
+  closed: 'govuk-tag--grey',
+};
+
+/** Referral pages: the intake question pages, "My referrals" and one referral. */
+const referralsPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  await app.register(intakePages, { services });
+
+  app.get<{ Querystring: { page?: string } }>('/referrals/mine', { config: { roles: REFERRAL_SUBMITTERS } }, async (req, reply) => {
+    const { page } = pageQuery.parse(req.query);
+    const result = await services.referrals.mine(actorOf(req), page, MINE_PAGE_SIZE);
+    const pages = Math.max(1, Math.ceil(result.total / MINE_PAGE_SIZE));
+    return reply.page(view('mine'), {
+      result,
+      statusTag: STATUS_TAG,
+      pagination: {
+        previous: page > 1 ? { href: `/referrals/mine?page=${page - 1}` } : undefined,
+        next: page < pages ? { href: `/referrals/mine?page=${page + 1}` } : undefined,
+        items: pages > 1 ? Array.from({ length: pages }, (_, i) => ({ number: i + 1, href: `/referrals/mine?page=${i + 1}`, current: i + 1 === page })) : [],
+      },
+    });
+  });
+
+  // Opening a referral with subjects is a logged consultation (the service writes it).
+  app.get<{ Params: { id: string } }>('/referrals/:id', { config: { roles: REFERRAL_READERS } }, async (req, reply) => {
+    const actor = actorOf(req);
+    const referral = await services.referrals.get(actor, req.params.id);
+    const directory = await services.platforms.list();
+    return reply.page(view('detail'), {
+      referral,
+      platformNames: referral.platforms.map((k) => directory.find((p) => p.key === k)?.name ?? k),
+      ageBand: (b: AgeBand) => ageBandText(b),
+      statusTag: STATUS_TAG,
+      canWithdraw: referral.status === 'submitted' && referral.requesterId === actor.id,
+      withdrawn: (req.query as { withdrawn?: string }).withdrawn === '1',
+    });
+  });
+
+  app.post<{ Params: { id: string } }>('/referrals/:id/withdraw', { config: { roles: REFERRAL_SUBMITTERS } }, async (req, reply) => {
+    await services.referrals.withdraw(actorOf(req), req.params.id);
+    return reply.redirect(`/referrals/${req.params.id}?withdrawn=1`);
+  });
+};
+
+export default referralsPages;

@@ -14,6 +14,7 @@ export function presentSummary(row: ReferralSummaryRow) {
     contentTitle: r.contentTitle,
     contentUrl: r.contentUrl,
     platforms: row.platforms ?? [],
+    requesterId: r.requesterId,
     applicant: { name: r.applicantName, ocu: r.applicantOcu ?? null, unit: r.applicantUnit ?? null },
     assignee: row.assignee?.id ? row.assignee : null,
     submittedAt: r.submittedAt.toISOString(),

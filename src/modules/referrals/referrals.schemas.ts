@@ -187,6 +187,7 @@ export const referralSummarySchema = z.object({
   contentTitle: z.string(),
   contentUrl: z.string(),
   platforms: z.array(z.string()),
+  requesterId: z.string().describe('The account that submitted it'),
   applicant: z.object({ name: z.string(), ocu: z.string().nullable(), unit: z.string().nullable() }).describe('SOP 8.3.1, as at submission'),
   assignee: person.nullable(),
   submittedAt: z.string().describe('ISO 8601 UTC'),
@@ -214,4 +215,13 @@ export const referralDetailSchema = referralSummarySchema.extend({
 /** A referral a requester added their rationale to: only what they need, not another requester's data. */
 export const combinedSchema = referralSummarySchema.pick({ id: true, reference: true, status: true, outcome: true, contentTitle: true, platforms: true }).extend({
   combined: z.literal(true),
+});
+
+/** A yes/no question page (GOV.UK radios). */
+export const yesNoSchema = <K extends string>(name: K, message: string) =>
+  z.object({ [name]: z.enum(['yes', 'no'], { error: message }) } as Record<K, z.ZodEnum<{ yes: 'yes'; no: 'no' }>>);
+
+/** Deconfliction page: add my rationale to the open referral, or go back and change the URL. */
+export const duplicateChoiceSchema = z.object({
+  choice: z.enum(['add', 'change'], { error: 'Choose whether to add your rationale to the existing referral or change the URL' }),
 });
