@@ -18,6 +18,17 @@ const TABLE: Record<string, RouteRoles> = {
   'POST /account/password': 'signed_in',
   'GET /': 'signed_in',
   'GET /api/v1/platforms': 'signed_in',
+  'GET /admin/users': ['admin'],
+  'GET /admin/users/new': ['admin'],
+  'POST /admin/users/new': ['admin'],
+  'GET /admin/users/:id': ['admin'],
+  'POST /admin/users/:id': ['admin'],
+  'GET /admin/users/:id/deactivate': ['admin'],
+  'POST /admin/users/:id/deactivate': ['admin'],
+  'POST /admin/users/:id/reactivate': ['admin'],
+  'POST /admin/users/:id/unlock': ['admin'],
+  'GET /audit': ['auditor'],
+  'POST /audit/verify': ['auditor'],
 };
 void CASEWORK;
 
