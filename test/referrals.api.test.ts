@@ -48,7 +48,12 @@ const get = (who: string, url: string) => t.app.inject({ method: 'GET', url, hea
 async function counts() {
   const one = async (table: typeof referrals | typeof subjects | typeof referralPlatforms | typeof incidentReferences) =>
     (await t.db.select({ n: sql<number>`count(*)::int` }).from(table))[0]!.n;
-  return { referrals: await one(referrals), subjects: await one(subjects), platforms: await one(referralPlatforms), incidents: await one(incidentReferences) };
+  return {
+    referrals: await one(referrals),
+    subjects: await one(subjects),
+    platforms: await one(referralPlatforms),
+    incidents: await one(incidentReferences),
+  };
 }
 
 async function expectRejected(payload: unknown, path: string) {
@@ -98,12 +103,17 @@ describe('POST /api/v1/referrals (SOP 8.3, 8.4)', () => {
       subjects: [{ name: '@rival_handle', category: 'suspect', ageBand: '18_24', dateOfBirth: '2005-06-01' }],
       additionalRationales: [],
       platformReferrals: [],
-      timeline: [{ at: NOW.toISOString(), actor: { id: requester.id, username: requester.username, name: 'PC Amy Jones' }, action: 'submitted' }],
+      timeline: [
+        { at: NOW.toISOString(), actor: { id: requester.id, username: requester.username, name: 'PC Amy Jones' }, action: 'submitted' },
+      ],
       warnings: [],
     });
     const [row] = await t.db.select().from(referrals).where(eq(referrals.id, r.id));
     expect(row!.requesterId).toBe(requester.id);
-    const [entry] = await t.db.select().from(auditLog).where(and(eq(auditLog.entityId, r.id), eq(auditLog.operation, 'collect')));
+    const [entry] = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, r.id), eq(auditLog.operation, 'collect')));
     expect(entry).toMatchObject({ entity: 'referral', actorUsername: requester.username });
     // No personal data in the log: counts only.
     expect(entry!.detail).toEqual({ reference: r.reference, platforms: 2, incidentReferences: 2, subjects: 1 });
@@ -126,12 +136,14 @@ describe('POST /api/v1/referrals (SOP 8.3, 8.4)', () => {
 
 describe('POST /api/v1/referrals validation: 400 naming the field, nothing stored', () => {
   it('refuses an ftp:// URL (SOP 8.3.5)', () => expectRejected(body({ contentUrl: 'ftp://example.org/video.mp4' }), 'contentUrl'));
-  it('refuses a URL longer than 2,048 characters', () => expectRejected(body({ contentUrl: `https://youtube.com/${'a'.repeat(2050)}` }), 'contentUrl'));
+  it('refuses a URL longer than 2,048 characters', () =>
+    expectRejected(body({ contentUrl: `https://youtube.com/${'a'.repeat(2050)}` }), 'contentUrl'));
   it('refuses a missing title and a title over 300 characters (SOP 8.3.4)', async () => {
     await expectRejected(body({ contentTitle: ' ' }), 'contentTitle');
     await expectRejected(body({ contentTitle: 'x'.repeat(301) }), 'contentTitle');
   });
-  it('refuses an upload date in the future (SOP 8.3.2)', () => expectRejected(body({ contentUploadedOn: '2026-03-11' }), 'contentUploadedOn'));
+  it('refuses an upload date in the future (SOP 8.3.2)', () =>
+    expectRejected(body({ contentUploadedOn: '2026-03-11' }), 'contentUploadedOn'));
   it('refuses an impossible date, 2026-02-30', () => expectRejected(body({ contentUploadedOn: '2026-02-30' }), 'contentUploadedOn'));
   it('refuses no platform (SOP 8.3.6)', () => expectRejected(body({ platforms: [] }), 'platforms'));
   it('refuses a platform that is not in the directory, naming its position', async () => {
@@ -142,7 +154,10 @@ describe('POST /api/v1/referrals validation: 400 naming the field, nothing store
   it('refuses an incident reference from an unknown system (SOP 8.3.3)', () =>
     expectRejected(body({ incidentReferences: [{ system: 'PNC', reference: '1' }] }), 'incidentReferences[0].system'));
   it('refuses more than 10 incident references', () =>
-    expectRejected(body({ incidentReferences: Array.from({ length: 11 }, (_, i) => ({ system: 'CAD', reference: `${i}` })) }), 'incidentReferences'));
+    expectRejected(
+      body({ incidentReferences: Array.from({ length: 11 }, (_, i) => ({ system: 'CAD', reference: `${i}` })) }),
+      'incidentReferences',
+    ));
   it('refuses an incident reference over 60 characters', () =>
     expectRejected(body({ incidentReferences: [{ system: 'CAD', reference: 'x'.repeat(61) }] }), 'incidentReferences[0].reference'));
   it('refuses a missing rationale and one over 5,000 characters (SOP 8.3.7)', async () => {
@@ -151,24 +166,46 @@ describe('POST /api/v1/referrals validation: 400 naming the field, nothing store
   });
   it('refuses a subject with a bad or blank age band (never left blank)', async () => {
     await expectRejected(body({ subjects: [{ name: 'A', category: 'victim', ageBand: 'teen' }] }), 'subjects[0].ageBand');
-    await expectRejected(body({ subjects: [{ name: 'A', category: 'victim', ageBand: '16_17' }, { name: 'B', category: 'victim', ageBand: '' }] }), 'subjects[1].ageBand');
+    await expectRejected(
+      body({
+        subjects: [
+          { name: 'A', category: 'victim', ageBand: '16_17' },
+          { name: 'B', category: 'victim', ageBand: '' },
+        ],
+      }),
+      'subjects[1].ageBand',
+    );
   });
   it('refuses a subject with an unknown category (DPA 2018 s.38(3))', () =>
     expectRejected(body({ subjects: [{ name: 'A', category: 'gang_member', ageBand: 'unknown' }] }), 'subjects[0].category'));
   it('refuses a date of birth that does not agree with the age band', async () => {
     // Born 1 June 2012: 13 on 10 March 2026, so not 18 to 24.
-    const json = await expectRejected(body({ subjects: [{ name: 'A', category: 'victim', ageBand: '18_24', dateOfBirth: '2012-06-01' }] }), 'subjects[0].dateOfBirth');
+    const json = await expectRejected(
+      body({ subjects: [{ name: 'A', category: 'victim', ageBand: '18_24', dateOfBirth: '2012-06-01' }] }),
+      'subjects[0].dateOfBirth',
+    );
     expect(json.fields[0].message).toContain('13 to 15');
   });
   it('refuses a future or impossible date of birth', async () => {
-    await expectRejected(body({ subjects: [{ name: 'A', category: 'victim', ageBand: 'unknown', dateOfBirth: '2027-01-01' }] }), 'subjects[0].dateOfBirth');
-    await expectRejected(body({ subjects: [{ name: 'A', category: 'victim', ageBand: 'unknown', dateOfBirth: '2010-13-01' }] }), 'subjects[0].dateOfBirth');
+    await expectRejected(
+      body({ subjects: [{ name: 'A', category: 'victim', ageBand: 'unknown', dateOfBirth: '2027-01-01' }] }),
+      'subjects[0].dateOfBirth',
+    );
+    await expectRejected(
+      body({ subjects: [{ name: 'A', category: 'victim', ageBand: 'unknown', dateOfBirth: '2010-13-01' }] }),
+      'subjects[0].dateOfBirth',
+    );
   });
   it('refuses more than 20 subjects', () =>
-    expectRejected(body({ subjects: Array.from({ length: 21 }, () => ({ name: 'A', category: 'other', ageBand: 'unknown' })) }), 'subjects'));
+    expectRejected(
+      body({ subjects: Array.from({ length: 21 }, () => ({ name: 'A', category: 'other', ageBand: 'unknown' })) }),
+      'subjects',
+    ));
   it('names every bad field at once', async () => {
     const json = await expectRejected(body({ contentUrl: 'ftp://x', contentUploadedOn: '2026-02-30', rationale: '' }), 'contentUrl');
-    expect(json.fields.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(['contentUrl', 'contentUploadedOn', 'rationale']));
+    expect(json.fields.map((f: { path: string }) => f.path)).toEqual(
+      expect.arrayContaining(['contentUrl', 'contentUploadedOn', 'rationale']),
+    );
   });
 });
 
@@ -192,7 +229,10 @@ describe('deconfliction (SOP 8.1: one open referral per piece of content)', () =
     const again = body({ contentUrl: 'https://m.youtube.com/shorts/dEcOnFl1ct1?si=abc', rationale: 'Also posted in a school group chat.' });
     const dup = await post('other', again);
     expect(dup.statusCode).toBe(409);
-    expect(dup.json()).toMatchObject({ error: expect.stringContaining(first.reference), existing: { id: first.id, reference: first.reference } });
+    expect(dup.json()).toMatchObject({
+      error: expect.stringContaining(first.reference),
+      existing: { id: first.id, reference: first.reference },
+    });
     expect(await counts()).toEqual(before);
 
     const combined = await post('other', { ...again, duplicateOf: first.reference });
@@ -203,9 +243,14 @@ describe('deconfliction (SOP 8.1: one open referral per piece of content)', () =
     expect(await counts()).toEqual(before);
 
     const seen = (await get('requester', `/api/v1/referrals/${first.id}`)).json();
-    expect(seen.additionalRationales).toEqual([{ applicantName: 'PC Ben Cole', rationale: 'Also posted in a school group chat.', addedAt: NOW.toISOString() }]);
+    expect(seen.additionalRationales).toEqual([
+      { applicantName: 'PC Ben Cole', rationale: 'Also posted in a school group chat.', addedAt: NOW.toISOString() },
+    ]);
     expect(seen.timeline.map((e: { action: string }) => e.action)).toEqual(['submitted', 'rationale_added']);
-    const [entry] = await t.db.select().from(auditLog).where(and(eq(auditLog.entityId, first.id), eq(auditLog.operation, 'combine')));
+    const [entry] = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, first.id), eq(auditLog.operation, 'combine')));
     expect(entry).toMatchObject({ entity: 'referral', actorUsername: other.username });
   });
 
@@ -229,7 +274,7 @@ describe('deconfliction (SOP 8.1: one open referral per piece of content)', () =
 });
 
 describe('reading referrals (DESIGN.md "Roles")', () => {
-  it('shows a requester only their own referrals, and 404 for anyone else\'s', async () => {
+  it("shows a requester only their own referrals, and 404 for anyone else's", async () => {
     const mine = (await post('requester', body())).json();
     const theirs = (await post('other', body())).json();
     const list = (await get('other', '/api/v1/referrals?pageSize=100')).json();
@@ -253,7 +298,9 @@ describe('reading referrals (DESIGN.md "Roles")', () => {
     expect(all.total).toBeGreaterThan(json.total - 1);
     expect((await get('operative', '/api/v1/referrals?assignee=none')).json().total).toBe(all.total);
     expect((await get('operative', '/api/v1/referrals?assignee=me')).json().total).toBe(0);
-    expect((await get('operative', '/api/v1/referrals?status=closed')).json().items.every((i: { status: string }) => i.status === 'closed')).toBe(true);
+    expect(
+      (await get('operative', '/api/v1/referrals?status=closed')).json().items.every((i: { status: string }) => i.status === 'closed'),
+    ).toBe(true);
   });
 
   it('refuses bad query values with 400 naming the field', async () => {
@@ -266,7 +313,10 @@ describe('reading referrals (DESIGN.md "Roles")', () => {
     ]) {
       const res = await get('operative', `/api/v1/referrals?${q}`);
       expect(res.statusCode, q).toBe(400);
-      expect(res.json().fields.map((f: { path: string }) => f.path), q).toContain(field);
+      expect(
+        res.json().fields.map((f: { path: string }) => f.path),
+        q,
+      ).toContain(field);
     }
   });
 
@@ -290,7 +340,13 @@ describe('reading referrals (DESIGN.md "Roles")', () => {
 });
 
 describe('consultation audit (DPA 2018 s.62)', () => {
-  const consults = async (id: string) => (await t.db.select().from(auditLog).where(and(eq(auditLog.entityId, id), eq(auditLog.operation, 'consult')))).length;
+  const consults = async (id: string) =>
+    (
+      await t.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.entityId, id), eq(auditLog.operation, 'consult')))
+    ).length;
 
   it('logs opening a referral that names subjects, but not one without, and not listing', async () => {
     const withSubjects = (await post('requester', body({ subjects: [{ name: 'Jay', category: 'victim', ageBand: 'unknown' }] }))).json();
@@ -301,19 +357,25 @@ describe('consultation audit (DPA 2018 s.62)', () => {
     await get('operative', `/api/v1/referrals/${without.id}`);
     expect(await consults(withSubjects.id)).toBe(1);
     expect(await consults(without.id)).toBe(0);
-    const [entry] = await t.db.select().from(auditLog).where(and(eq(auditLog.entityId, withSubjects.id), eq(auditLog.operation, 'consult')));
+    const [entry] = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, withSubjects.id), eq(auditLog.operation, 'consult')));
     expect(entry).toMatchObject({ entity: 'referral', actorUsername: operative.username, detail: { subjects: 1 } });
   });
 });
 
 describe('POST /api/v1/referrals/{id}/withdraw (DESIGN.md life cycle)', () => {
-  it('closes the requester\'s own submitted referral as withdrawn, with an alter audit entry', async () => {
+  it("closes the requester's own submitted referral as withdrawn, with an alter audit entry", async () => {
     const r = (await post('requester', body())).json();
     const res = await post('requester', {}, `/api/v1/referrals/${r.id}/withdraw`);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'closed', outcome: 'withdrawn', closedAt: NOW.toISOString() });
     expect(res.json().timeline.map((e: { action: string }) => e.action)).toEqual(['submitted', 'withdrawn']);
-    const [entry] = await t.db.select().from(auditLog).where(and(eq(auditLog.entityId, r.id), eq(auditLog.operation, 'alter')));
+    const [entry] = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, r.id), eq(auditLog.operation, 'alter')));
     expect(entry).toBeTruthy();
     // Once closed, no other state allows it.
     expect((await post('requester', {}, `/api/v1/referrals/${r.id}/withdraw`)).statusCode).toBe(409);

@@ -27,7 +27,15 @@ async function answerAll(b: Browser, url: string, platforms: string[] = ['youtub
   await b.get('/referrals/new/content');
   expect((await b.post('/referrals/new/content', { contentTitle: 'Drill video', contentUrl: url })).statusCode).toBe(302);
   expect((await b.post('/referrals/new/platforms', { platforms })).statusCode).toBe(302);
-  expect((await b.post('/referrals/new/uploaded', { 'contentUploadedOn-day': '1', 'contentUploadedOn-month': '3', 'contentUploadedOn-year': '2026' })).statusCode).toBe(302);
+  expect(
+    (
+      await b.post('/referrals/new/uploaded', {
+        'contentUploadedOn-day': '1',
+        'contentUploadedOn-month': '3',
+        'contentUploadedOn-year': '2026',
+      })
+    ).statusCode,
+  ).toBe(302);
   expect((await b.post('/referrals/new/incident-references', {})).statusCode).toBe(302);
   expect((await b.post('/referrals/new/rationale', { rationale: 'Threatens a rival group.' })).statusCode).toBe(302);
   expect((await b.post('/referrals/new/subjects', { hasSubjects: 'no' })).headers.location).toBe('/referrals/new/check');
@@ -43,7 +51,10 @@ describe('referral question pages (SOP 8.3, 8.4)', () => {
 
     // SOP 8.3.4-8.3.5: a URL that is not http(s) is refused, with the summary linking to the field.
     await b.get('/referrals/new/content');
-    let res = await b.post('/referrals/new/content', { contentTitle: 'Drill video naming a rival group', contentUrl: 'ftp://example.org/v.mp4' });
+    let res = await b.post('/referrals/new/content', {
+      contentTitle: 'Drill video naming a rival group',
+      contentUrl: 'ftp://example.org/v.mp4',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('There is a problem');
     expect(res.body).toContain('href="#contentUrl"');
@@ -51,7 +62,10 @@ describe('referral question pages (SOP 8.3, 8.4)', () => {
     expect(res.body).toContain('Enter a URL starting with http:// or https://');
     // What was typed is kept.
     expect(res.body).toContain('value="Drill video naming a rival group"');
-    res = await b.post('/referrals/new/content', { contentTitle: 'Drill video naming a rival group', contentUrl: 'https://youtu.be/PaGeJourney1' });
+    res = await b.post('/referrals/new/content', {
+      contentTitle: 'Drill video naming a rival group',
+      contentUrl: 'https://youtu.be/PaGeJourney1',
+    });
     expect(res.headers.location).toBe('/referrals/new/platforms');
 
     // SOP 8.3.6: at least one platform from the directory.
@@ -64,32 +78,58 @@ describe('referral question pages (SOP 8.3, 8.4)', () => {
     expect(res.headers.location).toBe('/referrals/new/uploaded');
 
     // SOP 8.3.2: a missing part links to that part; an impossible date to the day.
-    res = await b.post('/referrals/new/uploaded', { 'contentUploadedOn-day': '3', 'contentUploadedOn-month': '', 'contentUploadedOn-year': '2026' });
+    res = await b.post('/referrals/new/uploaded', {
+      'contentUploadedOn-day': '3',
+      'contentUploadedOn-month': '',
+      'contentUploadedOn-year': '2026',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('href="#contentUploadedOn-month"');
     expect(res.body).toContain('must include a month');
-    res = await b.post('/referrals/new/uploaded', { 'contentUploadedOn-day': '30', 'contentUploadedOn-month': '2', 'contentUploadedOn-year': '2026' });
+    res = await b.post('/referrals/new/uploaded', {
+      'contentUploadedOn-day': '30',
+      'contentUploadedOn-month': '2',
+      'contentUploadedOn-year': '2026',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('href="#contentUploadedOn-day"');
     expect(res.body).toContain('must be a real date');
-    res = await b.post('/referrals/new/uploaded', { 'contentUploadedOn-day': '11', 'contentUploadedOn-month': '3', 'contentUploadedOn-year': '2026' });
+    res = await b.post('/referrals/new/uploaded', {
+      'contentUploadedOn-day': '11',
+      'contentUploadedOn-month': '3',
+      'contentUploadedOn-year': '2026',
+    });
     expect(res.body).toContain('must be today or in the past');
-    res = await b.post('/referrals/new/uploaded', { 'contentUploadedOn-day': '1', 'contentUploadedOn-month': '3', 'contentUploadedOn-year': '2026' });
+    res = await b.post('/referrals/new/uploaded', {
+      'contentUploadedOn-day': '1',
+      'contentUploadedOn-month': '3',
+      'contentUploadedOn-year': '2026',
+    });
     expect(res.headers.location).toBe('/referrals/new/incident-references');
 
     // SOP 8.3.3: a row with a reference but no system names that row.
-    res = await b.post('/referrals/new/incident-references', { 'system-0': 'CAD', 'reference-0': '1234/01MAR26', 'system-1': '', 'reference-1': '0101234/26' });
+    res = await b.post('/referrals/new/incident-references', {
+      'system-0': 'CAD',
+      'reference-0': '1234/01MAR26',
+      'system-1': '',
+      'reference-1': '0101234/26',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('href="#incidentReferences-1-system"');
     expect(res.body).toContain('id="incidentReferences-1-system"');
-    res = await b.post('/referrals/new/incident-references', { 'system-0': 'CAD', 'reference-0': '1234/01MAR26', 'system-1': 'CRIS', 'reference-1': '0101234/26' });
+    res = await b.post('/referrals/new/incident-references', {
+      'system-0': 'CAD',
+      'reference-0': '1234/01MAR26',
+      'system-1': 'CRIS',
+      'reference-1': '0101234/26',
+    });
     expect(res.headers.location).toBe('/referrals/new/rationale');
 
     // SOP 8.3.7
     res = await b.post('/referrals/new/rationale', { rationale: '  ' });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('href="#rationale"');
-    res = await b.post('/referrals/new/rationale', { rationale: 'Threatens a named rival group after last week\'s stabbing.' });
+    res = await b.post('/referrals/new/rationale', { rationale: "Threatens a named rival group after last week's stabbing." });
     expect(res.headers.location).toBe('/referrals/new/subjects');
 
     // SOP 8.4.1: subjects only where known; the age band is never left blank.
@@ -102,7 +142,14 @@ describe('referral question pages (SOP 8.3, 8.4)', () => {
     res = await b.post('/referrals/new/subjects/add', { name: '@rival_handle', category: 'suspect' });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('href="#ageBand"');
-    res = await b.post('/referrals/new/subjects/add', { name: '@rival_handle', category: 'suspect', ageBand: '18_24', 'dateOfBirth-day': '1', 'dateOfBirth-month': '6', 'dateOfBirth-year': '2012' });
+    res = await b.post('/referrals/new/subjects/add', {
+      name: '@rival_handle',
+      category: 'suspect',
+      ageBand: '18_24',
+      'dateOfBirth-day': '1',
+      'dateOfBirth-month': '6',
+      'dateOfBirth-year': '2012',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('href="#dateOfBirth-day"');
     expect(res.body).toContain('13 to 15');
@@ -114,9 +161,19 @@ describe('referral question pages (SOP 8.3, 8.4)', () => {
     // Check your answers: everything shown, with Change links back to each page.
     const check = await b.get('/referrals/new/check');
     expect(check.statusCode).toBe(200);
-    for (const text of ['Drill video naming a rival group', 'https://youtu.be/PaGeJourney1', 'YouTube, Instagram', '1 March 2026', 'CAD 1234/01MAR26', 'CRIS 0101234/26', '@rival_handle', 'PC Amy Jones'])
+    for (const text of [
+      'Drill video naming a rival group',
+      'https://youtu.be/PaGeJourney1',
+      'YouTube, Instagram',
+      '1 March 2026',
+      'CAD 1234/01MAR26',
+      'CRIS 0101234/26',
+      '@rival_handle',
+      'PC Amy Jones',
+    ])
       expect(check.body).toContain(text);
-    for (const page of ['content', 'platforms', 'uploaded', 'incident-references', 'rationale', 'subjects/list']) expect(check.body).toContain(`href="/referrals/new/${page}"`);
+    for (const page of ['content', 'platforms', 'uploaded', 'incident-references', 'rationale', 'subjects/list'])
+      expect(check.body).toContain(`href="/referrals/new/${page}"`);
     expect(check.body).not.toContain('data-qa="host-warning"');
 
     // A change from check your answers comes back to it.
@@ -133,7 +190,11 @@ describe('referral question pages (SOP 8.3, 8.4)', () => {
     expect(reference).toMatch(/^OHRT-2026-\d{6}$/);
 
     // The draft's answers are gone from the session once submitted.
-    const [session] = await t.db.select({ draft: sessions.draft }).from(sessions).innerJoin(referrals, eq(referrals.requesterId, sessions.userId)).where(eq(referrals.reference, reference!));
+    const [session] = await t.db
+      .select({ draft: sessions.draft })
+      .from(sessions)
+      .innerJoin(referrals, eq(referrals.requesterId, sessions.userId))
+      .where(eq(referrals.reference, reference!));
     expect(session!.draft).not.toContain('rival_handle');
     expect((await b.get('/referrals/new/content')).body).not.toContain('Drill video naming a rival group');
 
@@ -151,7 +212,10 @@ describe('referral question pages (SOP 8.3, 8.4)', () => {
     expect(detail.body).toContain('@rival_handle');
     expect(detail.body).toContain('data-qa="timeline"');
     expect(detail.body).toContain('Submitted');
-    const consults = await t.db.select().from(auditLog).where(and(eq(auditLog.entityId, row!.id), eq(auditLog.operation, 'consult')));
+    const consults = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, row!.id), eq(auditLog.operation, 'consult')));
     expect(consults).toHaveLength(1);
   });
 
@@ -226,7 +290,7 @@ describe('referral question pages (SOP 8.3, 8.4)', () => {
     expect(await referralCount()).toBe(before);
   });
 
-  it('keeps referral pages from admin, and another requester\'s referral from a requester (404)', async () => {
+  it("keeps referral pages from admin, and another requester's referral from a requester (404)", async () => {
     const a = await t.browser(admin);
     expect((await a.get('/referrals/new')).statusCode).toBe(403);
     expect((await a.get('/referrals/mine')).statusCode).toBe(403);

@@ -7,7 +7,8 @@ describe('isHttpUrl (SOP 8.3.5)', () => {
     expect(isHttpUrl('http://example.org/a')).toBe(true);
   });
   it('refuses other schemes and text that is not a URL', () => {
-    for (const v of ['ftp://example.org/file', 'javascript:alert(1)', 'data:text/html,hi', 'www.example.org', '', 'https://']) expect(isHttpUrl(v)).toBe(false);
+    for (const v of ['ftp://example.org/file', 'javascript:alert(1)', 'data:text/html,hi', 'www.example.org', '', 'https://'])
+      expect(isHttpUrl(v)).toBe(false);
   });
 });
 

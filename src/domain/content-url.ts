@@ -49,7 +49,9 @@ export function contentKey(value: string): string {
   const host = normaliseHost(u.hostname);
   const yt = youtubeId(host, u);
   if (yt) return `youtube.com/watch?v=${yt}`;
-  const params = [...u.searchParams].filter(([k]) => !TRACKING_PARAM.test(k)).sort(([a, av], [b, bv]) => (a === b ? av.localeCompare(bv) : a.localeCompare(b)));
+  const params = [...u.searchParams]
+    .filter(([k]) => !TRACKING_PARAM.test(k))
+    .sort(([a, av], [b, bv]) => (a === b ? av.localeCompare(bv) : a.localeCompare(b)));
   const query = params.length ? `?${new URLSearchParams(params).toString()}` : '';
   const port = u.port ? `:${u.port}` : '';
   const path = u.pathname.replace(/\/+$/, '');

@@ -17,7 +17,8 @@ const referralsApi: FastifyPluginAsync<{ services: Services }> = async (app, { s
       config: {
         roles: REFERRAL_SUBMITTERS,
         openapi: {
-          summary: 'Submit a referral (SOP 8.3-8.4); 409 names an open referral of the same content unless duplicateOf is sent, then 200 with a summary of that referral',
+          summary:
+            'Submit a referral (SOP 8.3-8.4); 409 names an open referral of the same content unless duplicateOf is sent, then 200 with a summary of that referral',
           tags,
           body: docSchemas.newReferral,
           response: referralDetailSchema,
@@ -38,7 +39,12 @@ const referralsApi: FastifyPluginAsync<{ services: Services }> = async (app, { s
     {
       config: {
         roles: REFERRAL_READERS,
-        openapi: { summary: 'List referrals, newest first; a requester sees only their own', tags, query: listQuerySchema, response: referralListSchema },
+        openapi: {
+          summary: 'List referrals, newest first; a requester sees only their own',
+          tags,
+          query: listQuerySchema,
+          response: referralListSchema,
+        },
       },
     },
     async (req) => referrals.list(actorOf(req), parse(listQuerySchema, req.query)),
@@ -49,7 +55,12 @@ const referralsApi: FastifyPluginAsync<{ services: Services }> = async (app, { s
     {
       config: {
         roles: REFERRAL_READERS,
-        openapi: { summary: 'One referral with its timeline; opening one with subjects is logged as a consultation', tags, params: idParamsSchema, response: referralDetailSchema },
+        openapi: {
+          summary: 'One referral with its timeline; opening one with subjects is logged as a consultation',
+          tags,
+          params: idParamsSchema,
+          response: referralDetailSchema,
+        },
       },
     },
     async (req) => referrals.get(actorOf(req), req.params.id),
@@ -60,7 +71,12 @@ const referralsApi: FastifyPluginAsync<{ services: Services }> = async (app, { s
     {
       config: {
         roles: REFERRAL_SUBMITTERS,
-        openapi: { summary: 'Withdraw your own referral before review (closed, outcome withdrawn)', tags, params: idParamsSchema, response: referralDetailSchema },
+        openapi: {
+          summary: 'Withdraw your own referral before review (closed, outcome withdrawn)',
+          tags,
+          params: idParamsSchema,
+          response: referralDetailSchema,
+        },
       },
     },
     async (req) => referrals.withdraw(actorOf(req), req.params.id),

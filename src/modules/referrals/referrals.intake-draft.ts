@@ -118,7 +118,14 @@ export function dateFromParts(
   const year = parts.year.trim();
   if (notNumber.length || year.length !== 4) {
     const first = notNumber[0] ?? 'year';
-    return { error: { path, message: `${label} must be a real date`, href: `#${fieldId(path)}-${first}`, parts: notNumber.length ? notNumber : ['year'] } };
+    return {
+      error: {
+        path,
+        message: `${label} must be a real date`,
+        href: `#${fieldId(path)}-${first}`,
+        parts: notNumber.length ? notNumber : ['year'],
+      },
+    };
   }
   const pad = (s: string) => s.trim().padStart(2, '0');
   return { value: `${year}-${pad(parts.month)}-${pad(parts.day)}` };

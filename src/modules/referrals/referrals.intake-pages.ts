@@ -51,7 +51,10 @@ const PAGE_OF: Record<string, string> = {
   subjects: INTAKE.subjects,
 };
 
-function check<S extends ZodType>(schema: S, input: unknown): { data: z.infer<S>; errors?: undefined } | { data?: undefined; errors: FieldError[] } {
+function check<S extends ZodType>(
+  schema: S,
+  input: unknown,
+): { data: z.infer<S>; errors?: undefined } | { data?: undefined; errors: FieldError[] } {
   const r = schema.safeParse(input);
   return r.success ? { data: r.data } : { errors: zodFields(r.error) };
 }
@@ -134,14 +137,20 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
       rows: Array.from({ length: INCIDENT_ROWS }, (_, i) => ({
         index: i,
         reference: rows[i]?.reference ?? '',
-        systems: [{ value: '', text: 'Choose a system' }, ...INCIDENT_SYSTEMS.map((s) => ({ value: s, text: s, selected: rows[i]?.system === s }))],
+        systems: [
+          { value: '', text: 'Choose a system' },
+          ...INCIDENT_SYSTEMS.map((s) => ({ value: s, text: s, selected: rows[i]?.system === s })),
+        ],
       })),
       backLink: INTAKE.uploaded,
       ...pageErrors(errs),
     });
   app.get(INTAKE.incidents, { config: { roles } }, async (req, reply) => incidentsPage(reply, questionDraft(req).incidentReferences ?? []));
   app.post(INTAKE.incidents, { config: { roles } }, async (req, reply) => {
-    const rows = Array.from({ length: INCIDENT_ROWS }, (_, i) => ({ system: field(req.body, `system-${i}`), reference: field(req.body, `reference-${i}`) }));
+    const rows = Array.from({ length: INCIDENT_ROWS }, (_, i) => ({
+      system: field(req.body, `system-${i}`),
+      reference: field(req.body, `reference-${i}`),
+    }));
     const element = referrals.schemas().incidentReference;
     const errs: PageError[] = [];
     const kept: { system: string; reference: string }[] = [];
@@ -160,7 +169,9 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
 
   // SOP 8.3.7: the rationale.
   const rationalePage = (reply: FastifyReply, rationale: string | undefined, errs: PageError[] = []) =>
-    reply.status(errs.length ? 400 : 200).page(view('rationale'), { rationale, maxlength: LIMITS.rationale, backLink: INTAKE.incidents, ...pageErrors(errs) });
+    reply
+      .status(errs.length ? 400 : 200)
+      .page(view('rationale'), { rationale, maxlength: LIMITS.rationale, backLink: INTAKE.incidents, ...pageErrors(errs) });
   app.get(INTAKE.rationale, { config: { roles } }, async (req, reply) => rationalePage(reply, questionDraft(req).rationale));
   app.post(INTAKE.rationale, { config: { roles } }, async (req, reply) => {
     const input = { rationale: field(req.body, 'rationale') };
@@ -176,7 +187,9 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
     reply.status(errs.length ? 400 : 200).page(view('has-subjects'), { answer, backLink: INTAKE.rationale, ...pageErrors(errs) });
   app.get(INTAKE.hasSubjects, { config: { roles } }, async (req, reply) => hasSubjectsPage(reply, questionDraft(req).hasSubjects));
   app.post(INTAKE.hasSubjects, { config: { roles } }, async (req, reply) => {
-    const r = check(yesNoSchema('hasSubjects', 'Select yes if you know of any subjects linked to this content'), { hasSubjects: field(req.body, 'hasSubjects') });
+    const r = check(yesNoSchema('hasSubjects', 'Select yes if you know of any subjects linked to this content'), {
+      hasSubjects: field(req.body, 'hasSubjects'),
+    });
     if (r.errors) return hasSubjectsPage(reply, undefined, r.errors);
     const d = questionDraft(req);
     const hasSubjects = r.data.hasSubjects;
@@ -190,7 +203,11 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
     reply.status(errs.length ? 400 : 200).page(view('subject'), {
       values,
       categories: radioItems(SUBJECT_CATEGORIES, (v) => CATEGORY_TEXT[v] ?? v, values.category),
-      ageBands: radioItems(AGE_BANDS, (v) => (v === 'unknown' ? 'Not known' : ageBandText(v as never).replace(/^./, (c) => c.toUpperCase())), values.ageBand),
+      ageBands: radioItems(
+        AGE_BANDS,
+        (v) => (v === 'unknown' ? 'Not known' : ageBandText(v as never).replace(/^./, (c) => c.toUpperCase())),
+        values.ageBand,
+      ),
       dobErrorParts: dobParts,
       limits: LIMITS,
       backLink: INTAKE.hasSubjects,
@@ -206,7 +223,11 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
       name: field(req.body, 'name'),
       category: field(req.body, 'category'),
       ageBand: field(req.body, 'ageBand'),
-      dob: { day: field(req.body, 'dateOfBirth-day'), month: field(req.body, 'dateOfBirth-month'), year: field(req.body, 'dateOfBirth-year') },
+      dob: {
+        day: field(req.body, 'dateOfBirth-day'),
+        month: field(req.body, 'dateOfBirth-month'),
+        year: field(req.body, 'dateOfBirth-year'),
+      },
     };
     const dob = dateFromParts('dateOfBirth', values.dob, 'Date of birth');
     const r = check(referrals.schemas().subject, {
@@ -219,7 +240,13 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
     if (dob.error) errs.push(dob.error);
     const order = ['name', 'category', 'ageBand', 'dateOfBirth'];
     errs.sort((a, b) => order.indexOf(a.path) - order.indexOf(b.path));
-    if (errs.length || !r.data) return subjectPage(reply, values, errs, dob.error?.parts ?? (errs.some((e) => e.path === 'dateOfBirth') ? ['day', 'month', 'year'] : []));
+    if (errs.length || !r.data)
+      return subjectPage(
+        reply,
+        values,
+        errs,
+        dob.error?.parts ?? (errs.some((e) => e.path === 'dateOfBirth') ? ['day', 'month', 'year'] : []),
+      );
     const d = questionDraft(req);
     if (d.subjects.length >= LIMITS.subjects) return reply.redirect(INTAKE.subjects);
     await save(req, { ...d, hasSubjects: 'yes', subjects: [...d.subjects, r.data] });
@@ -229,7 +256,13 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
   app.get(INTAKE.subjects, { config: { roles } }, async (req, reply) => {
     const d = questionDraft(req);
     if (!d.subjects.length) return reply.redirect(INTAKE.hasSubjects);
-    return reply.page(view('subjects'), { ageBand: ageBandText, subjects: d.subjects, canAdd: d.subjects.length < LIMITS.subjects, max: LIMITS.subjects, backLink: INTAKE.hasSubjects });
+    return reply.page(view('subjects'), {
+      ageBand: ageBandText,
+      subjects: d.subjects,
+      canAdd: d.subjects.length < LIMITS.subjects,
+      max: LIMITS.subjects,
+      backLink: INTAKE.hasSubjects,
+    });
   });
   app.post<{ Params: { index: string } }>('/referrals/new/subjects/:index/remove', { config: { roles } }, async (req, reply) => {
     const d = questionDraft(req);
@@ -246,8 +279,14 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
       const top = e.path.split(/[[.]/)[0]!;
       return { ...e, href: PAGE_OF[top] ?? INTAKE.content };
     });
-    if (!errs.length && d.platforms) errs.push(...(await referrals.checkPlatforms(d.platforms)).map((e) => ({ ...e, href: INTAKE.platforms })));
-    if (d.hasSubjects === undefined) errs.push({ path: 'hasSubjects', message: 'Answer whether you know of any subjects linked to this content', href: INTAKE.hasSubjects });
+    if (!errs.length && d.platforms)
+      errs.push(...(await referrals.checkPlatforms(d.platforms)).map((e) => ({ ...e, href: INTAKE.platforms })));
+    if (d.hasSubjects === undefined)
+      errs.push({
+        path: 'hasSubjects',
+        message: 'Answer whether you know of any subjects linked to this content',
+        href: INTAKE.hasSubjects,
+      });
     const warnings = d.contentUrl && d.platforms ? await referrals.hostWarnings(d.contentUrl, d.platforms) : [];
     return { errs, warnings };
   }
@@ -282,14 +321,23 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
       const result = await referrals.submit(actorOf(req), input);
       const warnings = result.kind === 'created' ? result.referral.warnings : [];
       // The answers are cleared; only the receipt stays, for the confirmation page.
-      await save(req, { subjects: [], receipt: { kind: result.kind, id: result.referral.id, reference: result.referral.reference, warnings } });
+      await save(req, {
+        subjects: [],
+        receipt: { kind: result.kind, id: result.referral.id, reference: result.referral.reference, warnings },
+      });
       return reply.redirect(INTAKE.confirmation);
     } catch (err) {
       if (err instanceof DuplicateReferral) {
         await save(req, { ...d, duplicate: err.existing });
         return reply.redirect(INTAKE.duplicate);
       }
-      if (err instanceof ValidationFailed) return checkPage(req, reply, d, err.fields.map((e) => ({ ...e, href: PAGE_OF[e.path.split(/[[.]/)[0]!] })));
+      if (err instanceof ValidationFailed)
+        return checkPage(
+          req,
+          reply,
+          d,
+          err.fields.map((e) => ({ ...e, href: PAGE_OF[e.path.split(/[[.]/)[0]!] })),
+        );
       throw err;
     }
   }
@@ -297,7 +345,9 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
 
   // Deconfliction (SOP 8.1): the content already has an open referral.
   const duplicatePage = (reply: FastifyReply, d: IntakeDraft, errs: PageError[] = []) =>
-    reply.status(errs.length ? 400 : 200).page(view('duplicate'), { existing: d.duplicate, contentUrl: d.contentUrl, backLink: INTAKE.check, ...pageErrors(errs) });
+    reply
+      .status(errs.length ? 400 : 200)
+      .page(view('duplicate'), { existing: d.duplicate, contentUrl: d.contentUrl, backLink: INTAKE.check, ...pageErrors(errs) });
   app.get(INTAKE.duplicate, { config: { roles } }, async (req, reply) => {
     const d = questionDraft(req);
     if (!d.duplicate) return reply.redirect(INTAKE.check);

@@ -33,7 +33,10 @@ const referralsPages: FastifyPluginAsync<{ services: Services }> = async (app, {
       pagination: {
         previous: page > 1 ? { href: `/referrals/mine?page=${page - 1}` } : undefined,
         next: page < pages ? { href: `/referrals/mine?page=${page + 1}` } : undefined,
-        items: pages > 1 ? Array.from({ length: pages }, (_, i) => ({ number: i + 1, href: `/referrals/mine?page=${i + 1}`, current: i + 1 === page })) : [],
+        items:
+          pages > 1
+            ? Array.from({ length: pages }, (_, i) => ({ number: i + 1, href: `/referrals/mine?page=${i + 1}`, current: i + 1 === page }))
+            : [],
       },
     });
   });

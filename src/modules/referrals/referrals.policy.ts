@@ -21,7 +21,10 @@ export function maySeeReferral(actor: Pick<Actor, 'id' | 'roles'>, referral: { r
  * DESIGN.md life cycle: the requester may withdraw their own referral before review starts
  * (status submitted). Anyone else: forbidden; any other state: not a valid transition.
  */
-export function withdrawDecision(actor: Pick<Actor, 'id'>, referral: { requesterId: string; status: ReferralStatus }): 'ok' | 'forbidden' | 'invalid_state' {
+export function withdrawDecision(
+  actor: Pick<Actor, 'id'>,
+  referral: { requesterId: string; status: ReferralStatus },
+): 'ok' | 'forbidden' | 'invalid_state' {
   if (referral.requesterId !== actor.id) return 'forbidden';
   return referral.status === 'submitted' ? 'ok' : 'invalid_state';
 }

@@ -29,8 +29,17 @@ export function presentDetail(rows: ReferralDetailRows, warnings: FieldError[]) 
     contentUploadedOn: rows.referral.contentUploadedOn,
     rationale: rows.referral.rationale,
     incidentReferences: rows.incidentReferences.map(({ system, reference }) => ({ system, reference })),
-    subjects: rows.subjects.map(({ name, category, ageBand, dateOfBirth }) => ({ name, category, ageBand, dateOfBirth: dateOfBirth ?? null })),
-    additionalRationales: rows.additionalRationales.map((a) => ({ applicantName: a.applicantName, rationale: a.rationale, addedAt: a.addedAt.toISOString() })),
+    subjects: rows.subjects.map(({ name, category, ageBand, dateOfBirth }) => ({
+      name,
+      category,
+      ageBand,
+      dateOfBirth: dateOfBirth ?? null,
+    })),
+    additionalRationales: rows.additionalRationales.map((a) => ({
+      applicantName: a.applicantName,
+      rationale: a.rationale,
+      addedAt: a.addedAt.toISOString(),
+    })),
     // Issue 3 fills these in when a review refers the content (SOP 10).
     platformReferrals: [] as { platform: string; status: string; channel: string }[],
     timeline: rows.events.map(({ event, actor }) => ({

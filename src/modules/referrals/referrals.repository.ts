@@ -28,7 +28,9 @@ export type ReferralFilter = {
 const assignee = alias(users, 'assignee');
 
 /** The platforms of a referral, aggregated in SQL so that a page of referrals is one query. */
-const platformsOf = sql<string[]>`coalesce((select array_agg(rp.platform order by rp.platform) from ${referralPlatforms} rp where rp.referral_id = ${referrals.id}), '{}')`;
+const platformsOf = sql<
+  string[]
+>`coalesce((select array_agg(rp.platform order by rp.platform) from ${referralPlatforms} rp where rp.referral_id = ${referrals.id}), '{}')`;
 
 const summaryColumns = {
   referral: referrals,
@@ -40,7 +42,9 @@ function where(f: ReferralFilter): SQL | undefined {
   return and(
     f.requesterId ? eq(referrals.requesterId, f.requesterId) : undefined,
     f.status ? eq(referrals.status, f.status) : undefined,
-    f.platform ? sql`exists (select 1 from ${referralPlatforms} rp where rp.referral_id = ${referrals.id} and rp.platform = ${f.platform})` : undefined,
+    f.platform
+      ? sql`exists (select 1 from ${referralPlatforms} rp where rp.referral_id = ${referrals.id} and rp.platform = ${f.platform})`
+      : undefined,
     f.assigneeId === null ? sql`${referrals.assigneeId} is null` : f.assigneeId ? eq(referrals.assigneeId, f.assigneeId) : undefined,
   );
 }
@@ -90,9 +94,16 @@ export function createReferralsRepository() {
       if (children.incidentReferences.length)
         await tx.insert(incidentReferences).values(children.incidentReferences.map((x, position) => ({ referralId: id, position, ...x })));
       if (children.subjects.length)
-        await tx
-          .insert(subjects)
-          .values(children.subjects.map((s, position) => ({ referralId: id, position, name: s.name, category: s.category, ageBand: s.ageBand, dateOfBirth: s.dateOfBirth ?? null })));
+        await tx.insert(subjects).values(
+          children.subjects.map((s, position) => ({
+            referralId: id,
+            position,
+            name: s.name,
+            category: s.category,
+            ageBand: s.ageBand,
+            dateOfBirth: s.dateOfBirth ?? null,
+          })),
+        );
       return r!;
     },
 
@@ -106,7 +117,9 @@ export function createReferralsRepository() {
       const [row] = await tx
         .select()
         .from(referrals)
-        .where(isUuid ? or(eq(referrals.id, idOrReference), eq(referrals.reference, idOrReference)) : eq(referrals.reference, idOrReference));
+        .where(
+          isUuid ? or(eq(referrals.id, idOrReference), eq(referrals.reference, idOrReference)) : eq(referrals.reference, idOrReference),
+        );
       return row;
     },
 
@@ -149,7 +162,10 @@ export function createReferralsRepository() {
           .orderBy(desc(referrals.submittedAt), desc(referrals.reference))
           .limit(pageSize)
           .offset((page - 1) * pageSize),
-        db.select({ n: sql<number>`count(*)::int` }).from(referrals).where(w),
+        db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(referrals)
+          .where(w),
       ]);
       return { items, total: count?.n ?? 0 };
     },

@@ -52,12 +52,17 @@ const pastDate = (today: string, what: string) =>
     .string({ error: `Enter ${what}` })
     .trim()
     .min(1, `Enter ${what}`)
-    .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && isRealDate(v), `${what[0]!.toUpperCase()}${what.slice(1)} must be a real date, as YYYY-MM-DD`)
+    .refine(
+      (v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && isRealDate(v),
+      `${what[0]!.toUpperCase()}${what.slice(1)} must be a real date, as YYYY-MM-DD`,
+    )
     .refine((v) => !isRealDate(v) || v <= today, `${what[0]!.toUpperCase()}${what.slice(1)} must be today or in the past`);
 
 export function referralSchemas(today: string) {
   const incidentReference = z.object({
-    system: z.enum(INCIDENT_SYSTEMS, { error: 'Choose the system the reference is from' }).describe('SOP 8.3.3: the police system the reference belongs to'),
+    system: z
+      .enum(INCIDENT_SYSTEMS, { error: 'Choose the system the reference is from' })
+      .describe('SOP 8.3.3: the police system the reference belongs to'),
     reference: z
       .string({ error: 'Enter the incident reference' })
       .trim()
@@ -75,7 +80,9 @@ export function referralSchemas(today: string) {
         .min(1, 'Enter the name or online handle')
         .max(LIMITS.subjectName, `Name must be ${LIMITS.subjectName} characters or fewer`)
         .describe('Name or online handle'),
-      category: z.enum(SUBJECT_CATEGORIES, { error: 'Choose how the subject is linked to the content' }).describe('DPA 2018 s.38(3): suspect, victim, witness or other'),
+      category: z
+        .enum(SUBJECT_CATEGORIES, { error: 'Choose how the subject is linked to the content' })
+        .describe('DPA 2018 s.38(3): suspect, victim, witness or other'),
       ageBand: z
         .enum(AGE_BANDS, { error: 'Choose an age band, or "Not known"' })
         .describe('Always recorded, so that children are never included silently; "unknown" when not known'),
@@ -163,7 +170,12 @@ export const listQuerySchema = z.object({
     .max(64)
     .optional()
     .describe('Only referrals assigned to this user (id or username); "me" for the caller, "none" for unassigned'),
-  page: z.coerce.number({ error: 'Page must be a whole number from 1' }).int('Page must be a whole number from 1').min(1, 'Page must be a whole number from 1').default(1).describe('From 1'),
+  page: z.coerce
+    .number({ error: 'Page must be a whole number from 1' })
+    .int('Page must be a whole number from 1')
+    .min(1, 'Page must be a whole number from 1')
+    .default(1)
+    .describe('From 1'),
   pageSize: z.coerce
     .number({ error: 'Page size must be a whole number from 1 to 100' })
     .int('Page size must be a whole number from 1 to 100')
@@ -188,7 +200,9 @@ export const referralSummarySchema = z.object({
   contentUrl: z.string(),
   platforms: z.array(z.string()),
   requesterId: z.string().describe('The account that submitted it'),
-  applicant: z.object({ name: z.string(), ocu: z.string().nullable(), unit: z.string().nullable() }).describe('SOP 8.3.1, as at submission'),
+  applicant: z
+    .object({ name: z.string(), ocu: z.string().nullable(), unit: z.string().nullable() })
+    .describe('SOP 8.3.1, as at submission'),
   assignee: person.nullable(),
   submittedAt: z.string().describe('ISO 8601 UTC'),
   closedAt: z.string().nullable(),
@@ -205,17 +219,25 @@ export const referralDetailSchema = referralSummarySchema.extend({
   contentUploadedOn: z.string(),
   rationale: z.string(),
   incidentReferences: z.array(z.object({ system: z.enum(INCIDENT_SYSTEMS), reference: z.string() })),
-  subjects: z.array(z.object({ name: z.string(), category: z.enum(SUBJECT_CATEGORIES), ageBand: z.enum(AGE_BANDS), dateOfBirth: z.string().nullable() })),
-  additionalRationales: z.array(z.object({ applicantName: z.string(), rationale: z.string(), addedAt: z.string() })).describe('Deconfliction: rationales of later requesters'),
-  platformReferrals: z.array(z.object({ platform: z.string(), status: z.string(), channel: z.string() })).describe('SOP 10: one per platform, once referred'),
+  subjects: z.array(
+    z.object({ name: z.string(), category: z.enum(SUBJECT_CATEGORIES), ageBand: z.enum(AGE_BANDS), dateOfBirth: z.string().nullable() }),
+  ),
+  additionalRationales: z
+    .array(z.object({ applicantName: z.string(), rationale: z.string(), addedAt: z.string() }))
+    .describe('Deconfliction: rationales of later requesters'),
+  platformReferrals: z
+    .array(z.object({ platform: z.string(), status: z.string(), channel: z.string() }))
+    .describe('SOP 10: one per platform, once referred'),
   timeline: z.array(z.object({ at: z.string(), actor: person.nullable(), action: z.string(), comment: z.string().optional() })),
   warnings: z.array(fieldWarning).describe('Things a person should look at, e.g. a URL whose host is not one of the platforms chosen'),
 });
 
 /** A referral a requester added their rationale to: only what they need, not another requester's data. */
-export const combinedSchema = referralSummarySchema.pick({ id: true, reference: true, status: true, outcome: true, contentTitle: true, platforms: true }).extend({
-  combined: z.literal(true),
-});
+export const combinedSchema = referralSummarySchema
+  .pick({ id: true, reference: true, status: true, outcome: true, contentTitle: true, platforms: true })
+  .extend({
+    combined: z.literal(true),
+  });
 
 /** A yes/no question page (GOV.UK radios). */
 export const yesNoSchema = <K extends string>(name: K, message: string) =>

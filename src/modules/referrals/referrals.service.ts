@@ -16,8 +16,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NOBODY = '00000000-0000-0000-0000-000000000000';
 
 export type SubmitResult =
-  | { kind: 'created'; referral: ReferralDetail }
-  | { kind: 'combined'; referral: ReturnType<typeof presentCombined> };
+  { kind: 'created'; referral: ReferralDetail } | { kind: 'combined'; referral: ReturnType<typeof presentCombined> };
 
 /** Referral intake (SOP 8.1-8.4), reading and withdrawal. */
 export function createReferralsService(db: Db, audit: AuditService, platforms: PlatformsService, config: Config, clock: () => Date) {
@@ -38,7 +37,9 @@ export function createReferralsService(db: Db, audit: AuditService, platforms: P
     const hosts = directory.filter((p) => keys.includes(p.key)).flatMap((p) => p.hosts);
     if (!hosts.length || urlMatchesPlatforms(url, hosts)) return [];
     const names = directory.filter((p) => keys.includes(p.key)).map((p) => p.name);
-    return [{ path: 'contentUrl', message: `The URL's address is not one ${names.join(' or ')} uses. Check the URL and the platforms chosen.` }];
+    return [
+      { path: 'contentUrl', message: `The URL's address is not one ${names.join(' or ')} uses. Check the URL and the platforms chosen.` },
+    ];
   }
 
   async function loadDetail(tx: DbOrTx, id: string) {
@@ -94,7 +95,13 @@ export function createReferralsService(db: Db, audit: AuditService, platforms: P
           });
           await repo.addEvent(tx, { referralId: existing.id, at: now, actorId: actor.id, action: 'rationale_added' });
           // DPA 2018 s.62: two requesters' information about one piece of content is combined.
-          await audit.record(tx, { actor, operation: 'combine', entity: 'referral', entityId: existing.id, detail: { addedRationale: true } });
+          await audit.record(tx, {
+            actor,
+            operation: 'combine',
+            entity: 'referral',
+            entityId: existing.id,
+            detail: { addedRationale: true },
+          });
           return { kind: 'combined', referral: presentCombined(await detailOf(tx, existing.id, directory)) };
         }
 
@@ -149,7 +156,13 @@ export function createReferralsService(db: Db, audit: AuditService, platforms: P
         const rows = await repo.detail(tx, id);
         if (!rows || !maySeeReferral(actor, rows.referral)) throw new NotFound('No such referral');
         if (rows.subjects.length)
-          await audit.record(tx, { actor, operation: 'consult', entity: 'referral', entityId: id, detail: { subjects: rows.subjects.length } });
+          await audit.record(tx, {
+            actor,
+            operation: 'consult',
+            entity: 'referral',
+            entityId: id,
+            detail: { subjects: rows.subjects.length },
+          });
         return presentDetail(rows, hostWarnings(rows.referral.contentUrl, rows.platforms ?? [], directory));
       });
     },
@@ -165,7 +178,8 @@ export function createReferralsService(db: Db, audit: AuditService, platforms: P
       }
       if (q.assignee === 'me') filter.assigneeId = actor.id;
       else if (q.assignee === 'none') filter.assigneeId = null;
-      else if (q.assignee) filter.assigneeId = UUID.test(q.assignee) ? q.assignee : ((await repo.userIdByUsername(db, q.assignee)) ?? NOBODY);
+      else if (q.assignee)
+        filter.assigneeId = UUID.test(q.assignee) ? q.assignee : ((await repo.userIdByUsername(db, q.assignee)) ?? NOBODY);
       const { items, total } = await repo.page(db, filter, q.page, q.pageSize);
       return { items: items.map(presentSummary), total, page: q.page, pageSize: q.pageSize };
     },
@@ -185,11 +199,25 @@ export function createReferralsService(db: Db, audit: AuditService, platforms: P
         if (!r || !maySeeReferral(actor, r)) throw new NotFound('No such referral');
         const decision = withdrawDecision(actor, r);
         if (decision === 'forbidden') throw new Forbidden('Only the requester may withdraw a referral');
-        if (decision === 'invalid_state') throw new InvalidTransition(`A referral that is ${r.status.replace(/_/g, ' ')} cannot be withdrawn`);
+        if (decision === 'invalid_state')
+          throw new InvalidTransition(`A referral that is ${r.status.replace(/_/g, ' ')} cannot be withdrawn`);
         const now = clock();
         await repo.setStatus(tx, id, { status: 'closed', outcome: 'withdrawn', closedAt: now });
-        await repo.addEvent(tx, { referralId: id, at: now, actorId: actor.id, action: 'withdrawn', fromStatus: r.status, toStatus: 'closed' });
-        await audit.record(tx, { actor, operation: 'alter', entity: 'referral', entityId: id, detail: { status: 'closed', outcome: 'withdrawn' } });
+        await repo.addEvent(tx, {
+          referralId: id,
+          at: now,
+          actorId: actor.id,
+          action: 'withdrawn',
+          fromStatus: r.status,
+          toStatus: 'closed',
+        });
+        await audit.record(tx, {
+          actor,
+          operation: 'alter',
+          entity: 'referral',
+          entityId: id,
+          detail: { status: 'closed', outcome: 'withdrawn' },
+        });
         return detailOf(tx, id, directory);
       });
     },
