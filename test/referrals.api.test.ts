@@ -127,6 +127,12 @@ describe('POST /api/v1/referrals (SOP 8.3, 8.4)', () => {
     expect(n(b.reference)).toBe(n(a.reference) + 1);
   });
 
+  it('gives simultaneous submissions distinct references', async () => {
+    const results = await Promise.all(Array.from({ length: 5 }, () => post('requester', body())));
+    expect(results.map((r) => r.statusCode)).toEqual([201, 201, 201, 201, 201]);
+    expect(new Set(results.map((r) => r.json().reference)).size).toBe(5);
+  });
+
   it('accepts no incident references and no subjects (SOP 8.3.3 "where applicable", 8.4.1 optional)', async () => {
     const res = await post('requester', { ...body(), incidentReferences: undefined, subjects: undefined });
     expect(res.statusCode).toBe(201);
@@ -262,6 +268,14 @@ describe('deconfliction (SOP 8.1: one open referral per piece of content)', () =
     const right = await post('other', body({ contentUrl: 'https://tiktok.com/@x/video/777/', duplicateOf: first.id }));
     expect(right.statusCode).toBe(200);
     expect((await t.db.select().from(additionalRationales).where(eq(additionalRationales.referralId, first.id))).length).toBe(1);
+  });
+
+  it('lets only one of two simultaneous submissions of the same content open a referral', async () => {
+    const url = 'https://www.youtube.com/watch?v=SameTime001';
+    const before = await counts();
+    const results = await Promise.all([post('requester', body({ contentUrl: url })), post('other', body({ contentUrl: `${url}&si=x` }))]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    expect((await counts()).referrals).toBe(before.referrals + 1);
   });
 
   it('does not deconflict against a closed referral', async () => {

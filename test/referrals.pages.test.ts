@@ -277,6 +277,31 @@ describe('referral question pages (SOP 8.3, 8.4)', () => {
     expect(await referralCount()).toBe(before + 1);
   });
 
+  it('adds and removes subjects before submission (SOP 8.4.1)', async () => {
+    const b = await t.browser(second);
+    await answerAll(b, 'https://www.instagram.com/p/SubjRemove1/', ['instagram']);
+    await b.post('/referrals/new/subjects', { hasSubjects: 'yes' });
+    await b.get('/referrals/new/subjects/add');
+    await b.post('/referrals/new/subjects/add', { name: 'First Person', category: 'victim', ageBand: 'unknown' });
+    await b.get('/referrals/new/subjects/add');
+    await b.post('/referrals/new/subjects/add', { name: 'Second Person', category: 'witness', ageBand: '25_plus' });
+    let list = await b.get('/referrals/new/subjects/list');
+    expect(list.body).toContain('First Person');
+    expect(list.body).toContain('Second Person');
+    expect((await b.post('/referrals/new/subjects/0/remove')).headers.location).toBe('/referrals/new/subjects/list');
+    list = await b.get('/referrals/new/subjects/list');
+    expect(list.body).not.toContain('First Person');
+    await b.get('/referrals/new/check');
+    await b.post('/referrals/new/check');
+    const confirmation = await b.get('/referrals/new/confirmation');
+    const id = /href="\/referrals\/([0-9a-f-]{36})" data-qa="view-referral"/.exec(confirmation.body)![1]!;
+    const stored = await t.services.referrals.get(
+      { id: second.id, username: second.username, displayName: 'PC Ben Cole', ocu: null, unit: null, roles: ['requester'] },
+      id,
+    );
+    expect(stored.subjects).toEqual([{ name: 'Second Person', category: 'witness', ageBand: '25_plus', dateOfBirth: null }]);
+  });
+
   it('sends check your answers back to the missing pages when a page was skipped', async () => {
     const b = await t.browser(second);
     await b.get('/referrals/new/content');
