@@ -1,5 +1,4 @@
 import type { Role } from '../../db/schema/users.js';
-import type { ReferralStatus } from '../../db/schema/referrals.js';
 import { hasAnyRole, type Actor } from '../../domain/actor.js';
 
 /** DESIGN.md "Roles": the unit reads every referral; a requester reads only their own (SOP 8.1). */
@@ -15,16 +14,4 @@ export const readsAllReferrals = (actor: Pick<Actor, 'roles'>) => hasAnyRole(act
 export function maySeeReferral(actor: Pick<Actor, 'id' | 'roles'>, referral: { requesterId: string }): boolean {
   if (readsAllReferrals(actor)) return true;
   return hasAnyRole(actor, REFERRAL_SUBMITTERS) && referral.requesterId === actor.id;
-}
-
-/**
- * DESIGN.md life cycle: the requester may withdraw their own referral before review starts
- * (status submitted). Anyone else: forbidden; any other state: not a valid transition.
- */
-export function withdrawDecision(
-  actor: Pick<Actor, 'id'>,
-  referral: { requesterId: string; status: ReferralStatus },
-): 'ok' | 'forbidden' | 'invalid_state' {
-  if (referral.requesterId !== actor.id) return 'forbidden';
-  return referral.status === 'submitted' ? 'ok' : 'invalid_state';
 }

@@ -3,10 +3,11 @@ import type { Db, DbOrTx } from '../../db/client.js';
 import type { Actor } from '../../domain/actor.js';
 import { contentKey, urlMatchesPlatforms } from '../../domain/content-url.js';
 import { londonToday } from '../../domain/dates.js';
+import { decide } from '../../domain/lifecycle.js';
 import { DuplicateReferral, Forbidden, InvalidTransition, NotFound, ValidationFailed, type FieldError } from '../../errors.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { PlatformRow, PlatformsService } from '../platforms/platforms.service.js';
-import { maySeeReferral, readsAllReferrals, withdrawDecision } from './referrals.policy.js';
+import { maySeeReferral, readsAllReferrals } from './referrals.policy.js';
 import { presentCombined, presentDetail, presentSummary, type ReferralDetail } from './referrals.presenter.js';
 import { createReferralsRepository, type ReferralFilter } from './referrals.repository.js';
 import { referralSchemas, type ListQuery, type NewReferral } from './referrals.schemas.js';
@@ -197,26 +198,29 @@ export function createReferralsService(db: Db, audit: AuditService, platforms: P
       return db.transaction(async (tx) => {
         const r = await repo.lockById(tx, id);
         if (!r || !maySeeReferral(actor, r)) throw new NotFound('No such referral');
-        const decision = withdrawDecision(actor, r);
-        if (decision === 'forbidden') throw new Forbidden('Only the requester may withdraw a referral');
-        if (decision === 'invalid_state')
-          throw new InvalidTransition(`A referral that is ${r.status.replace(/_/g, ' ')} cannot be withdrawn`);
+        // The one state machine (src/domain/lifecycle.ts). Nothing is referred to a platform before review.
+        const decision = decide({ ...r, draftAuthorId: null, platformReferrals: [] }, { kind: 'withdraw' }, actor);
+        if (!decision.ok)
+          throw decision.refusal.kind === 'wrong_actor'
+            ? new Forbidden(decision.refusal.message)
+            : new InvalidTransition(decision.refusal.message);
+        const { next, event } = decision;
         const now = clock();
-        await repo.setStatus(tx, id, { status: 'closed', outcome: 'withdrawn', closedAt: now });
+        await repo.setStatus(tx, id, { status: next.status, outcome: next.outcome, closedAt: now });
         await repo.addEvent(tx, {
           referralId: id,
           at: now,
           actorId: actor.id,
-          action: 'withdrawn',
-          fromStatus: r.status,
-          toStatus: 'closed',
+          action: event.action,
+          fromStatus: event.fromStatus,
+          toStatus: event.toStatus,
         });
         await audit.record(tx, {
           actor,
           operation: 'alter',
           entity: 'referral',
           entityId: id,
-          detail: { status: 'closed', outcome: 'withdrawn' },
+          detail: { status: next.status, outcome: next.outcome },
         });
         return detailOf(tx, id, directory);
       });
