@@ -47,16 +47,19 @@ const AGE_BAND_TEXT: Record<AgeBand, string> = {
 export const ageBandText = (b: AgeBand) => AGE_BAND_TEXT[b];
 
 /** A real calendar date, not after today (London). */
-const pastDate = (today: string, what: string) =>
-  z
-    .string({ error: `Enter ${what}` })
-    .trim()
-    .min(1, `Enter ${what}`)
-    .refine(
-      (v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && isRealDate(v),
-      `${what[0]!.toUpperCase()}${what.slice(1)} must be a real date, as YYYY-MM-DD`,
-    )
-    .refine((v) => !isRealDate(v) || v <= today, `${what[0]!.toUpperCase()}${what.slice(1)} must be today or in the past`);
+const pastDate = (today: string, what: string) => {
+  const What = `${what[0]!.toUpperCase()}${what.slice(1)}`;
+  return (
+    z
+      .string({ error: `Enter ${what}` })
+      .trim()
+      .min(1, `Enter ${what}`)
+      // The question pages always send this format; only an API caller can get it wrong.
+      .regex(/^\d{4}-\d{2}-\d{2}$/, `${What} must be in the format YYYY-MM-DD`)
+      .refine((v) => !/^\d{4}-\d{2}-\d{2}$/.test(v) || isRealDate(v), `${What} must be a real date`)
+      .refine((v) => !isRealDate(v) || v <= today, `${What} must be today or in the past`)
+  );
+};
 
 export function referralSchemas(today: string) {
   const incidentReference = z.object({
