@@ -49,13 +49,16 @@ export async function buildApp({ config, db, services, logger }: AppOptions) {
   await app.register(health, { db });
 
   // The JSON API takes only JSON bodies (decision 002: this is its CSRF defence).
-  await app.register(async (api) => {
-    api.addHook('preValidation', async (req) => {
-      if (req.body !== undefined && !req.headers['content-type']?.startsWith('application/json')) throw new UnsupportedMediaType();
-    });
-    await api.register(platformsRoutes, { services });
-    await api.register(referralsApi, { services });
-  }, { prefix: '/api/v1' });
+  await app.register(
+    async (api) => {
+      api.addHook('preValidation', async (req) => {
+        if (req.body !== undefined && !req.headers['content-type']?.startsWith('application/json')) throw new UnsupportedMediaType();
+      });
+      await api.register(platformsRoutes, { services });
+      await api.register(referralsApi, { services });
+    },
+    { prefix: '/api/v1' },
+  );
 
   // Pages.
   await app.register(authRoutes, { services, config });

@@ -24,7 +24,9 @@ async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) throw new ValidationFailed([{ path: 'password', message: 'Pipe the password on standard input' }]);
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 const program = new Command('referral-desk').description('Referral Desk command line').exitOverride();
@@ -54,7 +56,10 @@ user
     const input = parse(newUserSchema, {
       username: o.username,
       displayName: o.name,
-      roles: o.roles.split(',').map((r) => r.trim()).filter(Boolean),
+      roles: o.roles
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean),
       ocu: o.ocu,
       unit: o.unit,
       password,

@@ -15,7 +15,12 @@ const envSchema = z.object({
     .optional(),
   /** Secret used to sign cookies; at least 32 characters. Generated into DATA_DIR when absent. */
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(72).default(10),
   /** Set when the service is reached over TLS (directly or behind a proxy): Secure cookies and HSTS. */
   TRUST_TLS: z
@@ -23,7 +28,12 @@ const envSchema = z.object({
     .default('false')
     .transform((v) => v === 'true'),
   SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
-  SIGN_IN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  SIGN_IN_LOCKOUT_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REFERENCE_PREFIX: z
     .string()

@@ -79,7 +79,10 @@ export async function createTestApp(options: { config?: Partial<Config>; clock?:
   await app.ready();
   let n = 0;
 
-  async function user(roles: Role[], over: { username?: string; displayName?: string; ocu?: string; unit?: string } = {}): Promise<TestUser> {
+  async function user(
+    roles: Role[],
+    over: { username?: string; displayName?: string; ocu?: string; unit?: string } = {},
+  ): Promise<TestUser> {
     n++;
     const u = await services.users.create(
       null,

@@ -29,7 +29,17 @@ describe('platform directory (SOP 4.1.4)', () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/platforms', headers: await t.bearer(u) });
     expect(res.statusCode).toBe(200);
     const list = res.json() as { key: string; channel: string; clauses: { key: string; title: string }[] }[];
-    expect(list.map((p) => p.key).sort()).toEqual(['facebook', 'instagram', 'reddit', 'snapchat', 'telegram', 'tiktok', 'whatsapp', 'x', 'youtube']);
+    expect(list.map((p) => p.key).sort()).toEqual([
+      'facebook',
+      'instagram',
+      'reddit',
+      'snapchat',
+      'telegram',
+      'tiktok',
+      'whatsapp',
+      'x',
+      'youtube',
+    ]);
     // SOP 10.5.1-10.5.2: YouTube through Trusted Flagger, Instagram and TikTok through a mailbox.
     expect(list.find((p) => p.key === 'youtube')!.channel).toBe('trusted_flagger');
     expect(list.find((p) => p.key === 'tiktok')!.channel).toBe('mailbox');

@@ -7,7 +7,9 @@ import { createTestApp, type TestApp, type TestUser } from './harness.js';
  * Who may call what (DESIGN.md "Roles"). This table is the specification: every registered
  * route must appear here with exactly these roles, and every route answers every role as it says.
  */
-const CASEWORK = ['operative', 'sergeant', 'inspector'] as const;
+const REQUESTER = ['requester'] as const;
+// Case content: a requester sees their own; admins and auditors see none (DESIGN.md "Roles").
+const READ_CASES = ['requester', 'operative', 'sergeant', 'inspector'] as const;
 const TABLE: Record<string, RouteRoles> = {
   'GET /health': 'public',
   'GET /api/v1/openapi.json': 'public',
@@ -29,8 +31,36 @@ const TABLE: Record<string, RouteRoles> = {
   'POST /admin/users/:id/unlock': ['admin'],
   'GET /audit': ['auditor'],
   'POST /audit/verify': ['auditor'],
+  'GET /referrals/new': REQUESTER,
+  'GET /referrals/new/content': REQUESTER,
+  'POST /referrals/new/content': REQUESTER,
+  'GET /referrals/new/platforms': REQUESTER,
+  'POST /referrals/new/platforms': REQUESTER,
+  'GET /referrals/new/uploaded': REQUESTER,
+  'POST /referrals/new/uploaded': REQUESTER,
+  'GET /referrals/new/incident-references': REQUESTER,
+  'POST /referrals/new/incident-references': REQUESTER,
+  'GET /referrals/new/rationale': REQUESTER,
+  'POST /referrals/new/rationale': REQUESTER,
+  'GET /referrals/new/subjects': REQUESTER,
+  'POST /referrals/new/subjects': REQUESTER,
+  'GET /referrals/new/subjects/add': REQUESTER,
+  'POST /referrals/new/subjects/add': REQUESTER,
+  'GET /referrals/new/check': REQUESTER,
+  'POST /referrals/new/check': REQUESTER,
+  'GET /referrals/new/duplicate': REQUESTER,
+  'POST /referrals/new/duplicate': REQUESTER,
+  'GET /referrals/new/subjects/list': REQUESTER,
+  'POST /referrals/new/subjects/:index/remove': REQUESTER,
+  'GET /referrals/new/confirmation': REQUESTER,
+  'GET /referrals/mine': REQUESTER,
+  'POST /referrals/:id/withdraw': REQUESTER,
+  'POST /api/v1/referrals': REQUESTER,
+  'POST /api/v1/referrals/:id/withdraw': REQUESTER,
+  'GET /referrals/:id': READ_CASES,
+  'GET /api/v1/referrals': READ_CASES,
+  'GET /api/v1/referrals/:id': READ_CASES,
 };
-void CASEWORK;
 
 const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
 
@@ -78,7 +108,8 @@ describe('every route declares its roles', () => {
         }
         const res = await t.app.inject({ method: route.method as 'GET', url, headers, payload });
         const may = allowed === 'public' || (role !== null && (allowed === 'signed_in' || allowed.includes(role)));
-        const denied = res.statusCode === 401 || res.statusCode === 403 || (res.statusCode === 302 && res.headers.location?.startsWith('/sign-in?'));
+        const denied =
+          res.statusCode === 401 || res.statusCode === 403 || (res.statusCode === 302 && res.headers.location?.startsWith('/sign-in?'));
         const expected = may ? 'allowed' : role === null ? 'unauthenticated' : 'forbidden';
         const got = !denied ? 'allowed' : res.statusCode === 403 ? 'forbidden' : 'unauthenticated';
         if (expected !== got) failures.push(`${key(route)} as ${role ?? 'anonymous'}: expected ${expected}, got ${res.statusCode}`);

@@ -20,8 +20,7 @@ export type Database = {
 };
 
 export type DatabaseOptions =
-  | { kind: 'postgres'; url: string; poolSize?: number }
-  | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob; holder: string };
+  { kind: 'postgres'; url: string; poolSize?: number } | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob; holder: string };
 
 /** Raised when another process holds the embedded database's data directory. */
 export class DataDirLocked extends Error {}

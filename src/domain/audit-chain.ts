@@ -54,12 +54,8 @@ export type ChainFault = { seq: number; problem: string };
  * Checks one stored entry against the chain so far. Returns the fault, or null when the entry
  * follows on from `prev` and its hash matches its contents.
  */
-export function checkLink(
-  prev: { seq: number; hash: string },
-  e: ChainedEntry & { prevHash: string; hash: string },
-): ChainFault | null {
-  if (e.seq !== prev.seq + 1)
-    return { seq: e.seq, problem: `expected entry ${prev.seq + 1} next: entries are missing or out of order` };
+export function checkLink(prev: { seq: number; hash: string }, e: ChainedEntry & { prevHash: string; hash: string }): ChainFault | null {
+  if (e.seq !== prev.seq + 1) return { seq: e.seq, problem: `expected entry ${prev.seq + 1} next: entries are missing or out of order` };
   if (e.prevHash !== prev.hash)
     return { seq: e.seq, problem: 'its link to the previous entry is broken: an entry was removed, inserted or reordered' };
   if (chainHash(e.prevHash, e) !== e.hash) return { seq: e.seq, problem: 'its contents do not match its hash: it was altered' };

@@ -6,7 +6,9 @@ const timeFmt = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', ho
 export function formatDate(v: string | Date): string {
   if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) {
     const [y, m, d] = v.split('-').map(Number) as [number, number, number];
-    return new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(Date.UTC(y, m - 1, d)));
+    return new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }).format(
+      new Date(Date.UTC(y, m - 1, d)),
+    );
   }
   return dateFmt.format(new Date(v));
 }

@@ -29,12 +29,9 @@ export default fp(async (app) => {
     return reply.page('views/error.njk', { status, message: body.error });
   });
 
-  app.setNotFoundHandler(
-    { preHandler: async () => {} },
-    async (req, reply) => {
-      reply.status(404);
-      if (isApi(req)) return reply.send({ error: 'Not found' });
-      return reply.page('views/error.njk', { status: 404, message: 'Page not found' });
-    },
-  );
+  app.setNotFoundHandler({ preHandler: async () => {} }, async (req, reply) => {
+    reply.status(404);
+    if (isApi(req)) return reply.send({ error: 'Not found' });
+    return reply.page('views/error.njk', { status: 404, message: 'Page not found' });
+  });
 });

@@ -42,7 +42,9 @@ export const referrals = pgTable(
   (t) => [
     index('referrals_requester_idx').on(t.requesterId, t.submittedAt),
     index('referrals_status_idx').on(t.status, t.submittedAt),
-    index('referrals_open_content_idx').on(t.contentKey).where(sql`status <> 'closed'`),
+    index('referrals_open_content_idx')
+      .on(t.contentKey)
+      .where(sql`status <> 'closed'`),
   ],
 );
 

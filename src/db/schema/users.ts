@@ -1,15 +1,7 @@
 import { boolean, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** DESIGN.md "Roles": a person may hold several. */
-export const ROLES = [
-  'requester',
-  'operative',
-  'sergeant',
-  'inspector',
-  'authorising_officer',
-  'admin',
-  'auditor',
-] as const;
+export const ROLES = ['requester', 'operative', 'sergeant', 'inspector', 'authorising_officer', 'admin', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const users = pgTable('users', {

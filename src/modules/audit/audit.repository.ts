@@ -55,7 +55,10 @@ export function createAuditRepository() {
           .orderBy(desc(auditLog.seq))
           .limit(pageSize)
           .offset((page - 1) * pageSize),
-        db.select({ n: sql<number>`count(*)::int` }).from(auditLog).where(w),
+        db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(auditLog)
+          .where(w),
       ]);
       return { items, total: count?.n ?? 0 };
     },

@@ -65,7 +65,10 @@ export function createAuditService(db: Db, clock: () => Date) {
         return {
           ok: false,
           entries,
-          fault: { seq: head?.seq ?? prev.seq, problem: `the chain's head is entry ${head?.seq}, but the last entry found is ${prev.seq}: entries were removed from the end` },
+          fault: {
+            seq: head?.seq ?? prev.seq,
+            problem: `the chain's head is entry ${head?.seq}, but the last entry found is ${prev.seq}: entries were removed from the end`,
+          },
         };
       }
       return { ok: true, entries };

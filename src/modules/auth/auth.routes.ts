@@ -25,7 +25,9 @@ const authRoutes: FastifyPluginAsync<{ services: Services; config: Config }> = a
     async (req, reply) => {
       const body = (req.body ?? {}) as Record<string, string>;
       const retry = (errorList: { text: string; href: string }[], errors: Record<string, string> = {}) =>
-        reply.status(400).page('modules/auth/views/sign-in.njk', { errorList, errors, values: { username: body.username, returnTo: body.returnTo } });
+        reply
+          .status(400)
+          .page('modules/auth/views/sign-in.njk', { errorList, errors, values: { username: body.username, returnTo: body.returnTo } });
       let input;
       try {
         input = parse(signInSchema, body);
@@ -67,7 +69,9 @@ const authRoutes: FastifyPluginAsync<{ services: Services; config: Config }> = a
       await services.users.changePassword(actorOf(req), input.currentPassword, input.newPassword);
     } catch (err) {
       if (!(err instanceof ValidationFailed)) throw err;
-      return reply.status(400).page('modules/auth/views/change-password.njk', { firstTime: req.mustChangePassword, ...formErrors(err.fields) });
+      return reply
+        .status(400)
+        .page('modules/auth/views/change-password.njk', { firstTime: req.mustChangePassword, ...formErrors(err.fields) });
     }
     return reply.redirect('/?passwordChanged=1');
   });

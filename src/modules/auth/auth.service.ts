@@ -39,7 +39,10 @@ export function createAuthService(db: Db, config: Config, clock: () => Date) {
         return null;
       }
       if (now - row.sessions.lastSeenAt.getTime() > TOUCH_AFTER_MS)
-        await db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.idHash, idHash));
+        await db
+          .update(sessions)
+          .set({ lastSeenAt: new Date(now) })
+          .where(eq(sessions.idHash, idHash));
       return { idHash, user: row.users, draft: row.sessions.draft };
     },
 

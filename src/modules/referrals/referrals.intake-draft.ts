@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { Forbidden, type FieldError } from '../../errors.js';
 import type { Services } from '../../services.js';
+import { fieldId, type PageError } from '../../validation.js';
 import type { NewSubject } from './referrals.schemas.js';
 
 /**
@@ -81,23 +82,6 @@ export const fields = (body: unknown, name: string): string[] => {
   const v = (body as Record<string, unknown> | undefined)?.[name];
   return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string' && x !== '');
 };
-
-/** An element id for a field path: `subjects[0].ageBand` → `subjects-0-ageBand`. */
-export const fieldId = (path: string) => path.replace(/\[(\d+)\]/g, '-$1').replace(/\./g, '-');
-
-export type PageError = FieldError & { href?: string };
-
-/** GOV.UK error summary (each item linking to its field) and the message per field. */
-export function pageErrors(list: PageError[]) {
-  const errors: Record<string, string> = {};
-  const errorList: { text: string; href: string }[] = [];
-  for (const f of list) {
-    if (errors[f.path]) continue;
-    errors[f.path] = f.message;
-    errorList.push({ text: f.message, href: f.href ?? `#${fieldId(f.path)}` });
-  }
-  return { errors, errorList };
-}
 
 /**
  * A GOV.UK date input's three parts as YYYY-MM-DD, or an error on the first part that is

@@ -4,19 +4,17 @@ import { AGE_BANDS, INCIDENT_SYSTEMS, SUBJECT_CATEGORIES } from '../../db/schema
 import { DuplicateReferral, ValidationFailed, type FieldError } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
-import { zodFields } from '../../validation.js';
+import { formErrors, zodFields, type PageError } from '../../validation.js';
 import {
   dateFromParts,
   draftBody,
   field,
   fields,
-  pageErrors,
   partsOf,
   questionDraft,
   readDraft,
   saveDraft,
   type IntakeDraft,
-  type PageError,
 } from './referrals.intake-draft.js';
 import { REFERRAL_SUBMITTERS } from './referrals.policy.js';
 import { ageBandText, LIMITS, yesNoSchema, duplicateChoiceSchema } from './referrals.schemas.js';
@@ -76,7 +74,7 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
 
   // SOP 8.3.4-8.3.5: title and URL.
   const contentPage = (reply: FastifyReply, values: Partial<IntakeDraft>, errs: PageError[] = []) =>
-    reply.status(errs.length ? 400 : 200).page(view('content'), { values, limits: LIMITS, backLink: INTAKE.start, ...pageErrors(errs) });
+    reply.status(errs.length ? 400 : 200).page(view('content'), { values, limits: LIMITS, backLink: INTAKE.start, ...formErrors(errs) });
   app.get(INTAKE.content, { config: { roles } }, async (req, reply) => contentPage(reply, questionDraft(req)));
   app.post(INTAKE.content, { config: { roles } }, async (req, reply) => {
     const input = { contentTitle: field(req.body, 'contentTitle'), contentUrl: field(req.body, 'contentUrl') };
@@ -92,7 +90,7 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
   const platformsPage = async (reply: FastifyReply, chosen: string[], errs: PageError[] = []) => {
     const directory = await services.platforms.list();
     const items = directory.map((p) => ({ value: p.key, text: p.name, checked: chosen.includes(p.key) }));
-    return reply.status(errs.length ? 400 : 200).page(view('platforms'), { items, backLink: INTAKE.content, ...pageErrors(errs) });
+    return reply.status(errs.length ? 400 : 200).page(view('platforms'), { items, backLink: INTAKE.content, ...formErrors(errs) });
   };
   app.get(INTAKE.platforms, { config: { roles } }, async (req, reply) => platformsPage(reply, questionDraft(req).platforms ?? []));
   app.post(INTAKE.platforms, { config: { roles } }, async (req, reply) => {
@@ -112,7 +110,7 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
       parts,
       errorParts: err ? (err.parts ?? ['day', 'month', 'year']) : [],
       backLink: INTAKE.platforms,
-      ...pageErrors(err ? [err] : []),
+      ...formErrors(err ? [err] : []),
     });
   app.get(INTAKE.uploaded, { config: { roles } }, async (req, reply) => {
     const d = questionDraft(req);
@@ -143,7 +141,7 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
         ],
       })),
       backLink: INTAKE.uploaded,
-      ...pageErrors(errs),
+      ...formErrors(errs),
     });
   app.get(INTAKE.incidents, { config: { roles } }, async (req, reply) => incidentsPage(reply, questionDraft(req).incidentReferences ?? []));
   app.post(INTAKE.incidents, { config: { roles } }, async (req, reply) => {
@@ -171,7 +169,7 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
   const rationalePage = (reply: FastifyReply, rationale: string | undefined, errs: PageError[] = []) =>
     reply
       .status(errs.length ? 400 : 200)
-      .page(view('rationale'), { rationale, maxlength: LIMITS.rationale, backLink: INTAKE.incidents, ...pageErrors(errs) });
+      .page(view('rationale'), { rationale, maxlength: LIMITS.rationale, backLink: INTAKE.incidents, ...formErrors(errs) });
   app.get(INTAKE.rationale, { config: { roles } }, async (req, reply) => rationalePage(reply, questionDraft(req).rationale));
   app.post(INTAKE.rationale, { config: { roles } }, async (req, reply) => {
     const input = { rationale: field(req.body, 'rationale') };
@@ -184,7 +182,7 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
 
   // SOP 8.4.1: subjects only where known; the question comes first so nobody is asked for data they do not have.
   const hasSubjectsPage = (reply: FastifyReply, answer: string | undefined, errs: PageError[] = []) =>
-    reply.status(errs.length ? 400 : 200).page(view('has-subjects'), { answer, backLink: INTAKE.rationale, ...pageErrors(errs) });
+    reply.status(errs.length ? 400 : 200).page(view('has-subjects'), { answer, backLink: INTAKE.rationale, ...formErrors(errs) });
   app.get(INTAKE.hasSubjects, { config: { roles } }, async (req, reply) => hasSubjectsPage(reply, questionDraft(req).hasSubjects));
   app.post(INTAKE.hasSubjects, { config: { roles } }, async (req, reply) => {
     const r = check(yesNoSchema('hasSubjects', 'Select yes if you know of any subjects linked to this content'), {
@@ -211,7 +209,7 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
       dobErrorParts: dobParts,
       limits: LIMITS,
       backLink: INTAKE.hasSubjects,
-      ...pageErrors(errs),
+      ...formErrors(errs),
     });
   const blankSubject: SubjectForm = { name: '', category: '', ageBand: '', dob: { day: '', month: '', year: '' } };
   app.get(INTAKE.addSubject, { config: { roles } }, async (req, reply) => {
@@ -303,7 +301,7 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
       ageBand: ageBandText,
       pages: INTAKE,
       canSubmit: !all.length,
-      ...pageErrors(all),
+      ...formErrors(all),
     });
   };
   app.get(INTAKE.check, { config: { roles } }, async (req, reply) => {
@@ -347,7 +345,7 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
   const duplicatePage = (reply: FastifyReply, d: IntakeDraft, errs: PageError[] = []) =>
     reply
       .status(errs.length ? 400 : 200)
-      .page(view('duplicate'), { existing: d.duplicate, contentUrl: d.contentUrl, backLink: INTAKE.check, ...pageErrors(errs) });
+      .page(view('duplicate'), { existing: d.duplicate, contentUrl: d.contentUrl, backLink: INTAKE.check, ...formErrors(errs) });
   app.get(INTAKE.duplicate, { config: { roles } }, async (req, reply) => {
     const d = questionDraft(req);
     if (!d.duplicate) return reply.redirect(INTAKE.check);

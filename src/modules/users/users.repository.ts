@@ -6,8 +6,7 @@ export type UserRow = typeof users.$inferSelect;
 
 export function createUsersRepository() {
   return {
-    byUsername: async (db: DbOrTx, username: string) =>
-      (await db.select().from(users).where(eq(users.username, username)))[0],
+    byUsername: async (db: DbOrTx, username: string) => (await db.select().from(users).where(eq(users.username, username)))[0],
     byId: async (db: DbOrTx, id: string) => (await db.select().from(users).where(eq(users.id, id)))[0],
     insert: async (db: DbOrTx, row: typeof users.$inferInsert) => (await db.insert(users).values(row).returning())[0]!,
     update: (db: DbOrTx, id: string, set: Partial<typeof users.$inferInsert>) => db.update(users).set(set).where(eq(users.id, id)),
@@ -22,7 +21,10 @@ export function createUsersRepository() {
     /** A deactivated user's sessions and tokens stop working at once. */
     async endAccess(db: DbOrTx, userId: string, at: Date) {
       await db.delete(sessions).where(eq(sessions.userId, userId));
-      await db.update(apiTokens).set({ revokedAt: at }).where(sql`${apiTokens.userId} = ${userId} and ${apiTokens.revokedAt} is null`);
+      await db
+        .update(apiTokens)
+        .set({ revokedAt: at })
+        .where(sql`${apiTokens.userId} = ${userId} and ${apiTokens.revokedAt} is null`);
     },
   };
 }
