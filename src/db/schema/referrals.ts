@@ -36,6 +36,10 @@ export const referrals = pgTable(
     contentUploadedOn: date('content_uploaded_on').notNull(),
     rationale: text('rationale').notNull(),
     assigneeId: uuid('assignee_id').references(() => users.id),
+    /** SOP 10.2: who wrote the drafts last sent to QA; they may never approve them. */
+    draftAuthorId: uuid('draft_author_id').references(() => users.id),
+    /** SOP 8.5: an operative's own deployment, opened with this reason instead of a request. */
+    selfTaskedReason: text('self_tasked_reason'),
     submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
   },
@@ -122,6 +126,8 @@ export const referralEvents = pgTable(
     action: text('action').notNull(),
     fromStatus: text('from_status'),
     toStatus: text('to_status'),
+    /** For a step of one platform referral (SOP 10.5-10.7): which platform. */
+    platform: text('platform'),
     comment: text('comment'),
   },
   (t) => [index('referral_events_referral_idx').on(t.referralId, t.at)],

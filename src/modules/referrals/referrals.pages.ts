@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { allowedActions, allowedPlatformActions } from '../../domain/lifecycle.js';
 import { actorOf } from '../../plugins/auth.js';
+import { lifecycleStateOf } from './referrals.presenter.js';
 import type { Services } from '../../services.js';
 import intakePages from './referrals.intake-pages.js';
 import { REFERRAL_READERS, REFERRAL_SUBMITTERS } from './referrals.policy.js';
@@ -46,12 +48,19 @@ const referralsPages: FastifyPluginAsync<{ services: Services }> = async (app, {
     const actor = actorOf(req);
     const referral = await services.referrals.get(actor, req.params.id);
     const directory = await services.platforms.list();
+    const state = lifecycleStateOf(referral);
     return reply.page(view('detail'), {
       referral,
       platformNames: referral.platforms.map((k) => directory.find((p) => p.key === k)?.name ?? k),
       ageBand: (b: AgeBand) => ageBandText(b),
       statusTag: STATUS_TAG,
       canWithdraw: referral.status === 'submitted' && referral.requesterId === actor.id,
+      // Which steps this person may take now: pages offer only those (the author never sees Approve, SOP 10.2).
+      allowed: allowedActions(state, actor),
+      platformAllowed: Object.fromEntries(
+        state.platformReferrals.map((p) => [p.platform, allowedPlatformActions(state, actor, p.platform)]),
+      ),
+      platformName: (k: string) => directory.find((p) => p.key === k)?.name ?? k,
       withdrawn: (req.query as { withdrawn?: string }).withdrawn === '1',
     });
   });

@@ -1,3 +1,4 @@
+import { isFinal, type ReferralState } from '../../domain/lifecycle.js';
 import type { FieldError } from '../../errors.js';
 import type { ReferralDetailRows, ReferralSummaryRow } from './referrals.repository.js';
 
@@ -27,6 +28,8 @@ export function presentDetail(rows: ReferralDetailRows, warnings: FieldError[]) 
   return {
     ...presentSummary(rows),
     contentUploadedOn: rows.referral.contentUploadedOn,
+    draftAuthorId: rows.referral.draftAuthorId ?? null,
+    selfTaskedReason: rows.referral.selfTaskedReason ?? null,
     rationale: rows.referral.rationale,
     incidentReferences: rows.incidentReferences.map(({ system, reference }) => ({ system, reference })),
     subjects: rows.subjects.map(({ name, category, ageBand, dateOfBirth }) => ({
@@ -40,12 +43,29 @@ export function presentDetail(rows: ReferralDetailRows, warnings: FieldError[]) 
       rationale: a.rationale,
       addedAt: a.addedAt.toISOString(),
     })),
-    // Issue 3 fills these in when a review refers the content (SOP 10).
-    platformReferrals: [] as { platform: string; status: string; channel: string }[],
+    // SOP 10: one per platform the content is referred to, from drafting to the final decision.
+    platformReferrals: rows.platformReferrals.map((p) => ({
+      platform: p.platform,
+      status: p.status,
+      final: isFinal(p),
+      channel: p.channel ?? null,
+      termsBreached: p.termsBreached,
+      draft: p.draft,
+      submittedAt: iso(p.submittedAt),
+      externalReference: p.externalReference ?? null,
+      decision: p.decision ?? null,
+      decidedOn: p.decidedOn ?? null,
+      appealed: p.appealedAt !== null,
+      notAppealed: p.notAppealed,
+      appealReason: p.appealReason ?? null,
+      finalDecision: p.finalDecision ?? null,
+      finalDecidedOn: p.finalDecidedOn ?? null,
+    })),
     timeline: rows.events.map(({ event, actor }) => ({
       at: event.at.toISOString(),
       actor: actor?.id ? actor : null,
       action: event.action,
+      ...(event.platform ? { platform: event.platform } : {}),
       ...(event.comment ? { comment: event.comment } : {}),
     })),
     warnings,
@@ -53,6 +73,16 @@ export function presentDetail(rows: ReferralDetailRows, warnings: FieldError[]) 
 }
 
 export type ReferralDetail = ReturnType<typeof presentDetail>;
+
+/** The life-cycle state a presented referral is in, for asking which steps a person may take. */
+export const lifecycleStateOf = (d: ReferralDetail): ReferralState => ({
+  status: d.status,
+  outcome: d.outcome,
+  requesterId: d.requesterId,
+  assigneeId: d.assignee?.id ?? null,
+  draftAuthorId: d.draftAuthorId,
+  platformReferrals: d.platformReferrals.map(({ platform, status, notAppealed }) => ({ platform, status, notAppealed })),
+});
 export type ReferralSummary = ReturnType<typeof presentSummary>;
 
 /** What a requester sees of a referral they added their rationale to: not another requester's data. */

@@ -4,6 +4,7 @@ import type { DbOrTx } from '../../db/client.js';
 import {
   additionalRationales,
   incidentReferences,
+  platformReferrals,
   referenceCounters,
   referralEvents,
   referralPlatforms,
@@ -133,7 +134,7 @@ export function createReferralsRepository() {
 
     /** Everything the detail shows, in one round trip per table, run together. */
     async detail(tx: DbOrTx, id: string) {
-      const [head, incidents, subjectRows, rationales, events] = await Promise.all([
+      const [head, incidents, subjectRows, rationales, events, prs] = await Promise.all([
         tx.select(summaryColumns).from(referrals).leftJoin(assignee, eq(assignee.id, referrals.assigneeId)).where(eq(referrals.id, id)),
         tx.select().from(incidentReferences).where(eq(incidentReferences.referralId, id)).orderBy(asc(incidentReferences.position)),
         tx.select().from(subjects).where(eq(subjects.referralId, id)).orderBy(asc(subjects.position)),
@@ -144,10 +145,18 @@ export function createReferralsRepository() {
           .leftJoin(users, eq(users.id, referralEvents.actorId))
           .where(eq(referralEvents.referralId, id))
           .orderBy(asc(referralEvents.at), asc(referralEvents.id)),
+        tx.select().from(platformReferrals).where(eq(platformReferrals.referralId, id)).orderBy(asc(platformReferrals.platform)),
       ]);
       const h = head[0];
       if (!h) return undefined;
-      return { ...h, incidentReferences: incidents, subjects: subjectRows, additionalRationales: rationales, events };
+      return {
+        ...h,
+        incidentReferences: incidents,
+        subjects: subjectRows,
+        additionalRationales: rationales,
+        events,
+        platformReferrals: prs,
+      };
     },
 
     /** One query for the page (platforms aggregated in SQL) and one for the count. Newest first. */

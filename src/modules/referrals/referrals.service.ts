@@ -3,9 +3,9 @@ import type { Db, DbOrTx } from '../../db/client.js';
 import type { Actor } from '../../domain/actor.js';
 import { contentKey, urlMatchesPlatforms } from '../../domain/content-url.js';
 import { londonToday } from '../../domain/dates.js';
-import { decide } from '../../domain/lifecycle.js';
-import { DuplicateReferral, Forbidden, InvalidTransition, NotFound, ValidationFailed, type FieldError } from '../../errors.js';
+import { DuplicateReferral, NotFound, ValidationFailed, type FieldError } from '../../errors.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { LifecycleService } from '../casework/lifecycle.service.js';
 import type { PlatformRow, PlatformsService } from '../platforms/platforms.service.js';
 import { maySeeReferral, readsAllReferrals } from './referrals.policy.js';
 import { presentCombined, presentDetail, presentSummary, type ReferralDetail } from './referrals.presenter.js';
@@ -20,7 +20,14 @@ export type SubmitResult =
   { kind: 'created'; referral: ReferralDetail } | { kind: 'combined'; referral: ReturnType<typeof presentCombined> };
 
 /** Referral intake (SOP 8.1-8.4), reading and withdrawal. */
-export function createReferralsService(db: Db, audit: AuditService, platforms: PlatformsService, config: Config, clock: () => Date) {
+export function createReferralsService(
+  db: Db,
+  audit: AuditService,
+  platforms: PlatformsService,
+  lifecycle: LifecycleService,
+  config: Config,
+  clock: () => Date,
+) {
   const repo = createReferralsRepository();
   const today = () => londonToday(clock());
 
@@ -194,36 +201,11 @@ export function createReferralsService(db: Db, audit: AuditService, platforms: P
     /** DESIGN.md life cycle: the requester withdraws before review; closed with outcome withdrawn. */
     async withdraw(actor: Actor, id: string) {
       if (!UUID.test(id)) throw new NotFound('No such referral');
-      const directory = await platforms.list();
-      return db.transaction(async (tx) => {
-        const r = await repo.lockById(tx, id);
-        if (!r || !maySeeReferral(actor, r)) throw new NotFound('No such referral');
-        // The one state machine (src/domain/lifecycle.ts). Nothing is referred to a platform before review.
-        const decision = decide({ ...r, draftAuthorId: null, platformReferrals: [] }, { kind: 'withdraw' }, actor);
-        if (!decision.ok)
-          throw decision.refusal.kind === 'wrong_actor'
-            ? new Forbidden(decision.refusal.message)
-            : new InvalidTransition(decision.refusal.message);
-        const { next, event } = decision;
-        const now = clock();
-        await repo.setStatus(tx, id, { status: next.status, outcome: next.outcome, closedAt: now });
-        await repo.addEvent(tx, {
-          referralId: id,
-          at: now,
-          actorId: actor.id,
-          action: event.action,
-          fromStatus: event.fromStatus,
-          toStatus: event.toStatus,
-        });
-        await audit.record(tx, {
-          actor,
-          operation: 'alter',
-          entity: 'referral',
-          entityId: id,
-          detail: { status: next.status, outcome: next.outcome },
-        });
-        return detailOf(tx, id, directory);
-      });
+      // Someone else's referral is not disclosed to a requester: 404, as for reading it.
+      const r = await repo.byIdOrReference(db, id);
+      if (!r || !maySeeReferral(actor, r)) throw new NotFound('No such referral');
+      await lifecycle.apply(actor, id, { kind: 'withdraw' });
+      return this.get(actor, id);
     },
   };
 }
