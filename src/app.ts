@@ -8,8 +8,15 @@ import auditRoutes from './modules/audit/audit.routes.js';
 import authRoutes from './modules/auth/auth.routes.js';
 import homeRoutes from './modules/home/home.routes.js';
 import platformsRoutes from './modules/platforms/platforms.routes.js';
+import platformReferralsApi from './modules/platform-referrals/platform-referrals.api.js';
+import platformReferralsPages from './modules/platform-referrals/platform-referrals.pages.js';
+import platformsAdmin from './modules/platforms/platforms.admin.js';
+import queueApi from './modules/queue/queue.api.js';
+import queuePages from './modules/queue/queue.pages.js';
 import referralsApi from './modules/referrals/referrals.api.js';
 import referralsPages from './modules/referrals/referrals.pages.js';
+import reviewApi from './modules/review/review.api.js';
+import reviewPages from './modules/review/review.pages.js';
 import usersRoutes from './modules/users/users.routes.js';
 import auth, { type RegisteredRoute } from './plugins/auth.js';
 import csrf from './plugins/csrf.js';
@@ -56,6 +63,9 @@ export async function buildApp({ config, db, services, logger }: AppOptions) {
       });
       await api.register(platformsRoutes, { services });
       await api.register(referralsApi, { services });
+      await api.register(queueApi, { services });
+      await api.register(reviewApi, { services });
+      await api.register(platformReferralsApi, { services });
     },
     { prefix: '/api/v1' },
   );
@@ -64,6 +74,10 @@ export async function buildApp({ config, db, services, logger }: AppOptions) {
   await app.register(authRoutes, { services, config });
   await app.register(homeRoutes);
   await app.register(referralsPages, { services });
+  await app.register(queuePages, { services });
+  await app.register(reviewPages, { services });
+  await app.register(platformReferralsPages, { services });
+  await app.register(platformsAdmin, { services });
   await app.register(usersRoutes, { services });
   await app.register(auditRoutes, { services });
 
