@@ -1,8 +1,140 @@
+import { londonToday } from '../../domain/dates.js';
+import type { Actor } from '../../domain/actor.js';
+import { InvalidTransition, NotFound } from '../../errors.js';
 import type { CaseworkDeps } from '../../services.js';
+import type { TransitionContext } from '../casework/lifecycle.service.js';
+import { createPlatformReferralsRepository } from './platform-referrals.repository.js';
+import { platformReferralSchemas, type AppealInput, type DecisionInput, type Submission } from './platform-referrals.schemas.js';
 
-// Placeholder: being built (issue 3).
-export function createPlatformReferralsService(_deps: CaseworkDeps) {
-  return {};
+/**
+ * Submission, decision and appeal of one platform referral (SOP 10.5-10.7). Each is one step of
+ * the life cycle (services.lifecycle.apply): the state machine decides, this service writes the
+ * step's own data in the same transaction, and the referral closes with its outcome when every
+ * platform referral is final. Each answers the updated referral, as GET /referrals/{id} does.
+ *
+ * A platform that is not in the directory answers 404 (no such resource). A directory platform
+ * this referral was not referred to answers 409, as the state machine says: the referral is not
+ * in a state where that platform can take a step.
+ */
+export function createPlatformReferralsService(deps: CaseworkDeps) {
+  const { clock, lifecycle, platforms, referrals } = deps;
+  const repo = createPlatformReferralsRepository();
+
+  /** The directory entry, read before any transaction opens (one connection on the embedded database). */
+  async function directoryEntry(platform: string) {
+    const entry = (await platforms.list()).find((p) => p.key === platform);
+    if (!entry) throw new NotFound(`${platform} is not a platform in the directory`);
+    return entry;
+  }
+
+  /** The platform referral row inside the transaction (the state machine has already found it). */
+  async function rowOf(ctx: TransitionContext, referralId: string, platform: string) {
+    const row = await repo.find(ctx.tx, referralId, platform);
+    if (!row) throw new InvalidTransition(`This referral has no platform referral for ${platform}`);
+    return row;
+  }
+
+  return {
+    /** The schemas for now (API and pages validate with the same ones). */
+    schemas: () => platformReferralSchemas(clock(), londonToday(clock())),
+
+    /**
+     * SOP 10.5: the referral went to the platform. Sending it is a disclosure outside law
+     * enforcement (DPA 2018 s.62), so it is audited as `disclose` with the platform as recipient.
+     * A channel other than the directory's is recorded as the officer says: it is their fact.
+     */
+    async recordSubmission(actor: Actor, referralId: string, platform: string, input: Submission) {
+      const entry = await directoryEntry(platform);
+      await lifecycle.apply(
+        actor,
+        referralId,
+        { kind: 'submission', platform },
+        {
+          operation: 'disclose',
+          recipient: entry.name,
+          auditDetail: {
+            channel: input.channel,
+            ...(input.channel !== entry.channel ? { directoryChannel: entry.channel } : {}),
+            submittedAt: input.submittedAt,
+            externalReference: input.externalReference ?? null,
+          },
+          write: ({ tx }) =>
+            repo
+              .recordSubmission(tx, referralId, platform, {
+                channel: input.channel,
+                submittedAt: new Date(input.submittedAt),
+                externalReference: input.externalReference ?? null,
+              })
+              .then(() => undefined),
+        },
+      );
+      return referrals.get(actor, referralId);
+    },
+
+    /**
+     * SOP 10.6: the platform's decision on the submission, or (10.7) after an appeal its final
+     * word. After an appeal `not_removed` is read as `upheld`; before one, `upheld` makes no sense
+     * and is refused (409). The date may not be before the submission (or the first decision).
+     * The decision is added to the intelligence record if one exists, in the same transaction.
+     */
+    async recordDecision(actor: Actor, referralId: string, platform: string, input: DecisionInput) {
+      await directoryEntry(platform);
+      const auditDetail: Record<string, unknown> = { decidedOn: input.decidedOn };
+      await lifecycle.apply(
+        actor,
+        referralId,
+        { kind: 'decision', platform, outcome: input.outcome === 'removed' ? 'removed' : 'not_removed' },
+        {
+          auditDetail,
+          write: async (ctx) => {
+            const row = await rowOf(ctx, referralId, platform);
+            let recorded: 'removed' | 'not_removed' | 'upheld';
+            if (row.status === 'appealed') {
+              recorded = input.outcome === 'removed' ? 'removed' : 'upheld';
+              if (row.decidedOn && input.decidedOn < row.decidedOn)
+                throw new InvalidTransition(`The final decision cannot be dated before the first decision (${row.decidedOn})`);
+              await repo.recordFinalDecision(ctx.tx, referralId, platform, recorded, input.decidedOn);
+            } else {
+              if (input.outcome === 'upheld') throw new InvalidTransition('A decision can be upheld only after an appeal');
+              recorded = input.outcome;
+              const submittedOn = row.submittedAt ? londonToday(row.submittedAt) : null;
+              if (submittedOn && input.decidedOn < submittedOn)
+                throw new InvalidTransition(`The decision cannot be dated before the submission (${submittedOn})`);
+              await repo.recordDecision(ctx.tx, referralId, platform, recorded, input.decidedOn);
+            }
+            auditDetail.outcome = recorded;
+            // SOP 10.6: recorded on the intelligence record too. The audit entry is written after
+            // this callback, so it says whether a record was there to update.
+            auditDetail.intelligenceRecord = await repo.appendIntelligenceDecision(ctx.tx, referralId, {
+              platform,
+              decision: recorded,
+              on: input.decidedOn,
+            });
+          },
+        },
+      );
+      return referrals.get(actor, referralId);
+    },
+
+    /** SOP 10.7: on not removed, an appeal or a recorded reason not to appeal; the reason goes on the timeline. */
+    async recordAppeal(actor: Actor, referralId: string, platform: string, input: AppealInput) {
+      await directoryEntry(platform);
+      await lifecycle.apply(
+        actor,
+        referralId,
+        { kind: 'appeal', platform, appeal: input.appeal },
+        {
+          comment: input.reason,
+          auditDetail: { appeal: input.appeal },
+          write: ({ tx, now }) =>
+            repo
+              .recordAppeal(tx, referralId, platform, { appealReason: input.reason, appealedAt: input.appeal ? now : null })
+              .then(() => undefined),
+        },
+      );
+      return referrals.get(actor, referralId);
+    },
+  };
 }
 
 export type PlatformReferralsService = ReturnType<typeof createPlatformReferralsService>;

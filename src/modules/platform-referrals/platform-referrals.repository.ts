@@ -1,0 +1,43 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import type { Channel } from '../../db/schema/platforms.js';
+import { intelligenceRecords, platformReferrals } from '../../db/schema/index.js';
+
+/** Queries only; every write takes the life-cycle transaction (SOP 10.5-10.7). */
+export function createPlatformReferralsRepository() {
+  const one = (referralId: string, platform: string) =>
+    and(eq(platformReferrals.referralId, referralId), eq(platformReferrals.platform, platform));
+
+  return {
+    async find(tx: DbOrTx, referralId: string, platform: string) {
+      const [row] = await tx.select().from(platformReferrals).where(one(referralId, platform));
+      return row;
+    },
+
+    recordSubmission: (
+      tx: DbOrTx,
+      referralId: string,
+      platform: string,
+      s: { channel: Channel; submittedAt: Date; externalReference: string | null },
+    ) => tx.update(platformReferrals).set(s).where(one(referralId, platform)),
+
+    recordDecision: (tx: DbOrTx, referralId: string, platform: string, decision: 'removed' | 'not_removed', decidedOn: string) =>
+      tx.update(platformReferrals).set({ decision, decidedOn }).where(one(referralId, platform)),
+
+    recordFinalDecision: (tx: DbOrTx, referralId: string, platform: string, finalDecision: 'removed' | 'upheld', finalDecidedOn: string) =>
+      tx.update(platformReferrals).set({ finalDecision, finalDecidedOn }).where(one(referralId, platform)),
+
+    recordAppeal: (tx: DbOrTx, referralId: string, platform: string, a: { appealReason: string; appealedAt: Date | null }) =>
+      tx.update(platformReferrals).set(a).where(one(referralId, platform)),
+
+    /** SOP 10.6: the decision is added to the intelligence record, if there is one. True when there was. */
+    async appendIntelligenceDecision(tx: DbOrTx, referralId: string, entry: { platform: string; decision: string; on: string }) {
+      const rows = await tx
+        .update(intelligenceRecords)
+        .set({ decisions: sql`${intelligenceRecords.decisions} || ${JSON.stringify([entry])}::jsonb` })
+        .where(eq(intelligenceRecords.referralId, referralId))
+        .returning({ referralId: intelligenceRecords.referralId });
+      return rows.length > 0;
+    },
+  };
+}
