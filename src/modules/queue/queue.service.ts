@@ -1,8 +1,85 @@
+import type { Role } from '../../db/schema/users.js';
+import { hasAnyRole, type Actor } from '../../domain/actor.js';
+import { Forbidden, NotFound, ValidationFailed } from '../../errors.js';
 import type { CaseworkDeps } from '../../services.js';
+import type { ListQuery, NewReferral } from '../referrals/referrals.schemas.js';
+import { createQueueRepository } from './queue.repository.js';
+import type { CountsQuery } from './queue.schemas.js';
 
-// Placeholder: being built (issue 3).
-export function createQueueService(_deps: CaseworkDeps) {
-  return {};
+/** DESIGN.md "Roles": only a sergeant assigns work; work is assigned to operatives (issue 3). */
+const ASSIGNERS: readonly Role[] = ['sergeant'];
+const ASSIGNABLE: readonly Role[] = ['operative'];
+
+/**
+ * The work queue (issue 3): counts per status, claiming and assigning (SOP 8.5-8.6) and
+ * self-tasked referrals (SOP 8.5). The list itself is the referrals service's `list`; every
+ * state change goes through the lifecycle service.
+ */
+export function createQueueService({ db, lifecycle, referrals }: CaseworkDeps) {
+  const repo = createQueueRepository();
+
+  /** 400 at `assignee` unless it names an active operative. Read before any transaction opens. */
+  async function operativeFor(idOrUsername: string) {
+    const u = await repo.userByIdOrUsername(db, idOrUsername);
+    const fail = (message: string) => new ValidationFailed([{ path: 'assignee', message }]);
+    if (!u) throw fail(`There is no user ${idOrUsername}`);
+    if (!u.active) throw fail(`${u.name} is deactivated and cannot be given work`);
+    if (!hasAnyRole(u, ASSIGNABLE)) throw fail(`${u.name} is not an operative; a referral can be assigned only to an operative`);
+    return u;
+  }
+
+  return {
+    /** Per status, under the list's other filters; a requester is held to their own (the routes keep them out anyway). */
+    async counts(actor: Actor, q: CountsQuery) {
+      return repo.countsByStatus(db, await referrals.listFilter(actor, q));
+    },
+
+    /** The queue page: one page of referrals, its total and the counts per status, read together. */
+    async queue(actor: Actor, q: ListQuery) {
+      const [list, counts] = await Promise.all([referrals.list(actor, q), this.counts(actor, q)]);
+      return { ...list, counts };
+    },
+
+    /** Who a sergeant can assign work to. */
+    operatives: () => repo.activeOperatives(db),
+
+    /** What the assign page shows of a referral. */
+    async referralHead(id: string) {
+      const r = await repo.referralHead(db, id);
+      if (!r) throw new NotFound('No such referral');
+      return r;
+    },
+
+    /**
+     * SOP 8.5-8.6: with no assignee, the caller claims the referral (`submitted` → `in_review`,
+     * assigned to them). A sergeant may name an active operative to assign it to instead, also
+     * from `in_review` (reassignment). Wrong state 409, wrong person 403: nothing changes.
+     */
+    async claim(actor: Actor, referralId: string, assignee?: string) {
+      if (assignee === undefined) {
+        await lifecycle.apply(actor, referralId, { kind: 'claim' });
+      } else {
+        if (!hasAnyRole(actor, ASSIGNERS)) throw new Forbidden('Only a sergeant may assign a referral to someone else');
+        const to = await operativeFor(assignee);
+        await lifecycle.apply(
+          actor,
+          referralId,
+          { kind: 'assign', assigneeId: to.id, assigneeRoles: to.roles },
+          { auditDetail: { assigneeId: to.id } },
+        );
+      }
+      return referrals.get(actor, referralId);
+    },
+
+    /**
+     * SOP 8.5: an operative's self-tasked deployment, opened with a recorded reason: created
+     * `in_review`, assigned to them, through the intake's own validation, insert and deconfliction.
+     */
+    async selfTask(actor: Actor, input: NewReferral, selfTaskedReason: string) {
+      const result = await referrals.submit(actor, input, { selfTaskedReason });
+      return result.referral;
+    },
+  };
 }
 
 export type QueueService = ReturnType<typeof createQueueService>;

@@ -40,7 +40,8 @@ const referralsApi: FastifyPluginAsync<{ services: Services }> = async (app, { s
       config: {
         roles: REFERRAL_READERS,
         openapi: {
-          summary: 'List referrals, newest first; a requester sees only their own',
+          summary:
+            'List referrals with filters (status, platform, assignee, overdue, age), sorted and paged; newest first unless sorted; a requester sees only their own',
           tags,
           query: listQuerySchema,
           response: referralListSchema,

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, ne, not, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client.js';
 import {
@@ -13,6 +13,7 @@ import {
   users,
   type ReferralStatus,
 } from '../../db/schema/index.js';
+import { OVERDUE_STATUSES } from '../../domain/queue-rules.js';
 
 export type ReferralRow = typeof referrals.$inferSelect;
 export type NewReferralRow = typeof referrals.$inferInsert;
@@ -20,11 +21,23 @@ export type SubjectRow = typeof subjects.$inferSelect;
 
 export type ReferralFilter = {
   requesterId?: string;
-  status?: ReferralStatus;
+  /** Any of these statuses (none or empty: every status). */
+  statuses?: readonly ReferralStatus[];
   platform?: string;
   /** A user id, or null for unassigned. */
   assigneeId?: string | null;
+  /** Submitted strictly before this instant ("more than N days ago"). */
+  submittedBefore?: Date;
+  /** Submitted at or after this instant ("within N days"). */
+  submittedSince?: Date;
+  /**
+   * Overdue as at this cutoff (domain/queue-rules.ts): still submitted or in review, submitted
+   * before it. `overdue: false` keeps the rest.
+   */
+  overdue?: { cutoff: Date; is: boolean };
 };
+
+export type ReferralSort = 'submitted_desc' | 'submitted_asc' | 'status';
 
 const assignee = alias(users, 'assignee');
 
@@ -39,14 +52,36 @@ const summaryColumns = {
   assignee: { id: assignee.id, username: assignee.username, name: assignee.displayName },
 };
 
-function where(f: ReferralFilter): SQL | undefined {
+/** Life-cycle order (DESIGN.md), for sorting by status. */
+const statusOrder = sql`array_position(array['submitted','in_review','awaiting_qa','referred','closed']::text[], ${referrals.status})`;
+
+const ORDER: Record<ReferralSort, SQL[]> = {
+  submitted_desc: [desc(referrals.submittedAt), desc(referrals.reference)],
+  submitted_asc: [asc(referrals.submittedAt), asc(referrals.reference)],
+  // The oldest first within a status: the queue is worked in order of waiting.
+  status: [asc(statusOrder), asc(referrals.submittedAt), asc(referrals.reference)],
+};
+
+/**
+ * The filters as one SQL condition. The platform filter is a semi-join on referral_platforms
+ * (platform, referral_id), so a page never multiplies rows by platforms.
+ */
+export function where(f: ReferralFilter): SQL | undefined {
+  const awaitingReview = inArray(referrals.status, [...OVERDUE_STATUSES]);
   return and(
     f.requesterId ? eq(referrals.requesterId, f.requesterId) : undefined,
-    f.status ? eq(referrals.status, f.status) : undefined,
+    f.statuses?.length ? inArray(referrals.status, [...f.statuses]) : undefined,
     f.platform
       ? sql`exists (select 1 from ${referralPlatforms} rp where rp.referral_id = ${referrals.id} and rp.platform = ${f.platform})`
       : undefined,
-    f.assigneeId === null ? sql`${referrals.assigneeId} is null` : f.assigneeId ? eq(referrals.assigneeId, f.assigneeId) : undefined,
+    f.assigneeId === null ? isNull(referrals.assigneeId) : f.assigneeId ? eq(referrals.assigneeId, f.assigneeId) : undefined,
+    f.submittedBefore ? lt(referrals.submittedAt, f.submittedBefore) : undefined,
+    f.submittedSince ? gte(referrals.submittedAt, f.submittedSince) : undefined,
+    f.overdue
+      ? f.overdue.is
+        ? and(awaitingReview, lt(referrals.submittedAt, f.overdue.cutoff))
+        : or(not(awaitingReview), gte(referrals.submittedAt, f.overdue.cutoff))
+      : undefined,
   );
 }
 
@@ -159,8 +194,8 @@ export function createReferralsRepository() {
       };
     },
 
-    /** One query for the page (platforms aggregated in SQL) and one for the count. Newest first. */
-    async page(db: DbOrTx, f: ReferralFilter, page: number, pageSize: number) {
+    /** One query for the page (platforms aggregated in SQL) and one for the count. Newest first unless sorted. */
+    async page(db: DbOrTx, f: ReferralFilter, page: number, pageSize: number, sort: ReferralSort = 'submitted_desc') {
       const w = where(f);
       const [items, [count]] = await Promise.all([
         db
@@ -168,7 +203,7 @@ export function createReferralsRepository() {
           .from(referrals)
           .leftJoin(assignee, eq(assignee.id, referrals.assigneeId))
           .where(w)
-          .orderBy(desc(referrals.submittedAt), desc(referrals.reference))
+          .orderBy(...ORDER[sort])
           .limit(pageSize)
           .offset((page - 1) * pageSize),
         db

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { AGE_BANDS, INCIDENT_SYSTEMS, REFERRAL_OUTCOMES, REFERRAL_STATUSES, SUBJECT_CATEGORIES } from '../../db/schema/referrals.js';
+import {
+  AGE_BANDS,
+  INCIDENT_SYSTEMS,
+  REFERRAL_OUTCOMES,
+  REFERRAL_STATUSES,
+  SUBJECT_CATEGORIES,
+  type ReferralStatus,
+} from '../../db/schema/referrals.js';
 import { isRealDate } from '../../domain/dates.js';
 import { isHttpUrl } from '../../domain/content-url.js';
 
@@ -163,16 +170,74 @@ export type NewSubject = z.infer<ReferralSchemas['subject']>;
 /** For the OpenAPI document only: validation always builds the schemas for the actual day. */
 export const docSchemas = referralSchemas('9999-12-31');
 
+/** Query strings send "" for an empty form field: treat it as not sent. */
+const blankAsAbsent = (v: unknown) => (v === '' ? undefined : v);
+
+/** Whole days, 0 to 3,650 (ten years); the message names the field as people see it. */
+const days = (what: string) =>
+  z.preprocess(
+    blankAsAbsent,
+    z.coerce
+      .number({ error: `${what} must be a whole number of days from 0 to 3650` })
+      .int(`${what} must be a whole number of days from 0 to 3650`)
+      .min(0, `${what} must be a whole number of days from 0 to 3650`)
+      .max(3650, `${what} must be a whole number of days from 0 to 3650`)
+      .optional(),
+  );
+
+/** Sort orders of a list of referrals: newest (default), oldest, or by life-cycle status. */
+export const LIST_SORTS = ['submitted_desc', 'submitted_asc', 'status'] as const;
+export type ListSort = (typeof LIST_SORTS)[number];
+
+/**
+ * One or more statuses: repeated (`status=submitted&status=in_review`, as checkboxes send them) or
+ * comma-separated. One message naming `status` for any unknown value.
+ */
+const statusList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v, ctx) => {
+    const list = [v].flat().flatMap((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    );
+    const known: readonly string[] = REFERRAL_STATUSES;
+    if (list.some((s) => !known.includes(s))) {
+      ctx.addIssue({ code: 'custom', message: `Status must be one of ${REFERRAL_STATUSES.join(', ')}` });
+      return z.NEVER;
+    }
+    return [...new Set(list)] as ReferralStatus[];
+  })
+  .optional();
+
+/**
+ * The list of referrals (GET /api/v1/referrals) and the work queue page (issue 3): the same
+ * filters, validated once here.
+ */
 export const listQuerySchema = z.object({
-  status: z.enum(REFERRAL_STATUSES).optional().describe('Only referrals in this status'),
-  platform: z.string().trim().min(1).max(40).optional().describe('Only referrals to this platform (directory key)'),
+  status: statusList.describe(
+    'Only referrals in these statuses: repeat the parameter or separate with commas (submitted, in_review, awaiting_qa, referred, closed)',
+  ),
+  platform: z
+    .preprocess(blankAsAbsent, z.string().trim().min(1).max(40).optional())
+    .describe('Only referrals to this platform (directory key)'),
   assignee: z
-    .string()
-    .trim()
-    .min(1)
-    .max(64)
-    .optional()
-    .describe('Only referrals assigned to this user (id or username); "me" for the caller, "none" for unassigned'),
+    .preprocess(blankAsAbsent, z.string().trim().min(1).max(64).optional())
+    .describe('Only referrals assigned to this user (id or username); "me" or "mine" for the caller, "none" or "unassigned" for nobody'),
+  overdue: z
+    .preprocess(blankAsAbsent, z.enum(['true', 'false'], { error: 'Overdue must be true or false' }).optional())
+    .transform((v) => (v === undefined ? undefined : v === 'true'))
+    .describe(
+      'true: only overdue referrals, still submitted or in review more than 5 calendar days after submission (domain/queue-rules.ts SLA_DAYS); false: only those that are not',
+    ),
+  olderThanDays: days('Older than').describe('Only referrals submitted more than this many days ago'),
+  withinDays: days('Within').describe('Only referrals submitted within this many days (0: within the last 24 hours)'),
+  sort: z
+    .preprocess(blankAsAbsent, z.enum(LIST_SORTS, { error: `Sort must be one of ${LIST_SORTS.join(', ')}` }).default('submitted_desc'))
+    .describe(
+      'submitted_desc (newest first, default), submitted_asc (oldest first) or status (life-cycle order, oldest first within each)',
+    ),
   page: z.coerce
     .number({ error: 'Page must be a whole number from 1' })
     .int('Page must be a whole number from 1')

@@ -3,6 +3,7 @@ import type { Db, DbOrTx } from '../../db/client.js';
 import type { Actor } from '../../domain/actor.js';
 import { contentKey, urlMatchesPlatforms } from '../../domain/content-url.js';
 import { londonToday } from '../../domain/dates.js';
+import { daysBefore, overdueCutoff } from '../../domain/queue-rules.js';
 import { DuplicateReferral, NotFound, ValidationFailed, type FieldError } from '../../errors.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { LifecycleService } from '../casework/lifecycle.service.js';
@@ -80,8 +81,14 @@ export function createReferralsService(
      * SOP 8.1-8.4: a requester submits a referral. Deconfliction: a URL an open referral already
      * has is refused with that referral named, unless the requester asks (duplicateOf) for their
      * rationale to be added to it instead.
+     *
+     * SOP 8.5 self-tasking (`selfTaskedReason` given): an operative opens the referral themselves,
+     * as its applicant, with the reason recorded; it starts `in_review`, assigned to them, with a
+     * `self_tasked` event. The same content already open is still refused (no combining: they
+     * should claim the open one instead).
      */
-    async submit(actor: Actor, input: NewReferral): Promise<SubmitResult> {
+    async submit(actor: Actor, input: NewReferral, options: { selfTaskedReason?: string } = {}): Promise<SubmitResult> {
+      const selfTasked = options.selfTaskedReason !== undefined;
       const directory = await platforms.list();
       const bad = platformErrors(input.platforms, directory);
       if (bad.length) throw new ValidationFailed(bad);
@@ -93,6 +100,7 @@ export function createReferralsService(
         const existing = await repo.openByContentKey(tx, key);
         if (existing) {
           const asked = input.duplicateOf;
+          if (selfTasked) throw new DuplicateReferral(existing);
           if (asked !== existing.id && asked !== existing.reference) throw new DuplicateReferral(existing);
           await repo.addRationale(tx, {
             referralId: existing.id,
@@ -120,8 +128,10 @@ export function createReferralsService(
           tx,
           {
             reference,
-            status: 'submitted',
+            status: selfTasked ? 'in_review' : 'submitted',
             requesterId: actor.id,
+            assigneeId: selfTasked ? actor.id : null,
+            selfTaskedReason: options.selfTaskedReason ?? null,
             // SOP 8.3.1: applicant details from the signed-in profile, never from the form.
             applicantName: actor.displayName,
             applicantOcu: actor.ocu,
@@ -135,7 +145,14 @@ export function createReferralsService(
           },
           { platforms: input.platforms, incidentReferences: input.incidentReferences, subjects: input.subjects },
         );
-        await repo.addEvent(tx, { referralId: row.id, at: now, actorId: actor.id, action: 'submitted', toStatus: 'submitted' });
+        await repo.addEvent(tx, {
+          referralId: row.id,
+          at: now,
+          actorId: actor.id,
+          action: selfTasked ? 'self_tasked' : 'submitted',
+          toStatus: row.status,
+          comment: options.selfTaskedReason ?? null,
+        });
         // DPA 2018 s.62 "collection"; counts only, no personal data in the log.
         await audit.record(tx, {
           actor,
@@ -147,6 +164,7 @@ export function createReferralsService(
             platforms: input.platforms.length,
             incidentReferences: input.incidentReferences.length,
             subjects: input.subjects.length,
+            ...(selfTasked ? { selfTasked: true } : {}),
           },
         });
         return { kind: 'created', referral: await detailOf(tx, row.id, directory) };
@@ -175,20 +193,33 @@ export function createReferralsService(
       });
     },
 
-    /** Listing shows no subjects, so it is not a consultation. A requester sees only their own. */
-    async list(actor: Actor, q: ListQuery) {
-      const filter: ReferralFilter = { status: q.status };
+    /**
+     * The list's query as a repository filter (also used by the work queue's counts). A requester
+     * is held to their own referrals whatever they ask for. Ages and overdue are as at the clock's now.
+     */
+    async listFilter(actor: Actor, q: Omit<ListQuery, 'page' | 'pageSize' | 'sort'>): Promise<ReferralFilter> {
+      const now = clock();
+      const filter: ReferralFilter = { statuses: q.status };
       if (!readsAllReferrals(actor)) filter.requesterId = actor.id;
       if (q.platform) {
         if (platformErrors([q.platform], await platforms.list()).length)
           throw new ValidationFailed([{ path: 'platform', message: `${q.platform} is not a platform in the directory` }]);
         filter.platform = q.platform;
       }
-      if (q.assignee === 'me') filter.assigneeId = actor.id;
-      else if (q.assignee === 'none') filter.assigneeId = null;
+      if (q.assignee === 'me' || q.assignee === 'mine') filter.assigneeId = actor.id;
+      else if (q.assignee === 'none' || q.assignee === 'unassigned') filter.assigneeId = null;
       else if (q.assignee)
         filter.assigneeId = UUID.test(q.assignee) ? q.assignee : ((await repo.userIdByUsername(db, q.assignee)) ?? NOBODY);
-      const { items, total } = await repo.page(db, filter, q.page, q.pageSize);
+      if (q.olderThanDays !== undefined) filter.submittedBefore = daysBefore(now, q.olderThanDays);
+      if (q.withinDays !== undefined) filter.submittedSince = daysBefore(now, q.withinDays);
+      if (q.overdue !== undefined) filter.overdue = { cutoff: overdueCutoff(now), is: q.overdue };
+      return filter;
+    },
+
+    /** Listing shows no subjects, so it is not a consultation. A requester sees only their own. */
+    async list(actor: Actor, q: ListQuery) {
+      const filter = await this.listFilter(actor, q);
+      const { items, total } = await repo.page(db, filter, q.page, q.pageSize, q.sort);
       return { items: items.map(presentSummary), total, page: q.page, pageSize: q.pageSize };
     },
 

@@ -1,0 +1,62 @@
+import { and, asc, eq, or, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import { referrals, users, REFERRAL_STATUSES, type ReferralStatus } from '../../db/schema/index.js';
+import { where, type ReferralFilter } from '../referrals/referrals.repository.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type StatusCounts = Record<ReferralStatus, number>;
+
+/** Queries only, for the work queue; the list itself is the referrals repository's `page`. */
+export function createQueueRepository() {
+  return {
+    /** Referrals per status under the filter (its statuses ignored): one grouped query. */
+    async countsByStatus(db: DbOrTx, f: ReferralFilter): Promise<StatusCounts> {
+      const rows = await db
+        .select({ status: referrals.status, n: sql<number>`count(*)::int` })
+        .from(referrals)
+        .where(where({ ...f, statuses: undefined }))
+        .groupBy(referrals.status);
+      const counts = Object.fromEntries(REFERRAL_STATUSES.map((s) => [s, 0])) as StatusCounts;
+      for (const r of rows) if (r.status in counts) counts[r.status] = r.n;
+      return counts;
+    },
+
+    async referralHead(db: DbOrTx, id: string) {
+      if (!UUID.test(id)) return undefined;
+      const [r] = await db
+        .select({
+          id: referrals.id,
+          reference: referrals.reference,
+          contentTitle: referrals.contentTitle,
+          status: referrals.status,
+          assigneeId: referrals.assigneeId,
+        })
+        .from(referrals)
+        .where(eq(referrals.id, id));
+      return r;
+    },
+
+    /** A user by id or username, for assignment: roles and whether the account is active. */
+    async userByIdOrUsername(db: DbOrTx, idOrUsername: string) {
+      const [u] = await db
+        .select({ id: users.id, username: users.username, name: users.displayName, roles: users.roles, active: users.active })
+        .from(users)
+        .where(
+          UUID.test(idOrUsername) ? or(eq(users.id, idOrUsername), eq(users.username, idOrUsername)) : eq(users.username, idOrUsername),
+        )
+        .limit(1);
+      return u;
+    },
+
+    /** Who work can be assigned to: active operatives, by name. */
+    activeOperatives: (db: DbOrTx) =>
+      db
+        .select({ id: users.id, username: users.username, name: users.displayName })
+        .from(users)
+        .where(and(eq(users.active, true), sql`'operative' = any(${users.roles})`))
+        .orderBy(asc(users.displayName), asc(users.username)),
+  };
+}
+
+export type QueueRepository = ReturnType<typeof createQueueRepository>;
