@@ -97,7 +97,7 @@ export function timeOfDay(s: string): { hour: number; minute: number } | null {
 /**
  * A London wall-clock time on a YYYY-MM-DD date as an ISO 8601 UTC string (STYLE.md: people give
  * and see London times; the database keeps UTC). A time that does not exist (the hour skipped
- * when the clocks go forward) lands an hour later; an hour that happens twice takes the first.
+ * when the clocks go forward) is read as summer time; an hour that happens twice takes the first.
  */
 export function londonTimeToUtc(date: string, time: { hour: number; minute: number }): string {
   const [y, mo, d] = date.split('-').map(Number) as [number, number, number];

@@ -1,6 +1,87 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { CHANNELS } from '../../db/schema/platforms.js';
+import { DRAFT_PLACEHOLDERS } from '../../domain/referral-draft.js';
+import { NotFound, ValidationFailed, type FieldError } from '../../errors.js';
+import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
+import { formErrors, zodFields } from '../../validation.js';
+import { newPlatformFormSchema, PLATFORM_KEY, platformFormSchema } from './platforms.schemas.js';
+import type { PlatformRow } from './platforms.service.js';
 
-// Placeholder: platform directory admin pages (issue 3, point 9).
-const routes: FastifyPluginAsync<{ services: Services }> = async () => {};
-export default routes;
+// DESIGN.md "Roles": admin keeps the platform directory (SOP 10.5, 4.1.4) and sees no case content.
+const ADMIN = { roles: ['admin'] } as const;
+const VIEWS = 'modules/platforms/views';
+const CHANNEL_TEXT = { trusted_flagger: 'Trusted Flagger portal', mailbox: 'Mailbox', individual: 'Named individual' } as const;
+const DONE = { created: 'The platform has been added', updated: 'The platform’s details have been saved' } as const;
+const FIELD_ORDER = ['key', 'name', 'channel', 'contact', 'termsUrl', 'guidelinesUrl', 'hosts', 'clauses', 'template'];
+
+type FormValues = Record<string, string>;
+type Params = { Params: { key: string } };
+
+/** A directory row as the form's text fields: host names one per line, clauses `key | title` per line. */
+const formValues = (p: PlatformRow): FormValues => ({
+  key: p.key,
+  name: p.name,
+  channel: p.channel,
+  contact: p.contact ?? '',
+  termsUrl: p.termsUrl ?? '',
+  guidelinesUrl: p.guidelinesUrl ?? '',
+  hosts: p.hosts.join('\n'),
+  clauses: p.clauses.map((c) => `${c.key} | ${c.title}`).join('\n'),
+  template: p.template,
+});
+const bodyValues = (body: unknown): FormValues =>
+  Object.fromEntries(FIELD_ORDER.map((f) => [f, String((body as Record<string, unknown> | undefined)?.[f] ?? '')]));
+const ordered = (fields: FieldError[]) => [...fields].sort((a, b) => FIELD_ORDER.indexOf(a.path) - FIELD_ORDER.indexOf(b.path));
+
+/** The platform directory admin pages (issue 3 point 9): list, add, edit. */
+const platformsAdmin: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  const { platforms } = services;
+  const common = {
+    channels: CHANNELS.map((c) => ({ value: c, text: CHANNEL_TEXT[c] })),
+    placeholders: DRAFT_PLACEHOLDERS.map((p) => `{{${p}}}`),
+  };
+  const form = (reply: FastifyReply, values: FormValues, extra: Record<string, unknown> = {}) =>
+    reply.page(`${VIEWS}/edit.njk`, { ...common, values, ...extra });
+
+  app.get('/admin/platforms', { config: ADMIN }, async (_req, reply) =>
+    reply.page(`${VIEWS}/list.njk`, { platforms: await platforms.list(), channelText: CHANNEL_TEXT }),
+  );
+
+  app.get('/admin/platforms/new', { config: ADMIN }, async (_req, reply) =>
+    form(reply, { ...bodyValues({}), channel: '' }, { isNew: true }),
+  );
+
+  app.post('/admin/platforms/new', { config: ADMIN }, async (req, reply) => {
+    const values = bodyValues(req.body);
+    const retry = (fields: FieldError[]) => form(reply.status(400), values, { isNew: true, ...formErrors(ordered(fields)) });
+    const r = newPlatformFormSchema.safeParse(values);
+    if (!r.success) return retry(zodFields(r.error));
+    try {
+      await platforms.create(actorOf(req), r.data);
+    } catch (err) {
+      if (err instanceof ValidationFailed) return retry(err.fields);
+      throw err;
+    }
+    return reply.redirect(`/admin/platforms/${r.data.key}?done=created`, 303);
+  });
+
+  app.get<Params & { Querystring: { done?: string } }>('/admin/platforms/:key', { config: ADMIN }, async (req, reply) => {
+    if (!PLATFORM_KEY.test(req.params.key)) throw new NotFound('No such platform');
+    const p = await platforms.find(req.params.key);
+    const done = req.query.done && Object.hasOwn(DONE, req.query.done) ? DONE[req.query.done as keyof typeof DONE] : undefined;
+    return form(reply, formValues(p), { platform: p, done });
+  });
+
+  app.post<Params>('/admin/platforms/:key', { config: ADMIN }, async (req, reply) => {
+    if (!PLATFORM_KEY.test(req.params.key)) throw new NotFound('No such platform');
+    const p = await platforms.find(req.params.key);
+    const values = { ...bodyValues(req.body), key: p.key };
+    const r = platformFormSchema.safeParse(values);
+    if (!r.success) return form(reply.status(400), values, { platform: p, ...formErrors(ordered(zodFields(r.error))) });
+    await platforms.update(actorOf(req), p.key, r.data);
+    return reply.redirect(`/admin/platforms/${p.key}?done=updated`, 303);
+  });
+};
+
+export default platformsAdmin;
