@@ -109,6 +109,10 @@ export function createReviewService({ db, clock, audit, platforms, lifecycle, re
           // Counts and keys only: the review's text stays in the review.
           auditDetail: { outcome: input.outcome, factors: input.factors.map((f) => f.factor), platforms: input.platformReferrals.length },
           write: async ({ tx, now }) => {
+            // The latest review stands (a QA return means another): keep their times strictly
+            // increasing, even when a clock gives two reviews the same millisecond.
+            const previous = await repo.latestReview(tx, id);
+            const createdAt = previous && previous.createdAt >= now ? new Date(previous.createdAt.getTime() + 1) : now;
             await repo.insertReview(tx, {
               referralId: id,
               reviewerId: actor.id,
@@ -119,7 +123,7 @@ export function createReviewService({ db, clock, audit, platforms, lifecycle, re
               reviewedOn: input.reviewedOn,
               outcome: input.outcome,
               rationale: input.rationale,
-              createdAt: now,
+              createdAt,
             });
             if (input.outcome === 'refer')
               await repo.replaceDrafts(
