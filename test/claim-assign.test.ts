@@ -202,7 +202,8 @@ describe('POST /api/v1/referrals/self-tasked (SOP 8.5)', () => {
 
   it('still deconflicts: 409 naming the open referral of the same content, and nothing created', async () => {
     const existing = await submitted();
-    const [{ contentUrl }] = await t.db.select({ contentUrl: referrals.contentUrl }).from(referrals).where(eq(referrals.id, existing.id));
+    const [row] = await t.db.select({ contentUrl: referrals.contentUrl }).from(referrals).where(eq(referrals.id, existing.id));
+    const contentUrl = row!.contentUrl;
     const count = async () => (await t.db.select().from(referrals)).length;
     const before = await count();
     const res = await post('op2', '/api/v1/referrals/self-tasked', {
