@@ -275,3 +275,93 @@ describe('GET /api/v1/referrals/{id}/draft (SOP 10.1)', () => {
     expect((await get(requester, `/api/v1/referrals/${id}/draft?platform=youtube`)).statusCode).toBe(403);
   });
 });
+
+describe('review page (/referrals/{id}/review)', () => {
+  it('round trip: the assignee opens it from the referral page, one error re-renders with the summary, then it goes to QA', async () => {
+    const id = await claimedReferral({ subjects: [{ name: 'Jordan Mensah', category: 'suspect', ageBand: 'unknown' }] });
+    const b = await t.browser(operative);
+    const detail = await b.get(`/referrals/${id}`);
+    expect(detail.body).toContain(`href="/referrals/${id}/review" data-qa="review-and-assess"`);
+    expect((await (await t.browser(other)).get(`/referrals/${id}`)).body).not.toContain('data-qa="review-and-assess"');
+
+    const page = await b.get(`/referrals/${id}/review`);
+    expect(page.statusCode).toBe(200);
+    // SOP 10.1: the draft is pre-filled from the template, the rest left to fill.
+    expect(page.body).toContain('Platform: YouTube');
+    expect(page.body).toContain('{{termsBreached}}');
+    const draft = /<textarea[^>]*id="draft_youtube"[^>]*>([\s\S]*?)<\/textarea>/
+      .exec(page.body)![1]!
+      .replace(/&#123;/g, '{')
+      .trim();
+
+    const form = {
+      contentFormat: 'video',
+      factors: ['inflammatory_language', 'humiliation'],
+      note_inflammatory_language: 'Names the rival estate',
+      note_humiliation: '',
+      researchSummary: 'Two linked stabbings.',
+      researchReferences: '',
+      'reviewedOn-day': '10',
+      'reviewedOn-month': '3',
+      'reviewedOn-year': '2026',
+      outcome: 'refer',
+      rationale: 'Goads a rival group.',
+      refer_youtube: 'yes',
+      terms_youtube: ['firearms'],
+      // The leak: a subject's name in the draft (SOP 6.4).
+      draft_youtube: `${decodeEntities(draft)}\nShows JORDAN mensah.`,
+      draft_instagram: 'not referred',
+    };
+    const bad = await b.post(`/referrals/${id}/review`, form);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('govuk-error-summary');
+    expect(bad.body).toContain('href="#draft_youtube"');
+    expect(bad.body).toContain('JORDAN mensah');
+    expect((await stored(id)).status).toBe('in_review');
+
+    const ok = await b.post(`/referrals/${id}/review`, { ...form, draft_youtube: decodeEntities(draft) });
+    expect(ok.statusCode).toBe(302);
+    expect(ok.headers.location).toBe(`/referrals/${id}`);
+    const r = await t.services.referrals.get(actor(operative), id);
+    expect(r.status).toBe('awaiting_qa');
+    expect(r.platformReferrals).toEqual([expect.objectContaining({ platform: 'youtube', termsBreached: ['firearms'] })]);
+    expect(r.platformReferrals[0]!.draft).toContain('Firearms');
+    expect(r.platformReferrals[0]!.draft).toContain('Why: Goads a rival group.');
+    const [row] = await t.db.select().from(reviews).where(eq(reviews.referralId, id));
+    expect(row!.factors).toEqual([
+      { factor: 'inflammatory_language', note: 'Names the rival estate' },
+      { factor: 'humiliation', note: '' },
+    ]);
+  });
+
+  it('a missing date and outcome link to their fields; no further action through the page closes it', async () => {
+    const id = await claimedReferral();
+    const b = await t.browser(operative);
+    await b.get(`/referrals/${id}/review`);
+    const base = { contentFormat: 'image', researchSummary: 'Nothing on indices.', rationale: 'Not in breach.' };
+    const bad = await b.post(`/referrals/${id}/review`, { ...base, 'reviewedOn-day': '', 'reviewedOn-month': '', 'reviewedOn-year': '' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('href="#reviewedOn-day"');
+    expect(bad.body).toContain('href="#outcome"');
+    const ok = await b.post(`/referrals/${id}/review`, {
+      ...base,
+      outcome: 'no_further_action',
+      'reviewedOn-day': '10',
+      'reviewedOn-month': '3',
+      'reviewedOn-year': '2026',
+      refer_youtube: 'yes',
+    });
+    expect(ok.statusCode).toBe(302);
+    expect(await stored(id)).toMatchObject({ status: 'closed', outcome: 'no_further_action', platformReferrals: 0 });
+    expect((await b.get(`/referrals/${id}/review`)).statusCode).toBe(409);
+  });
+});
+
+function decodeEntities(s: string) {
+  return s
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
