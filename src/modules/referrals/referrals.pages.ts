@@ -62,6 +62,7 @@ const referralsPages: FastifyPluginAsync<{ services: Services }> = async (app, {
       ),
       platformName: (k: string) => directory.find((p) => p.key === k)?.name ?? k,
       withdrawn: (req.query as { withdrawn?: string }).withdrawn === '1',
+      platformDone: (req.query as { platformDone?: string }).platformDone,
     });
   });
 
