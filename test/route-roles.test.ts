@@ -10,6 +10,8 @@ import { createTestApp, type TestApp, type TestUser } from './harness.js';
 const REQUESTER = ['requester'] as const;
 // Case content: a requester sees their own; admins and auditors see none (DESIGN.md "Roles").
 const READ_CASES = ['requester', 'operative', 'sergeant', 'inspector'] as const;
+// The unit's casework: operatives, and sergeants who may do all an operative may.
+const CASEWORKERS = ['operative', 'sergeant'] as const;
 const TABLE: Record<string, RouteRoles> = {
   'GET /health': 'public',
   'GET /api/v1/openapi.json': 'public',
@@ -60,6 +62,20 @@ const TABLE: Record<string, RouteRoles> = {
   'GET /referrals/:id': READ_CASES,
   'GET /api/v1/referrals': READ_CASES,
   'GET /api/v1/referrals/:id': READ_CASES,
+  'POST /api/v1/referrals/:id/platform-referrals/:platform/submission': CASEWORKERS,
+  'GET /referrals/:id/platform-referrals/:platform/submission': CASEWORKERS,
+  'POST /referrals/:id/platform-referrals/:platform/submission': CASEWORKERS,
+  'POST /api/v1/referrals/:id/platform-referrals/:platform/decision': CASEWORKERS,
+  'GET /referrals/:id/platform-referrals/:platform/decision': CASEWORKERS,
+  'POST /referrals/:id/platform-referrals/:platform/decision': CASEWORKERS,
+  'POST /api/v1/referrals/:id/platform-referrals/:platform/appeal': CASEWORKERS,
+  'GET /referrals/:id/platform-referrals/:platform/appeal': CASEWORKERS,
+  'POST /referrals/:id/platform-referrals/:platform/appeal': CASEWORKERS,
+  'GET /admin/platforms': ['admin'],
+  'GET /admin/platforms/new': ['admin'],
+  'POST /admin/platforms/new': ['admin'],
+  'GET /admin/platforms/:key': ['admin'],
+  'POST /admin/platforms/:key': ['admin'],
 };
 
 const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
