@@ -196,3 +196,74 @@ describe('GET /api/v1/referrals/counts (issue 3)', () => {
     expect((await get('inspector', '/api/v1/referrals/counts')).statusCode).toBe(200);
   });
 });
+
+describe('/queue page (issue 3)', () => {
+  it('renders the filters, the counts per status and the referrals, for an operative', async () => {
+    const b = await t.browser(op1);
+    const res = await b.get('/queue');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('data-qa="queue-filters"');
+    expect(res.body).toMatch(/<form method="get" action="\/queue"/);
+    expect(res.body).toMatch(/name="status"[^>]*value="awaiting_qa"/);
+    const tabs = res.body.slice(res.body.indexOf('data-qa="status-counts"'));
+    for (const text of ['All (6)', 'Submitted (2)', 'In review (2)', 'Awaiting QA (1)', 'Referred (0)', 'Closed (1)'])
+      expect(tabs).toContain(text);
+    for (const r of Object.values(ref)) expect(res.body).toContain(`href="/referrals/${r.id}"`);
+    // Overdue tags on A and B only; a claim button on unassigned submitted rows.
+    expect(res.body.match(/govuk-tag--red/g)).toHaveLength(2);
+    expect(res.body).toContain(`data-qa="claim-${ref.A!.reference}"`);
+    expect(res.body).not.toContain(`data-qa="claim-${ref.B!.reference}"`);
+    expect(res.body).toContain('href="/queue"'); // the navigation link
+    // Sergeants only: the prominent Awaiting QA link.
+    expect(res.body).not.toContain('data-qa="awaiting-qa"');
+  });
+
+  it("applies filters from the form's query string and keeps them in the tabs and the selected-filter tags", async () => {
+    const b = await t.browser(op1);
+    const res = await b.get('/queue?status=submitted&status=in_review&platform=youtube&overdue=true&sort=submitted_asc');
+    expect(res.statusCode).toBe(200);
+    const table = res.body.slice(res.body.indexOf('data-qa="queue"'));
+    expect(table).toContain(ref.A!.reference);
+    expect(table).toContain(ref.B!.reference);
+    expect(table).not.toContain(ref.D!.reference);
+    expect(res.body).toContain('2 referrals');
+    // The Closed tab keeps the platform, overdue and sort filters.
+    expect(res.body).toContain('href="/queue?status=closed&amp;platform=youtube&amp;overdue=true&amp;sort=submitted_asc"');
+    expect(res.body).toContain('Selected filters');
+  });
+
+  it('shows a sergeant what awaits QA, and the Awaiting QA view lists it', async () => {
+    const b = await t.browser(sergeant);
+    const res = await b.get('/queue');
+    expect(res.body).toMatch(/data-qa="awaiting-qa"><a [^>]*href="\/queue\?status=awaiting_qa">Awaiting QA \(1\)/);
+    const qa = await b.get('/queue?status=awaiting_qa');
+    expect(qa.body).toContain(ref.C!.reference);
+    expect(qa.body).not.toContain(ref.A!.reference);
+  });
+
+  it('shows bad filter values as errors rather than failing', async () => {
+    const b = await t.browser(op1);
+    const res = await b.get('/queue?olderThanDays=lots');
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('There is a problem');
+    expect(res.body).toContain('Older than must be a whole number of days');
+  });
+
+  it('is for the unit: a requester gets 403', async () => {
+    const b = await t.browser(requester);
+    expect((await b.get('/queue')).statusCode).toBe(403);
+  });
+
+  it('pages 25 at a time with the filters kept in the page links', async () => {
+    for (let i = 0; i < 24; i++) await submitAt(daysAgo(1), ['youtube']);
+    const b = await t.browser(op2);
+    const first = await b.get('/queue?platform=youtube');
+    // A, B, D and 24 more: 27 youtube referrals, two pages.
+    expect(first.body).toContain('27 referrals');
+    expect(first.body.match(/data-qa="referral-link"/g)).toHaveLength(25);
+    expect(first.body).toContain('href="/queue?platform=youtube&amp;page=2"');
+    const second = await b.get('/queue?platform=youtube&page=2');
+    expect(second.body.match(/data-qa="referral-link"/g)).toHaveLength(2);
+    expect(second.body).toContain('href="/queue?platform=youtube"'); // previous: page 1, filters kept
+  });
+});

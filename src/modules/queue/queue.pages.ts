@@ -1,6 +1,203 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { hasAnyRole, type Actor } from '../../domain/actor.js';
+import { DuplicateReferral, ValidationFailed, type FieldError } from '../../errors.js';
+import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
+import { formErrors, zodFields, type PageError } from '../../validation.js';
+import { dateFromParts, field, fields } from '../referrals/referrals.intake-draft.js';
+import { UNIT_READERS } from '../referrals/referrals.policy.js';
+import { LIMITS } from '../referrals/referrals.schemas.js';
+import { REFERRAL_STATUSES } from '../../db/schema/referrals.js';
+import { CASE_WORKERS } from './queue.api.js';
+import {
+  linkStateOf,
+  OVERDUE_HINT,
+  pagination,
+  queueHref,
+  queueRow,
+  selectedFilters,
+  SORT_TEXT,
+  STATUS_TEXT,
+  statusTabs,
+} from './queue.presenter.js';
+import { QUEUE_PAGE_SIZE, queuePageQuerySchema, SELF_TASKED_REASON_MAX, selfTaskSchema } from './queue.schemas.js';
 
-// Placeholder: being built (issue 3).
-const routes: FastifyPluginAsync<{ services: Services }> = async () => {};
-export default routes;
+const view = (name: string) => `modules/queue/views/${name}.njk`;
+const SERGEANTS = ['sergeant'] as const;
+const STATUS_TAG: Record<string, string> = {
+  submitted: 'govuk-tag--blue',
+  in_review: 'govuk-tag--yellow',
+  awaiting_qa: 'govuk-tag--purple',
+  referred: 'govuk-tag--turquoise',
+  closed: 'govuk-tag--grey',
+};
+const SELF_TASK = '/referrals/self-task';
+/** Only back to the queue after a claim from one of its rows: never an open redirect. */
+const returnTo = (body: unknown, fallback: string) => {
+  const v = field(body, 'returnTo');
+  return /^\/queue(\?[^\s]*)?$/.test(v) ? v : fallback;
+};
+
+/** The work queue (issue 3), claim/assign forms (SOP 8.5-8.6) and the self-tasked referral page (SOP 8.5). */
+const queuePages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  const { queue, platforms } = services;
+
+  app.get('/queue', { config: { roles: UNIT_READERS } }, async (req, reply) => {
+    const actor = actorOf(req);
+    const parsed = queuePageQuerySchema.safeParse(req.query);
+    // A hand-edited query string: show what is wrong and the unfiltered queue.
+    const q = parsed.success ? parsed.data : queuePageQuerySchema.parse({});
+    const errs = parsed.success ? [] : zodFields(parsed.error);
+    const [result, directory, operatives] = await Promise.all([
+      queue.queue(actor, { ...q, pageSize: QUEUE_PAGE_SIZE }),
+      platforms.list(),
+      queue.operatives(),
+    ]);
+    const s = linkStateOf(q);
+    const platformName = (k: string) => directory.find((p) => p.key === k)?.name ?? k;
+    const assigneeName = (v: string) =>
+      v === 'mine' || v === 'me'
+        ? 'Me'
+        : v === 'unassigned' || v === 'none'
+          ? 'Nobody (unassigned)'
+          : (operatives.find((o) => o.id === v || o.username === v)?.name ?? v);
+    const isSergeant = hasAnyRole(actor, SERGEANTS);
+    return reply.status(errs.length ? 400 : 200).page(view('queue'), {
+      pageTitle: 'Work queue',
+      result: { ...result, items: result.items.map((r) => queueRow(r, result.now)) },
+      state: s,
+      tabs: statusTabs(s, result.counts),
+      selectedFilters: selectedFilters(s, { platform: platformName, assignee: assigneeName }),
+      pagination: pagination(s, result.total),
+      statusItems: REFERRAL_STATUSES.map((st) => ({
+        value: st,
+        text: `${STATUS_TEXT[st]} (${result.counts[st]})`,
+        checked: s.status.includes(st),
+      })),
+      platformItems: [
+        { value: '', text: 'Any platform' },
+        ...directory.map((p) => ({ value: p.key, text: p.name, selected: p.key === s.platform })),
+      ],
+      assigneeItems: [
+        { value: '', text: 'Anyone or nobody' },
+        { value: 'mine', text: 'Me', selected: s.assignee === 'mine' || s.assignee === 'me' },
+        { value: 'unassigned', text: 'Nobody (unassigned)', selected: s.assignee === 'unassigned' || s.assignee === 'none' },
+        ...operatives.map((o) => ({ value: o.id, text: o.name, selected: o.id === s.assignee || o.username === s.assignee })),
+      ],
+      overdueItems: [
+        { value: '', text: 'Any', checked: s.overdue === undefined },
+        { value: 'true', text: 'Overdue only', checked: s.overdue === 'true', hint: { text: OVERDUE_HINT } },
+        { value: 'false', text: 'Not overdue', checked: s.overdue === 'false' },
+      ],
+      sortItems: Object.entries(SORT_TEXT).map(([value, text]) => ({ value, text, selected: value === s.sort })),
+      platformName,
+      statusTag: STATUS_TAG,
+      statusText: STATUS_TEXT,
+      canClaim: hasAnyRole(actor, CASE_WORKERS),
+      canSelfTask: hasAnyRole(actor, CASE_WORKERS),
+      // A sergeant's view of what awaits QA (SOP 10.2).
+      awaitingQa: isSergeant ? { count: result.counts.awaiting_qa, href: queueHref(s, { status: ['awaiting_qa'], page: 1 }) } : undefined,
+      here: queueHref(s),
+      ...formErrors(errs),
+    });
+  });
+
+  // SOP 8.5-8.6: the caller claims it (from the detail page or a queue row).
+  app.post<{ Params: { id: string } }>('/referrals/:id/claim', { config: { roles: CASE_WORKERS } }, async (req, reply) => {
+    await queue.claim(actorOf(req), req.params.id);
+    return reply.redirect(returnTo(req.body, `/referrals/${req.params.id}`));
+  });
+
+  // A sergeant assigns it to an active operative.
+  const assignPage = async (reply: FastifyReply, id: string, chosen?: string, errs: FieldError[] = []) => {
+    const [referral, operatives] = await Promise.all([queue.referralHead(id), queue.operatives()]);
+    const current = chosen ?? referral.assigneeId ?? '';
+    return reply.status(errs.length ? 400 : 200).page(view('assign'), {
+      pageTitle: `Assign ${referral.reference}`,
+      referral,
+      backLink: `/referrals/${id}`,
+      operativeItems: [
+        { value: '', text: 'Choose an operative' },
+        ...operatives.map((o) => ({ value: o.id, text: o.name, selected: o.id === current })),
+      ],
+      ...formErrors(errs),
+    });
+  };
+  app.get<{ Params: { id: string } }>('/referrals/:id/assign', { config: { roles: SERGEANTS } }, async (req, reply) =>
+    assignPage(reply, req.params.id),
+  );
+  app.post<{ Params: { id: string } }>('/referrals/:id/assign', { config: { roles: SERGEANTS } }, async (req, reply) => {
+    const assignee = field(req.body, 'assignee').trim();
+    if (!assignee) return assignPage(reply, req.params.id, '', [{ path: 'assignee', message: 'Choose the operative to assign it to' }]);
+    try {
+      await queue.claim(actorOf(req), req.params.id, assignee);
+    } catch (err) {
+      if (err instanceof ValidationFailed) return assignPage(reply, req.params.id, assignee, err.fields);
+      throw err;
+    }
+    return reply.redirect(`/referrals/${req.params.id}`);
+  });
+
+  // SOP 8.5: a self-tasked referral, every field on one page.
+  const selfTaskPage = async (reply: FastifyReply, values: Record<string, unknown>, errs: PageError[] = []) => {
+    const directory = await platforms.list();
+    const chosen = (values.platforms as string[] | undefined) ?? [];
+    return reply.status(errs.length ? 400 : 200).page(view('self-task'), {
+      pageTitle: 'Open a self-tasked referral',
+      values,
+      limits: { ...LIMITS, selfTaskedReason: SELF_TASKED_REASON_MAX },
+      platformItems: directory.map((p) => ({ value: p.key, text: p.name, checked: chosen.includes(p.key) })),
+      backLink: '/queue',
+      ...formErrors(errs),
+    });
+  };
+  app.get(SELF_TASK, { config: { roles: CASE_WORKERS } }, async (_req, reply) => selfTaskPage(reply, {}));
+  app.post(SELF_TASK, { config: { roles: CASE_WORKERS } }, async (req, reply) => {
+    const actor: Actor = actorOf(req);
+    const parts = {
+      day: field(req.body, 'contentUploadedOn-day'),
+      month: field(req.body, 'contentUploadedOn-month'),
+      year: field(req.body, 'contentUploadedOn-year'),
+    };
+    const values = {
+      contentTitle: field(req.body, 'contentTitle'),
+      contentUrl: field(req.body, 'contentUrl'),
+      platforms: fields(req.body, 'platforms'),
+      rationale: field(req.body, 'rationale'),
+      selfTaskedReason: field(req.body, 'selfTaskedReason'),
+      parts,
+    };
+    const date = dateFromParts('contentUploadedOn', parts, 'The date the content was uploaded');
+    const parsed = selfTaskSchema(services.referrals.schemas()).safeParse({ ...values, contentUploadedOn: date.value ?? '' });
+    const errs: PageError[] = parsed.success ? [] : zodFields(parsed.error);
+    // The date input's own message (a missing part) is more precise than the schema's.
+    const errors = date.error ? [date.error, ...errs.filter((e) => e.path !== 'contentUploadedOn')] : errs;
+    const fixed = errors.map((e) =>
+      e.path.startsWith('platforms')
+        ? { path: 'platforms', message: e.message }
+        : e.path === 'contentUploadedOn' && !e.href
+          ? { ...e, href: '#contentUploadedOn-day' }
+          : e,
+    );
+    if (!parsed.success || date.error) return selfTaskPage(reply, values, fixed);
+    const { selfTaskedReason, ...input } = parsed.data;
+    try {
+      const referral = await queue.selfTask(actor, input, selfTaskedReason);
+      return reply.redirect(`/referrals/${referral.id}`);
+    } catch (err) {
+      if (err instanceof ValidationFailed)
+        return selfTaskPage(
+          reply,
+          values,
+          err.fields.map((f) => (f.path.startsWith('platforms') ? { path: 'platforms', message: f.message } : f)),
+        );
+      if (err instanceof DuplicateReferral)
+        return selfTaskPage(reply, values, [
+          { path: 'contentUrl', message: `${err.existing.reference} is already open for this content: claim it from the queue instead` },
+        ]);
+      throw err;
+    }
+  });
+};
+
+export default queuePages;

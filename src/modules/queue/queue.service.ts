@@ -15,7 +15,7 @@ const ASSIGNABLE: readonly Role[] = ['operative'];
  * self-tasked referrals (SOP 8.5). The list itself is the referrals service's `list`; every
  * state change goes through the lifecycle service.
  */
-export function createQueueService({ db, lifecycle, referrals }: CaseworkDeps) {
+export function createQueueService({ db, clock, lifecycle, referrals }: CaseworkDeps) {
   const repo = createQueueRepository();
 
   /** 400 at `assignee` unless it names an active operative. Read before any transaction opens. */
@@ -36,8 +36,9 @@ export function createQueueService({ db, lifecycle, referrals }: CaseworkDeps) {
 
     /** The queue page: one page of referrals, its total and the counts per status, read together. */
     async queue(actor: Actor, q: ListQuery) {
+      const now = clock();
       const [list, counts] = await Promise.all([referrals.list(actor, q), this.counts(actor, q)]);
-      return { ...list, counts };
+      return { ...list, counts, now };
     },
 
     /** Who a sergeant can assign work to. */

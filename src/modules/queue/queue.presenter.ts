@@ -1,0 +1,152 @@
+import { REFERRAL_STATUSES, type ReferralStatus } from '../../db/schema/referrals.js';
+import { ageInDays, isOverdue, SLA_DAYS } from '../../domain/queue-rules.js';
+import type { ReferralSummary } from '../referrals/referrals.presenter.js';
+import type { ListSort } from '../referrals/referrals.schemas.js';
+import type { StatusCounts } from './queue.repository.js';
+import { QUEUE_PAGE_SIZE, type QueuePageQuery } from './queue.schemas.js';
+
+/** The queue's filters as the page's links carry them (strings, as in a query string). */
+export type QueueLinkState = {
+  status: ReferralStatus[];
+  platform?: string;
+  assignee?: string;
+  overdue?: 'true' | 'false';
+  olderThanDays?: string;
+  withinDays?: string;
+  sort: ListSort;
+  page: number;
+};
+
+export const STATUS_TEXT: Record<ReferralStatus, string> = {
+  submitted: 'Submitted',
+  in_review: 'In review',
+  awaiting_qa: 'Awaiting QA',
+  referred: 'Referred',
+  closed: 'Closed',
+};
+
+export const SORT_TEXT: Record<ListSort, string> = {
+  submitted_desc: 'Submitted, newest first',
+  submitted_asc: 'Submitted, oldest first',
+  status: 'Status',
+};
+
+export const linkStateOf = (q: QueuePageQuery): QueueLinkState => ({
+  status: q.status ?? [],
+  platform: q.platform,
+  assignee: q.assignee,
+  overdue: q.overdue === undefined ? undefined : q.overdue ? 'true' : 'false',
+  olderThanDays: q.olderThanDays?.toString(),
+  withinDays: q.withinDays?.toString(),
+  sort: q.sort,
+  page: q.page,
+});
+
+/** /queue with these filters; defaults (newest first, page 1) are left out. Filters are kept in every link. */
+export function queueHref(s: QueueLinkState, over: Partial<QueueLinkState> = {}): string {
+  const v = { ...s, ...over };
+  const p = new URLSearchParams();
+  for (const st of v.status) p.append('status', st);
+  for (const k of ['platform', 'assignee', 'overdue', 'olderThanDays', 'withinDays'] as const) if (v[k] !== undefined) p.set(k, v[k]);
+  if (v.sort !== 'submitted_desc') p.set('sort', v.sort);
+  if (v.page > 1) p.set('page', String(v.page));
+  const qs = p.toString();
+  return qs ? `/queue?${qs}` : '/queue';
+}
+
+/** MoJ sub-navigation: one tab per status with its count, keeping the other filters ("Submitted (12)"). */
+export function statusTabs(s: QueueLinkState, counts: StatusCounts) {
+  const all = Object.values(counts).reduce((a, b) => a + b, 0);
+  return [
+    {
+      text: `All (${all})`,
+      href: queueHref(s, { status: [], page: 1 }),
+      active: s.status.length === 0,
+      attributes: { 'data-qa': 'tab-all' },
+    },
+    ...REFERRAL_STATUSES.map((st) => ({
+      text: `${STATUS_TEXT[st]} (${counts[st]})`,
+      href: queueHref(s, { status: [st], page: 1 }),
+      active: s.status.length === 1 && s.status[0] === st,
+      attributes: { 'data-qa': `tab-${st}` },
+    })),
+  ];
+}
+
+/** The MoJ filter's "Selected filters": each tag links to the queue without it. */
+export function selectedFilters(s: QueueLinkState, names: { platform: (k: string) => string; assignee: (v: string) => string }) {
+  const first = { page: 1 };
+  const categories = [];
+  if (s.status.length)
+    categories.push({
+      heading: { text: 'Status' },
+      items: s.status.map((st) => ({ text: STATUS_TEXT[st], href: queueHref(s, { ...first, status: s.status.filter((x) => x !== st) }) })),
+    });
+  if (s.platform)
+    categories.push({
+      heading: { text: 'Platform' },
+      items: [{ text: names.platform(s.platform), href: queueHref(s, { ...first, platform: undefined }) }],
+    });
+  if (s.assignee)
+    categories.push({
+      heading: { text: 'Assigned to' },
+      items: [{ text: names.assignee(s.assignee), href: queueHref(s, { ...first, assignee: undefined }) }],
+    });
+  if (s.overdue)
+    categories.push({
+      heading: { text: 'Overdue' },
+      items: [{ text: s.overdue === 'true' ? 'Overdue only' : 'Not overdue', href: queueHref(s, { ...first, overdue: undefined }) }],
+    });
+  if (s.olderThanDays !== undefined || s.withinDays !== undefined)
+    categories.push({
+      heading: { text: 'Submitted' },
+      items: [
+        ...(s.olderThanDays !== undefined
+          ? [{ text: `More than ${s.olderThanDays} days ago`, href: queueHref(s, { ...first, olderThanDays: undefined }) }]
+          : []),
+        ...(s.withinDays !== undefined
+          ? [{ text: `Within ${s.withinDays} days`, href: queueHref(s, { ...first, withinDays: undefined }) }]
+          : []),
+      ],
+    });
+  return categories.length
+    ? {
+        heading: { text: 'Selected filters' },
+        clearLink: {
+          text: 'Clear filters',
+          href: queueHref(s, {
+            status: [],
+            platform: undefined,
+            assignee: undefined,
+            overdue: undefined,
+            olderThanDays: undefined,
+            withinDays: undefined,
+            page: 1,
+          }),
+        },
+        categories,
+      }
+    : undefined;
+}
+
+/** govukPagination, 25 per page, every link keeping the filters and sort. */
+export function pagination(s: QueueLinkState, total: number) {
+  const pages = Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE));
+  const page = Math.min(s.page, pages);
+  return {
+    previous: page > 1 ? { href: queueHref(s, { page: page - 1 }) } : undefined,
+    next: page < pages ? { href: queueHref(s, { page: page + 1 }) } : undefined,
+    items:
+      pages > 1
+        ? Array.from({ length: pages }, (_, i) => ({ number: i + 1, href: queueHref(s, { page: i + 1 }), current: i + 1 === page }))
+        : [],
+  };
+}
+
+/** One table row's view of a referral: its age and whether it is overdue as at `now` (domain/queue-rules.ts). */
+export const queueRow = (r: ReferralSummary, now: Date) => {
+  const submittedAt = new Date(r.submittedAt);
+  return { ...r, ageInDays: ageInDays(submittedAt, now), overdue: isOverdue({ status: r.status, submittedAt }, now) };
+};
+
+export const OVERDUE_HINT = `Still submitted or in review more than ${SLA_DAYS} days after it was submitted`;
