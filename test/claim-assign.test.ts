@@ -222,3 +222,137 @@ describe('POST /api/v1/referrals/self-tasked (SOP 8.5)', () => {
     expect((await post('sergeant', '/api/v1/referrals/self-tasked', { ...body(), selfTaskedReason: 'why' })).statusCode).toBe(201);
   });
 });
+
+describe('claim and assign pages (SOP 8.5-8.6)', () => {
+  it('offers an operative "Claim this referral" on the detail page, and the button claims it', async () => {
+    const r = await submitted();
+    const b = await t.browser(op2);
+    const page = await b.get(`/referrals/${r.id}`);
+    expect(page.body).toContain('data-qa="assignment-panel"');
+    expect(page.body).toContain('Claim this referral');
+    expect(page.body).not.toContain('data-qa="assign-link"');
+    const res = await b.post(`/referrals/${r.id}/claim`);
+    expect(res.statusCode).toBe(302);
+    expect(res.headers.location).toBe(`/referrals/${r.id}`);
+    const after = await b.get(`/referrals/${r.id}`);
+    expect(after.body).toContain('In review');
+    expect(after.body).not.toContain('Claim this referral');
+    const [row] = await t.db.select().from(referrals).where(eq(referrals.id, r.id));
+    expect(row).toMatchObject({ status: 'in_review', assigneeId: op2.id });
+  });
+
+  it('claims from a queue row and goes back to the same queue view; refuses a claim without the CSRF token', async () => {
+    const r = await submitted();
+    const b = await t.browser(op1);
+    await b.get('/queue?status=submitted');
+    expect((await b.post(`/referrals/${r.id}/claim`, { _csrf: 'forged', returnTo: '/queue' })).statusCode).toBe(403);
+    const res = await b.post(`/referrals/${r.id}/claim`, { returnTo: '/queue?status=submitted' });
+    expect(res.headers.location).toBe('/queue?status=submitted');
+    const [row] = await t.db.select().from(referrals).where(eq(referrals.id, r.id));
+    expect(row).toMatchObject({ status: 'in_review', assigneeId: op1.id });
+    // Never an open redirect.
+    const other = await submitted();
+    expect((await b.post(`/referrals/${other.id}/claim`, { returnTo: 'https://evil.example/queue' })).headers.location).toBe(
+      `/referrals/${other.id}`,
+    );
+  });
+
+  it('shows a refused claim as an error page and changes nothing', async () => {
+    const r = await submitted();
+    expect((await post('op1', `/api/v1/referrals/${r.id}/claim`)).statusCode).toBe(200);
+    const before = await snapshot(r.id);
+    const b = await t.browser(op2);
+    await b.get('/queue');
+    expect((await b.post(`/referrals/${r.id}/claim`)).statusCode).toBe(409);
+    expect(await snapshot(r.id)).toEqual(before);
+  });
+
+  it('lets a sergeant assign to an active operative through the assign form', async () => {
+    const r = await submitted();
+    const b = await t.browser(sergeant);
+    const detail = await b.get(`/referrals/${r.id}`);
+    expect(detail.body).toContain(`href="/referrals/${r.id}/assign"`);
+    const form = await b.get(`/referrals/${r.id}/assign`);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain(`value="${op1.id}"`);
+    expect(form.body).not.toContain(`value="${leaver.id}"`); // deactivated
+    expect(form.body).not.toContain(`value="${inspector.id}"`);
+    const empty = await b.post(`/referrals/${r.id}/assign`, { assignee: '' });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.body).toContain('Choose the operative to assign it to');
+    const bad = await b.post(`/referrals/${r.id}/assign`, { assignee: leaver.id });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('deactivated');
+    const res = await b.post(`/referrals/${r.id}/assign`, { assignee: op1.id });
+    expect(res.statusCode).toBe(302);
+    expect(res.headers.location).toBe(`/referrals/${r.id}`);
+    const after = await b.get(`/referrals/${r.id}`);
+    expect(after.body).toContain('Assigned to DC Ola Ade');
+  });
+
+  it('keeps the assign form from operatives (403) and the claim button from requesters', async () => {
+    const r = await submitted();
+    const op = await t.browser(op1);
+    expect((await op.get(`/referrals/${r.id}/assign`)).statusCode).toBe(403);
+    const req = await t.browser(requester);
+    const page = await req.get(`/referrals/${r.id}`);
+    expect(page.body).not.toContain('Claim this referral');
+    expect((await req.post(`/referrals/${r.id}/claim`)).statusCode).toBe(403);
+  });
+});
+
+describe('self-tasked referral page (SOP 8.5)', () => {
+  const form = (over: Record<string, string | string[]> = {}) => {
+    seq++;
+    return {
+      contentTitle: 'Found drill video',
+      contentUrl: `https://www.tiktok.com/@x/video/${seq}`,
+      platforms: ['tiktok'],
+      'contentUploadedOn-day': '2',
+      'contentUploadedOn-month': '3',
+      'contentUploadedOn-year': '2026',
+      rationale: 'Names a rival and a location.',
+      selfTaskedReason: 'Found while reviewing a linked account.',
+      ...over,
+    };
+  };
+
+  it('is linked from the queue and opens the referral in review, assigned to the operative, with its reason', async () => {
+    const b = await t.browser(op1);
+    expect((await b.get('/queue')).body).toContain('href="/referrals/self-task"');
+    const page = await b.get('/referrals/self-task');
+    expect(page.statusCode).toBe(200);
+    const res = await b.post('/referrals/self-task', form());
+    expect(res.statusCode).toBe(302);
+    const id = res.headers.location!.split('/').pop()!;
+    const [row] = await t.db.select().from(referrals).where(eq(referrals.id, id));
+    expect(row).toMatchObject({
+      status: 'in_review',
+      assigneeId: op1.id,
+      requesterId: op1.id,
+      selfTaskedReason: 'Found while reviewing a linked account.',
+      contentUploadedOn: '2026-03-02',
+    });
+  });
+
+  it('shows every error on the one page and keeps what was typed', async () => {
+    const b = await t.browser(op1);
+    await b.get('/referrals/self-task');
+    const res = await b.post(
+      '/referrals/self-task',
+      form({ selfTaskedReason: '', platforms: [], 'contentUploadedOn-year': '', contentTitle: 'Kept title' }),
+    );
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('There is a problem');
+    expect(res.body).toContain('Enter why you are opening this referral yourself');
+    expect(res.body).toContain('Choose at least one platform');
+    expect(res.body).toContain('must include a year');
+    expect(res.body).toContain('href="#platforms"');
+    expect(res.body).toContain('value="Kept title"');
+  });
+
+  it('is refused to a requester', async () => {
+    const b = await t.browser(requester);
+    expect((await b.get('/referrals/self-task')).statusCode).toBe(403);
+  });
+});
