@@ -46,6 +46,10 @@ export const referrals = pgTable(
   (t) => [
     index('referrals_requester_idx').on(t.requesterId, t.submittedAt),
     index('referrals_status_idx').on(t.status, t.submittedAt),
+    // Work queue (issue 3): "mine" / a named operative, by status, newest or oldest first.
+    index('referrals_assignee_idx').on(t.assigneeId, t.status, t.submittedAt),
+    // Work queue: the unfiltered list newest/oldest first, and the age filters.
+    index('referrals_submitted_idx').on(t.submittedAt),
     index('referrals_open_content_idx')
       .on(t.contentKey)
       .where(sql`status <> 'closed'`),
@@ -62,7 +66,8 @@ export const referralPlatforms = pgTable(
       .notNull()
       .references(() => platforms.key),
   },
-  (t) => [primaryKey({ columns: [t.referralId, t.platform] }), index('referral_platforms_platform_idx').on(t.platform)],
+  // Work queue platform filter: a semi-join answered from (platform, referral_id) alone.
+  (t) => [primaryKey({ columns: [t.referralId, t.platform] }), index('referral_platforms_platform_idx').on(t.platform, t.referralId)],
 );
 
 export const incidentReferences = pgTable(
