@@ -12,6 +12,7 @@ const REQUESTER = ['requester'] as const;
 const READ_CASES = ['requester', 'operative', 'sergeant', 'inspector'] as const;
 // The unit's casework: operatives, and sergeants who may do all an operative may.
 const CASEWORKERS = ['operative', 'sergeant'] as const;
+const UNIT = ['operative', 'sergeant', 'inspector'] as const;
 const TABLE: Record<string, RouteRoles> = {
   'GET /health': 'public',
   'GET /api/v1/openapi.json': 'public',
@@ -71,6 +72,17 @@ const TABLE: Record<string, RouteRoles> = {
   'POST /api/v1/referrals/:id/platform-referrals/:platform/appeal': CASEWORKERS,
   'GET /referrals/:id/platform-referrals/:platform/appeal': CASEWORKERS,
   'POST /referrals/:id/platform-referrals/:platform/appeal': CASEWORKERS,
+  'POST /api/v1/referrals/:id/review': CASEWORKERS,
+  'GET /api/v1/referrals/:id/draft': CASEWORKERS,
+  'POST /api/v1/referrals/:id/qa': ['sergeant'],
+  'GET /api/v1/referrals/:id/intelligence': UNIT,
+  'POST /api/v1/referrals/:id/intelligence/reference': CASEWORKERS,
+  'GET /referrals/:id/review': CASEWORKERS,
+  'POST /referrals/:id/review': CASEWORKERS,
+  'GET /referrals/:id/qa': ['sergeant'],
+  'POST /referrals/:id/qa': ['sergeant'],
+  'GET /referrals/:id/intelligence': UNIT,
+  'POST /referrals/:id/intelligence/reference': CASEWORKERS,
   'GET /admin/platforms': ['admin'],
   'GET /admin/platforms/new': ['admin'],
   'POST /admin/platforms/new': ['admin'],

@@ -50,6 +50,7 @@ const referralsPages: FastifyPluginAsync<{ services: Services }> = async (app, {
     const directory = await services.platforms.list();
     const state = lifecycleStateOf(referral);
     return reply.page(view('detail'), {
+      ...(await services.review.panel(referral.id)),
       referral,
       platformNames: referral.platforms.map((k) => directory.find((p) => p.key === k)?.name ?? k),
       ageBand: (b: AgeBand) => ageBandText(b),
