@@ -98,6 +98,9 @@ describe('POST /api/v1/referrals (SOP 8.3, 8.4)', () => {
       submittedAt: NOW.toISOString(),
       closedAt: null,
       contentUploadedOn: '2026-03-01',
+      // Casework fields (issue 3): none on a requester's referral.
+      draftAuthorId: null,
+      selfTaskedReason: null,
       rationale: payload.rationale,
       incidentReferences: payload.incidentReferences,
       subjects: [{ name: '@rival_handle', category: 'suspect', ageBand: '18_24', dateOfBirth: '2005-06-01' }],
