@@ -1,0 +1,54 @@
+import type { RawSql } from './database.js';
+
+/**
+ * The quarterly KPI query set (SOP 6.5, 7.2), written here in SQL for the bench until the KPI
+ * report itself is built (a later issue): every figure is computed from the life-cycle stamps
+ * in referral_events and the platform referrals, for the referrals submitted in the quarter.
+ */
+export const KPI_QUERIES: Record<string, string> = {
+  countsByStatus: `select status, count(*)::int as n from referrals where submitted_at >= $1 and submitted_at < $2 group by status`,
+  countsByPlatform: `select rp.platform, count(*)::int as n
+      from referral_platforms rp join referrals r on r.id = rp.referral_id
+     where r.submitted_at >= $1 and r.submitted_at < $2 group by rp.platform`,
+  countsByOutcome: `select coalesce(outcome, 'open') as outcome, count(*)::int as n
+      from referrals where submitted_at >= $1 and submitted_at < $2 group by 1`,
+  medianToReview: `select percentile_cont(0.5) within group (order by secs) as median_seconds from (
+      select extract(epoch from min(e.at) - r.submitted_at) as secs
+        from referrals r join referral_events e on e.referral_id = r.id
+       where r.submitted_at >= $1 and r.submitted_at < $2
+         and e.action in ('reviewed_refer', 'reviewed_no_further_action')
+       group by r.id, r.submitted_at) x`,
+  medianToPlatformDecision: `select percentile_cont(0.5) within group (order by secs) as median_seconds from (
+      select extract(epoch from min(e.at) - r.submitted_at) as secs
+        from referrals r join referral_events e on e.referral_id = r.id
+       where r.submitted_at >= $1 and r.submitted_at < $2
+         and e.action in ('platform_removed', 'platform_not_removed')
+       group by r.id, e.platform, r.submitted_at) x`,
+  removalRateByPlatform: `select pr.platform,
+           count(*) filter (where pr.decision is not null)::int as decided,
+           count(*) filter (where pr.status = 'removed')::int as removed,
+           round(count(*) filter (where pr.status = 'removed')::numeric / nullif(count(*) filter (where pr.decision is not null), 0), 3) as rate
+      from platform_referrals pr join referrals r on r.id = pr.referral_id
+     where r.submitted_at >= $1 and r.submitted_at < $2 group by pr.platform`,
+};
+
+/** The last whole calendar quarter before `now` (UTC). */
+export function lastQuarter(now: Date): { from: Date; to: Date } {
+  const q = Math.floor(now.getUTCMonth() / 3);
+  const to = new Date(Date.UTC(now.getUTCFullYear(), q * 3, 1));
+  const from = new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - 3, 1));
+  return { from, to };
+}
+
+/** Runs the set one query after another; answers the seconds of each and of the whole set. */
+export async function runKpiSet(q: RawSql, now: Date) {
+  const { from, to } = lastQuarter(now);
+  const seconds: Record<string, number> = {};
+  const began = performance.now();
+  for (const [name, text] of Object.entries(KPI_QUERIES)) {
+    const t = performance.now();
+    await q.query(text, [from.toISOString(), to.toISOString()]);
+    seconds[name] = (performance.now() - t) / 1000;
+  }
+  return { total: (performance.now() - began) / 1000, seconds, from, to };
+}
