@@ -52,6 +52,9 @@ async function lockDataDir(dir: string, holder: string): Promise<() => Promise<v
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    // An idle connection the server drops (a restart, a terminated backend) must not crash the
+    // process: the pool replaces it, and the next query that fails answers for itself.
+    pool.on('error', () => {});
     // Fail now, with the server's own message, rather than on the first request.
     const client = await pool.connect();
     client.release();
