@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { runBench } from '../bench/bench.js';
+import { TEST_DB } from './harness.js';
+
+/** Every figure the bench reports (issue 4); the test keeps the bench from rotting, it times nothing. */
+const FIGURES = [
+  'generate.rows_per_s',
+  'generate.seconds',
+  'kpi.seconds',
+  'audit_verify.entries_per_s',
+  'sha256.entries_per_s',
+  'ceiling_b.tx_per_s',
+  'server.cold_start',
+  'health.rps',
+  'intake.rps',
+  'intake.p50',
+  'intake.p99',
+  ...['api', 'html'].flatMap((k) =>
+    ['default', 'filtered', 'deep'].flatMap((v) => ['rps', 'p50', 'p99'].map((f) => `queue.${k}.${v}.${f}`)),
+  ),
+  'detail.rps',
+  'detail.p50',
+  'detail.p99',
+  'server.peak_rss',
+];
+
+describe('bench in its smallest form', () => {
+  it('generates a few hundred referrals with a valid audit chain and reports every figure with a finite value', async () => {
+    const report = await runBench({
+      scale: 300,
+      seconds: 1,
+      connections: 2,
+      db: TEST_DB === 'postgres' ? process.env.TEST_DATABASE_URL : undefined,
+      progress: false,
+      log: () => {},
+    });
+    expect(report.database).toBe(TEST_DB);
+    expect(report.scale).toBe(300);
+    expect(report.machine.cpus).toBeGreaterThan(0);
+    const byName = new Map(report.results.map((r) => [r.name, r]));
+    for (const name of FIGURES) {
+      expect(byName.has(name), name).toBe(true);
+      expect(Number.isFinite(byName.get(name)!.value), name).toBe(true);
+    }
+    // Intake through the real API succeeds: no 4xx from deconfliction or validation.
+    expect(report.notes.filter((n) => n.startsWith('intake'))).toEqual([]);
+    expect(byName.get('intake.rps')!.ratio).toBeGreaterThan(0);
+    expect(byName.get('audit_verify.entries')!.value).toBeGreaterThan(300);
+  }, 120_000);
+});
