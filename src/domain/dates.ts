@@ -31,3 +31,47 @@ export function isRealDate(iso: string): boolean {
   const date = new Date(Date.UTC(y, mo - 1, d));
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
+
+/** The offset of Europe/London from UTC at an instant, in ms (0 in winter, 1 hour in summer). */
+export function londonOffsetMs(at: Date): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/London',
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    })
+      .formatToParts(at)
+      .map((p) => [p.type, Number(p.value)]),
+  ) as Record<string, number>;
+  const wholeSecond = Math.floor(at.getTime() / 1000) * 1000;
+  return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!) - wholeSecond;
+}
+
+/**
+ * The instant a London calendar day begins. Clocks change at 01:00 UTC, so London's offset at
+ * 00:00 UTC of that day is the offset at its midnight.
+ */
+export function londonStartOfDay(iso: string, addDays = 0): Date {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  const utcMidnight = new Date(Date.UTC(y, m - 1, d + addDays));
+  return new Date(utcMidnight.getTime() - londonOffsetMs(utcMidnight));
+}
+
+/**
+ * A London wall-clock time on a YYYY-MM-DD date as an ISO 8601 UTC string (people give and see
+ * London times; the database keeps UTC). A time that does not exist (the hour skipped when the
+ * clocks go forward) is read as summer time; an hour that happens twice takes the first.
+ */
+export function londonTimeToUtc(date: string, time: { hour: number; minute: number }): string {
+  const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
+  const wall = Date.UTC(y, mo - 1, d, time.hour, time.minute);
+  const offset = (at: number) => londonOffsetMs(new Date(at));
+  const first = wall - offset(wall - 3_600_000);
+  const at = offset(first) === wall - first ? first : wall - offset(wall);
+  return new Date(at).toISOString();
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AUDIT_OPERATIONS } from '../../db/schema/audit.js';
-import { isRealDate } from '../../domain/dates.js';
+import { isRealDate, londonStartOfDay } from '../../domain/dates.js';
 import type { AuditFilter } from './audit.repository.js';
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -53,35 +53,6 @@ export const auditQuerySchema = z
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['to'], message: 'The to date must be the same as or after the from date' });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
-
-/** The offset of Europe/London from UTC at an instant, in ms (0 in winter, 1 hour in summer). */
-function londonOffsetMs(at: Date): number {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Europe/London',
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    })
-      .formatToParts(at)
-      .map((p) => [p.type, Number(p.value)]),
-  ) as Record<string, number>;
-  return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!) - at.getTime();
-}
-
-/**
- * The instant a London calendar day begins. Clocks change at 01:00 UTC, so London's offset at
- * 00:00 UTC of that day is the offset at its midnight.
- */
-export function londonStartOfDay(iso: string, addDays = 0): Date {
-  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
-  const utcMidnight = new Date(Date.UTC(y, m - 1, d + addDays));
-  return new Date(utcMidnight.getTime() - londonOffsetMs(utcMidnight));
-}
 
 /** People pick days in London time; the log stores UTC instants. `to` includes its whole day. */
 export const toAuditFilter = (q: AuditQuery): AuditFilter => ({

@@ -9,7 +9,8 @@ import { formErrors, zodFields, type PageError } from '../../validation.js';
 import { dateFromParts, field, partsOf, type DateParts } from '../referrals/referrals.intake-draft.js';
 import { lifecycleStateOf, type ReferralDetail } from '../referrals/referrals.presenter.js';
 import { PLATFORM_STEP_ROLES } from './platform-referrals.api.js';
-import { londonTimeToUtc, timeOfDay } from './platform-referrals.schemas.js';
+import { londonTimeToUtc } from '../../domain/dates.js';
+import { timeOfDay } from './platform-referrals.schemas.js';
 
 type Params = { Params: { id: string; platform: string } };
 const config = { roles: PLATFORM_STEP_ROLES };

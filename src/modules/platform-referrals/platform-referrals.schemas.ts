@@ -93,32 +93,3 @@ export function timeOfDay(s: string): { hour: number; minute: number } | null {
   const m = /^([01]?\d|2[0-3])[:.]([0-5]\d)$/.exec(s.trim());
   return m ? { hour: Number(m[1]), minute: Number(m[2]) } : null;
 }
-
-/**
- * A London wall-clock time on a YYYY-MM-DD date as an ISO 8601 UTC string (STYLE.md: people give
- * and see London times; the database keeps UTC). A time that does not exist (the hour skipped
- * when the clocks go forward) is read as summer time; an hour that happens twice takes the first.
- */
-export function londonTimeToUtc(date: string, time: { hour: number; minute: number }): string {
-  const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
-  const wall = Date.UTC(y, mo - 1, d, time.hour, time.minute);
-  const offset = (at: number) => {
-    const p = Object.fromEntries(
-      new Intl.DateTimeFormat('en-GB', {
-        timeZone: 'Europe/London',
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-      })
-        .formatToParts(new Date(at))
-        .map((x) => [x.type, x.value]),
-    );
-    return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute)) - at;
-  };
-  const first = wall - offset(wall - 3_600_000);
-  const at = offset(first) === wall - first ? first : wall - offset(wall);
-  return new Date(at).toISOString();
-}

@@ -6,13 +6,14 @@ import type { Services } from '../../services.js';
 import { formErrors, zodFields, type PageError } from '../../validation.js';
 import { dateFromParts, field, fields } from '../referrals/referrals.intake-draft.js';
 import { UNIT_READERS } from '../referrals/referrals.policy.js';
+import { STATUS_TAG } from '../referrals/referrals.presenter.js';
 import { LIMITS } from '../referrals/referrals.schemas.js';
 import { REFERRAL_STATUSES } from '../../db/schema/referrals.js';
 import { CASE_WORKERS } from './queue.api.js';
 import {
   linkStateOf,
   OVERDUE_HINT,
-  pagination,
+  queuePagination,
   queueHref,
   queueRow,
   selectedFilters,
@@ -24,13 +25,6 @@ import { QUEUE_PAGE_SIZE, queuePageQuerySchema, SELF_TASKED_REASON_MAX, selfTask
 
 const view = (name: string) => `modules/queue/views/${name}.njk`;
 const SERGEANTS = ['sergeant'] as const;
-const STATUS_TAG: Record<string, string> = {
-  submitted: 'govuk-tag--blue',
-  in_review: 'govuk-tag--yellow',
-  awaiting_qa: 'govuk-tag--purple',
-  referred: 'govuk-tag--turquoise',
-  closed: 'govuk-tag--grey',
-};
 const SELF_TASK = '/referrals/self-task';
 /** Only back to the queue after a claim from one of its rows: never an open redirect. */
 const returnTo = (body: unknown, fallback: string) => {
@@ -68,7 +62,7 @@ const queuePages: FastifyPluginAsync<{ services: Services }> = async (app, { ser
       state: s,
       tabs: statusTabs(s, result.counts),
       selectedFilters: selectedFilters(s, { platform: platformName, assignee: assigneeName }),
-      pagination: pagination(s, result.total),
+      pagination: queuePagination(s, result.total),
       statusItems: REFERRAL_STATUSES.map((st) => ({
         value: st,
         text: `${STATUS_TEXT[st]} (${result.counts[st]})`,

@@ -1,3 +1,4 @@
+import { pagination } from '../../views/pagination.js';
 import { REFERRAL_STATUSES, type ReferralStatus } from '../../db/schema/referrals.js';
 import { ageInDays, isOverdue, SLA_DAYS } from '../../domain/queue-rules.js';
 import type { ReferralSummary } from '../referrals/referrals.presenter.js';
@@ -130,18 +131,8 @@ export function selectedFilters(s: QueueLinkState, names: { platform: (k: string
 }
 
 /** govukPagination, 25 per page, every link keeping the filters and sort. */
-export function pagination(s: QueueLinkState, total: number) {
-  const pages = Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE));
-  const page = Math.min(s.page, pages);
-  return {
-    previous: page > 1 ? { href: queueHref(s, { page: page - 1 }) } : undefined,
-    next: page < pages ? { href: queueHref(s, { page: page + 1 }) } : undefined,
-    items:
-      pages > 1
-        ? Array.from({ length: pages }, (_, i) => ({ number: i + 1, href: queueHref(s, { page: i + 1 }), current: i + 1 === page }))
-        : [],
-  };
-}
+export const queuePagination = (s: QueueLinkState, total: number) =>
+  pagination(Math.min(s.page, Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE))), QUEUE_PAGE_SIZE, total, (page) => queueHref(s, { page }));
 
 /** One table row's view of a referral: its age and whether it is overdue as at `now` (domain/queue-rules.ts). */
 export const queueRow = (r: ReferralSummary, now: Date) => {

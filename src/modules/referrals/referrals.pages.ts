@@ -2,7 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { allowedActions, allowedPlatformActions } from '../../domain/lifecycle.js';
 import { actorOf } from '../../plugins/auth.js';
-import { lifecycleStateOf } from './referrals.presenter.js';
+import { pagination } from '../../views/pagination.js';
+import { lifecycleStateOf, STATUS_TAG } from './referrals.presenter.js';
 import type { Services } from '../../services.js';
 import intakePages from './referrals.intake-pages.js';
 import { REFERRAL_READERS, REFERRAL_SUBMITTERS } from './referrals.policy.js';
@@ -12,15 +13,6 @@ const view = (name: string) => `modules/referrals/views/${name}.njk`;
 const MINE_PAGE_SIZE = 20;
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).catch(1).default(1) });
 
-/** Status tag colours (GOV.UK tag modifiers). */
-const STATUS_TAG: Record<string, string> = {
-  submitted: 'govuk-tag--blue',
-  in_review: 'govuk-tag--yellow',
-  awaiting_qa: 'govuk-tag--purple',
-  referred: 'govuk-tag--turquoise',
-  closed: 'govuk-tag--grey',
-};
-
 /** Referral pages: the intake question pages, "My referrals" and one referral. */
 const referralsPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   await app.register(intakePages, { services });
@@ -28,18 +20,10 @@ const referralsPages: FastifyPluginAsync<{ services: Services }> = async (app, {
   app.get<{ Querystring: { page?: string } }>('/referrals/mine', { config: { roles: REFERRAL_SUBMITTERS } }, async (req, reply) => {
     const { page } = pageQuery.parse(req.query);
     const result = await services.referrals.mine(actorOf(req), page, MINE_PAGE_SIZE);
-    const pages = Math.max(1, Math.ceil(result.total / MINE_PAGE_SIZE));
     return reply.page(view('mine'), {
       result,
       statusTag: STATUS_TAG,
-      pagination: {
-        previous: page > 1 ? { href: `/referrals/mine?page=${page - 1}` } : undefined,
-        next: page < pages ? { href: `/referrals/mine?page=${page + 1}` } : undefined,
-        items:
-          pages > 1
-            ? Array.from({ length: pages }, (_, i) => ({ number: i + 1, href: `/referrals/mine?page=${i + 1}`, current: i + 1 === page }))
-            : [],
-      },
+      pagination: pagination(page, MINE_PAGE_SIZE, result.total, (n) => `/referrals/mine?page=${n}`),
     });
   });
 

@@ -95,3 +95,12 @@ export const presentCombined = (d: ReferralDetail) => ({
   platforms: d.platforms,
   combined: true as const,
 });
+
+/** Status tag colours (GOV.UK tag modifiers), for every page that lists or shows referrals. */
+export const STATUS_TAG: Record<string, string> = {
+  submitted: 'govuk-tag--blue',
+  in_review: 'govuk-tag--yellow',
+  awaiting_qa: 'govuk-tag--purple',
+  referred: 'govuk-tag--turquoise',
+  closed: 'govuk-tag--grey',
+};

@@ -5,7 +5,8 @@ import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
 import { formErrors, zodFields } from '../../validation.js';
 import { randomSecret } from './users.service.js';
-import { pageRange, pagination, roleItems, toUserView } from './users.presenter.js';
+import { pageRange, pagination } from '../../views/pagination.js';
+import { roleItems, toUserView } from './users.presenter.js';
 import { newUserFormSchema, pageQuery, profileFormSchema, userIdParams } from './users.schemas.js';
 
 // DESIGN.md "Roles": admin manages users and roles, and sees no case content.
