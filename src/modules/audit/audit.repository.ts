@@ -25,6 +25,22 @@ function where(f: AuditFilter): SQL | undefined {
   );
 }
 
+/** What `verify` reads of an entry (domain/audit-chain.ts `checkLink`). */
+const chainColumns = {
+  seq: auditLog.seq,
+  at: auditLog.at,
+  actorId: auditLog.actorId,
+  actorUsername: auditLog.actorUsername,
+  operation: auditLog.operation,
+  entity: auditLog.entity,
+  entityId: auditLog.entityId,
+  purpose: auditLog.purpose,
+  recipient: auditLog.recipient,
+  detail: auditLog.detail,
+  prevHash: auditLog.prevHash,
+  hash: auditLog.hash,
+};
+
 export function createAuditRepository() {
   return {
     /** Locks the chain's head row until the transaction ends, so appends are serialised. */
@@ -41,9 +57,9 @@ export function createAuditRepository() {
 
     head: async (db: DbOrTx) => (await db.select().from(auditHead).where(eq(auditHead.id, 'head')))[0],
 
-    /** Keyset page in chain order, for verification. */
+    /** Keyset page in chain order, for verification: only the columns the chain covers and its two hashes. */
     afterSeq: (db: DbOrTx, seq: number, limit: number) =>
-      db.select().from(auditLog).where(gt(auditLog.seq, seq)).orderBy(asc(auditLog.seq)).limit(limit),
+      db.select(chainColumns).from(auditLog).where(gt(auditLog.seq, seq)).orderBy(asc(auditLog.seq)).limit(limit),
 
     async page(db: DbOrTx, f: AuditFilter, page: number, pageSize: number) {
       const w = where(f);

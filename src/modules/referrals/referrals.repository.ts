@@ -194,18 +194,30 @@ export function createReferralsRepository() {
       };
     },
 
-    /** One query for the page (platforms aggregated in SQL) and one for the count. Newest first unless sorted. */
+    /**
+     * One query for the page and one for the count, run together. Newest first unless sorted.
+     *
+     * The page's ids are picked first (filter, order, OFFSET/LIMIT over `referrals` alone, no join
+     * or per-row subquery), and only those rows get their columns, platforms and assignee; every
+     * ORDER ends with the unique reference, so sorting the picked rows again keeps the page's order.
+     * A deep page therefore skips index entries rather than computing the rows it throws away.
+     */
     async page(db: DbOrTx, f: ReferralFilter, page: number, pageSize: number, sort: ReferralSort = 'submitted_desc') {
       const w = where(f);
+      const pageIds = db
+        .select({ id: referrals.id })
+        .from(referrals)
+        .where(w)
+        .orderBy(...ORDER[sort])
+        .limit(pageSize)
+        .offset((page - 1) * pageSize);
       const [items, [count]] = await Promise.all([
         db
           .select(summaryColumns)
           .from(referrals)
           .leftJoin(assignee, eq(assignee.id, referrals.assigneeId))
-          .where(w)
-          .orderBy(...ORDER[sort])
-          .limit(pageSize)
-          .offset((page - 1) * pageSize),
+          .where(inArray(referrals.id, pageIds))
+          .orderBy(...ORDER[sort]),
         db
           .select({ n: sql<number>`count(*)::int` })
           .from(referrals)
