@@ -95,7 +95,10 @@ export function createReferralsService(
       const key = contentKey(input.contentUrl);
       const now = clock();
 
-      return db.transaction(async (tx) => {
+      // The audit entry is the transaction's last write and nothing is read after it: it locks the
+      // audit_head row (and the reference number the reference_counters row) until commit, so the
+      // referral is read back for the answer only once the transaction has ended.
+      const written = await db.transaction(async (tx): Promise<{ kind: SubmitResult['kind']; id: string }> => {
         await repo.lockContentKey(tx, key);
         const existing = await repo.openByContentKey(tx, key);
         if (existing) {
@@ -118,7 +121,7 @@ export function createReferralsService(
             entityId: existing.id,
             detail: { addedRationale: true },
           });
-          return { kind: 'combined', referral: presentCombined(await detailOf(tx, existing.id, directory)) };
+          return { kind: 'combined', id: existing.id };
         }
 
         const year = Number(londonToday(now).slice(0, 4));
@@ -167,8 +170,11 @@ export function createReferralsService(
             ...(selfTasked ? { selfTasked: true } : {}),
           },
         });
-        return { kind: 'created', referral: await detailOf(tx, row.id, directory) };
+        return { kind: 'created', id: row.id };
       });
+      // On the embedded database, never query `db` while a transaction is open: read after it ends.
+      const referral = await detailOf(db, written.id, directory);
+      return written.kind === 'combined' ? { kind: 'combined', referral: presentCombined(referral) } : { kind: 'created', referral };
     },
 
     /**
