@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 /** Flat config (STYLE.md "Habits"): @eslint/js and typescript-eslint recommended; Prettier owns the formatting. */
 export default tseslint.config(
-  { ignores: ['node_modules/', 'drizzle/', 'data/', 'coverage/', '.tmp/'] },
+  { ignores: ['node_modules/', 'drizzle/', 'data/', 'coverage/', '.tmp/', 'dist/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

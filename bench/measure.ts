@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -186,11 +186,15 @@ export type ServerProcess = {
   stop: () => Promise<void>;
 };
 
-/** The real server (`node --import tsx src/server.ts`, as `npm start`) as a child process. */
+/**
+ * The real server as `npm start` runs it (`node dist/server.js`, built first if src/ changed) as a
+ * child process. The build is not part of the cold start.
+ */
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
+  execFileSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: repoRoot, stdio: 'inherit' });
   const port = await freePort();
   const began = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, ['dist/server.js'], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -192,5 +192,15 @@ describe('life cycle through the service (property)', () => {
     for (const s of ['in_review', 'awaiting_qa', 'referred', 'no_further_action', 'removed', 'not_removed', 'partially_removed'])
       expect(reached).toContain(s);
     expect((await t.services.audit.verify()).ok).toBe(true);
+    // Issue 4: the work queue reads its counts from referral_status_counts, kept by triggers
+    // through every insert and transition above; they must equal a count of the rows themselves.
+    const kept = await t.db.execute(sql`select status, n::int as n from referral_status_counts where n <> 0 order by status`);
+    const counted = await t.db.execute(sql`select status, count(*)::int as n from referrals group by status order by status`);
+    expect(kept.rows).toEqual(counted.rows);
+    expect(counted.rows.length).toBeGreaterThan(2);
+    // Erasure (retention, a later issue) deletes referrals: the counts follow.
+    await t.db.execute(sql`delete from referrals where status = 'closed'`);
+    const afterDelete = await t.db.execute(sql`select status, n::int as n from referral_status_counts where n <> 0 order by status`);
+    expect(afterDelete.rows).toEqual(counted.rows.filter((r) => r.status !== 'closed'));
   }, 240_000);
 });

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, date, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, date, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { platforms } from './platforms.js';
 import { users } from './users.js';
 
@@ -48,8 +48,9 @@ export const referrals = pgTable(
     index('referrals_status_idx').on(t.status, t.submittedAt),
     // Work queue (issue 3): "mine" / a named operative, by status, newest or oldest first.
     index('referrals_assignee_idx').on(t.assigneeId, t.status, t.submittedAt),
-    // Work queue: the unfiltered list newest/oldest first, and the age filters.
-    index('referrals_submitted_idx').on(t.submittedAt),
+    // Work queue: the unfiltered list newest/oldest first (its whole ORDER BY, and the id, so a
+    // page's ids, however deep, are read from the index alone), and the age filters.
+    index('referrals_submitted_idx').on(t.submittedAt, t.reference, t.id),
     index('referrals_open_content_idx')
       .on(t.contentKey)
       .where(sql`status <> 'closed'`),
@@ -137,6 +138,16 @@ export const referralEvents = pgTable(
   },
   (t) => [index('referral_events_referral_idx').on(t.referralId, t.at)],
 );
+
+/**
+ * Referrals per status, kept by statement-level triggers on `referrals` (migration 0004), so that
+ * the work queue's counts and totals over the whole unit are one small read, not a scan of every
+ * referral ever made (issue 4).
+ */
+export const referralStatusCounts = pgTable('referral_status_counts', {
+  status: text('status').primaryKey(),
+  n: bigint('n', { mode: 'number' }).notNull(),
+});
 
 /** Human references like OHRT-2026-000123, counted per year. */
 export const referenceCounters = pgTable('reference_counters', {

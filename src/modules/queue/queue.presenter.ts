@@ -3,7 +3,7 @@ import { REFERRAL_STATUSES, type ReferralStatus } from '../../db/schema/referral
 import { ageInDays, isOverdue, SLA_DAYS } from '../../domain/queue-rules.js';
 import type { ReferralSummary } from '../referrals/referrals.presenter.js';
 import type { ListSort } from '../referrals/referrals.schemas.js';
-import type { StatusCounts } from './queue.repository.js';
+import type { StatusCounts } from '../referrals/referrals.repository.js';
 import { QUEUE_PAGE_SIZE, type QueuePageQuery } from './queue.schemas.js';
 
 /** The queue's filters as the page's links carry them (strings, as in a query string). */

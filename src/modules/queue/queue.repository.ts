@@ -1,27 +1,12 @@
 import { and, asc, eq, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { referrals, users, REFERRAL_STATUSES, type ReferralStatus } from '../../db/schema/index.js';
-import { where, type ReferralFilter } from '../referrals/referrals.repository.js';
+import { referrals, users } from '../../db/schema/index.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export type StatusCounts = Record<ReferralStatus, number>;
-
-/** Queries only, for the work queue; the list itself is the referrals repository's `page`. */
+/** Queries only, for the work queue; the list and its counts are the referrals repository's. */
 export function createQueueRepository() {
   return {
-    /** Referrals per status under the filter (its statuses ignored): one grouped query. */
-    async countsByStatus(db: DbOrTx, f: ReferralFilter): Promise<StatusCounts> {
-      const rows = await db
-        .select({ status: referrals.status, n: sql<number>`count(*)::int` })
-        .from(referrals)
-        .where(where({ ...f, statuses: undefined }))
-        .groupBy(referrals.status);
-      const counts = Object.fromEntries(REFERRAL_STATUSES.map((s) => [s, 0])) as StatusCounts;
-      for (const r of rows) if (r.status in counts) counts[r.status] = r.n;
-      return counts;
-    },
-
     async referralHead(db: DbOrTx, id: string) {
       if (!UUID.test(id)) return undefined;
       const [r] = await db

@@ -30,15 +30,12 @@ export function createQueueService({ db, clock, lifecycle, referrals }: Casework
 
   return {
     /** Per status, under the list's other filters; a requester is held to their own (the routes keep them out anyway). */
-    async counts(actor: Actor, q: CountsQuery) {
-      return repo.countsByStatus(db, await referrals.listFilter(actor, q));
-    },
+    counts: (actor: Actor, q: CountsQuery) => referrals.counts(actor, q),
 
     /** The queue page: one page of referrals, its total and the counts per status, read together. */
     async queue(actor: Actor, q: ListQuery) {
       const now = clock();
-      const [list, counts] = await Promise.all([referrals.list(actor, q), this.counts(actor, q)]);
-      return { ...list, counts, now };
+      return { ...(await referrals.listWithCounts(actor, q)), now };
     },
 
     /** Who a sergeant can assign work to. */

@@ -9,6 +9,8 @@ import {
   referralEvents,
   referralPlatforms,
   referrals,
+  referralStatusCounts,
+  REFERRAL_STATUSES,
   subjects,
   users,
   type ReferralStatus,
@@ -38,6 +40,16 @@ export type ReferralFilter = {
 };
 
 export type ReferralSort = 'submitted_desc' | 'submitted_asc' | 'status';
+
+export type StatusCounts = Record<ReferralStatus, number>;
+
+/** True when the filter restricts nothing but the status, so `referral_status_counts` answers its counts. */
+const statusOnly = (f: ReferralFilter) =>
+  !f.requesterId && !f.platform && f.assigneeId === undefined && !f.submittedBefore && !f.submittedSince && !f.overdue;
+
+/** The referrals in these statuses (none or empty: every status). */
+export const totalOf = (counts: StatusCounts, statuses?: readonly ReferralStatus[]) =>
+  (statuses?.length ? statuses : REFERRAL_STATUSES).reduce((n, s) => n + counts[s], 0);
 
 const assignee = alias(users, 'assignee');
 
@@ -195,35 +207,56 @@ export function createReferralsRepository() {
     },
 
     /**
-     * One query for the page and one for the count, run together. Newest first unless sorted.
+     * One page of referrals, newest first unless sorted.
      *
      * The page's ids are picked first (filter, order, OFFSET/LIMIT over `referrals` alone, no join
-     * or per-row subquery), and only those rows get their columns, platforms and assignee; every
-     * ORDER ends with the unique reference, so sorting the picked rows again keeps the page's order.
-     * A deep page therefore skips index entries rather than computing the rows it throws away.
+     * or per-row subquery; unfiltered, from `referrals_submitted_idx` alone), and only those rows
+     * get their columns, platforms and assignee; every ORDER ends with the unique reference, so
+     * sorting the picked rows again keeps the page's order. A deep page therefore skips index
+     * entries rather than computing the rows it throws away.
      */
-    async page(db: DbOrTx, f: ReferralFilter, page: number, pageSize: number, sort: ReferralSort = 'submitted_desc') {
-      const w = where(f);
+    pageItems(db: DbOrTx, f: ReferralFilter, page: number, pageSize: number, sort: ReferralSort = 'submitted_desc') {
       const pageIds = db
         .select({ id: referrals.id })
         .from(referrals)
-        .where(w)
+        .where(where(f))
         .orderBy(...ORDER[sort])
         .limit(pageSize)
         .offset((page - 1) * pageSize);
-      const [items, [count]] = await Promise.all([
-        db
-          .select(summaryColumns)
-          .from(referrals)
-          .leftJoin(assignee, eq(assignee.id, referrals.assigneeId))
-          .where(inArray(referrals.id, pageIds))
-          .orderBy(...ORDER[sort]),
-        db
-          .select({ n: sql<number>`count(*)::int` })
-          .from(referrals)
-          .where(w),
-      ]);
-      return { items, total: count?.n ?? 0 };
+      return db
+        .select(summaryColumns)
+        .from(referrals)
+        .leftJoin(assignee, eq(assignee.id, referrals.assigneeId))
+        .where(inArray(referrals.id, pageIds))
+        .orderBy(...ORDER[sort]);
+    },
+
+    /**
+     * Referrals per status under the filter (its statuses ignored). Over the whole unit (no other
+     * filter) they are read from `referral_status_counts`, kept by triggers; otherwise one grouped
+     * query.
+     */
+    async countsByStatus(db: DbOrTx, f: ReferralFilter): Promise<StatusCounts> {
+      const rows = statusOnly(f)
+        ? await db.select({ status: referralStatusCounts.status, n: referralStatusCounts.n }).from(referralStatusCounts)
+        : await db
+            .select({ status: referrals.status, n: sql<number>`count(*)::int` })
+            .from(referrals)
+            .where(where({ ...f, statuses: undefined }))
+            .groupBy(referrals.status);
+      const counts = Object.fromEntries(REFERRAL_STATUSES.map((s) => [s, 0])) as StatusCounts;
+      for (const r of rows) if (r.status in counts) counts[r.status as ReferralStatus] = Number(r.n);
+      return counts;
+    },
+
+    /** How many referrals the filter matches: from the kept counts where it restricts only the status. */
+    async count(db: DbOrTx, f: ReferralFilter): Promise<number> {
+      if (statusOnly(f)) return totalOf(await this.countsByStatus(db, f), f.statuses);
+      const [row] = await db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(referrals)
+        .where(where(f));
+      return row?.n ?? 0;
     },
 
     async userIdByUsername(db: DbOrTx, username: string) {
@@ -235,4 +268,4 @@ export function createReferralsRepository() {
 
 export type ReferralsRepository = ReturnType<typeof createReferralsRepository>;
 export type ReferralDetailRows = NonNullable<Awaited<ReturnType<ReferralsRepository['detail']>>>;
-export type ReferralSummaryRow = Awaited<ReturnType<ReferralsRepository['page']>>['items'][number];
+export type ReferralSummaryRow = Awaited<ReturnType<ReferralsRepository['pageItems']>>[number];

@@ -10,7 +10,7 @@ import type { LifecycleService } from '../casework/lifecycle.service.js';
 import type { PlatformRow, PlatformsService } from '../platforms/platforms.service.js';
 import { maySeeReferral, readsAllReferrals } from './referrals.policy.js';
 import { presentCombined, presentDetail, presentSummary, type ReferralDetail } from './referrals.presenter.js';
-import { createReferralsRepository, type ReferralFilter } from './referrals.repository.js';
+import { createReferralsRepository, totalOf, type ReferralFilter } from './referrals.repository.js';
 import { referralSchemas, type ListQuery, type NewReferral } from './referrals.schemas.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -225,13 +225,26 @@ export function createReferralsService(
     /** Listing shows no subjects, so it is not a consultation. A requester sees only their own. */
     async list(actor: Actor, q: ListQuery) {
       const filter = await this.listFilter(actor, q);
-      const { items, total } = await repo.page(db, filter, q.page, q.pageSize, q.sort);
+      const [items, total] = await Promise.all([repo.pageItems(db, filter, q.page, q.pageSize, q.sort), repo.count(db, filter)]);
       return { items: items.map(presentSummary), total, page: q.page, pageSize: q.pageSize };
+    },
+
+    /** The list and its counts per status (the work queue): the total is the counts' sum, not a second count. */
+    async listWithCounts(actor: Actor, q: ListQuery) {
+      const filter = await this.listFilter(actor, q);
+      const [items, counts] = await Promise.all([repo.pageItems(db, filter, q.page, q.pageSize, q.sort), repo.countsByStatus(db, filter)]);
+      return { items: items.map(presentSummary), total: totalOf(counts, filter.statuses), counts, page: q.page, pageSize: q.pageSize };
+    },
+
+    /** Per status, under the list's other filters. */
+    async counts(actor: Actor, q: Omit<ListQuery, 'page' | 'pageSize' | 'sort'>) {
+      return repo.countsByStatus(db, await this.listFilter(actor, q));
     },
 
     /** "My referrals": what this person submitted, newest first, whatever else their roles allow. */
     async mine(actor: Actor, page: number, pageSize: number) {
-      const { items, total } = await repo.page(db, { requesterId: actor.id }, page, pageSize);
+      const mine = { requesterId: actor.id };
+      const [items, total] = await Promise.all([repo.pageItems(db, mine, page, pageSize), repo.count(db, mine)]);
       return { items: items.map(presentSummary), total, page, pageSize };
     },
 
