@@ -122,6 +122,9 @@ export async function generate(q: RawSql, o: GenerateOptions): Promise<GenerateR
   const counters = new Map<number, number>();
 
   const [head] = await q.query<{ seq: string | number; hash: string }>(`select seq, hash from audit_head where id = 'head'`);
+  // The per-row status-count triggers (migration 0004) are for the application's one-at-a-time
+  // changes; a bulk load counts once at the end instead.
+  await q.query(`alter table referrals disable trigger referral_status_counts_insert`);
   let seq = Number(head!.seq);
   let prevHash = head!.hash;
 
@@ -482,8 +485,12 @@ export async function generate(q: RawSql, o: GenerateOptions): Promise<GenerateR
   await pending;
   bar?.stop();
 
-  // The chain's head and the reference counters carry on from the generated data.
+  // The chain's head, the reference counters and the status counts carry on from the generated data.
   await q.query(`update audit_head set seq = $1, hash = $2 where id = 'head'`, [seq, prevHash]);
+  await q.query(`alter table referrals enable trigger referral_status_counts_insert`);
+  await q.query(
+    `insert into referral_status_counts (status, n) select status, count(*) from referrals group by status on conflict (status) do update set n = excluded.n`,
+  );
   for (const [year, last] of counters)
     await q.query(
       `insert into reference_counters (year, last) values ($1, $2) on conflict (year) do update set last = greatest(reference_counters.last, excluded.last)`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, chainHash, checkLink, GENESIS_HASH, type ChainedEntry } from './audit-chain.js';
+import { canonicalJson, chainHash, checkLink, GENESIS_HASH, linkOf, type ChainedEntry } from './audit-chain.js';
 
 const entry = (seq: number, over: Partial<ChainedEntry> = {}): ChainedEntry => ({
   seq,
@@ -36,7 +36,7 @@ describe('audit chain (DESIGN.md principle 3)', () => {
     const rows = chain(3);
     let prev = { seq: 0, hash: GENESIS_HASH };
     for (const r of rows) {
-      expect(checkLink(prev, r)).toBeNull();
+      expect(checkLink(prev, linkOf(r))).toBeNull();
       prev = r;
     }
   });
@@ -44,17 +44,17 @@ describe('audit chain (DESIGN.md principle 3)', () => {
   it('names an altered entry', () => {
     const [a, b] = chain(2);
     const altered = { ...b!, actorUsername: 'someone.else' };
-    expect(checkLink(a!, altered)).toMatchObject({ seq: 2, problem: expect.stringContaining('altered') });
+    expect(checkLink(a!, linkOf(altered))).toMatchObject({ seq: 2, problem: expect.stringContaining('altered') });
   });
 
   it('names the entry after a removed one', () => {
     const [a, , c] = chain(3);
-    expect(checkLink(a!, c!)).toMatchObject({ seq: 3, problem: expect.stringContaining('missing or out of order') });
+    expect(checkLink(a!, linkOf(c!))).toMatchObject({ seq: 3, problem: expect.stringContaining('missing or out of order') });
   });
 
   it('names a broken link when entries are swapped and renumbered', () => {
     const [a, b, c] = chain(3);
-    expect(checkLink(a!, { ...c!, seq: 2 })).toMatchObject({ seq: 2, problem: expect.stringContaining('link') });
+    expect(checkLink(a!, linkOf({ ...c!, seq: 2 }))).toMatchObject({ seq: 2, problem: expect.stringContaining('link') });
     expect(b).toBeDefined();
   });
 });

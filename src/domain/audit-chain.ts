@@ -28,9 +28,30 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-/** The bytes an entry's hash is computed over: the previous hash, then the entry itself. */
-export function chainPayload(prevHash: string, e: ChainedEntry): string {
-  return `${prevHash}\n${canonicalJson([
+/**
+ * An entry as `verify` reads it: the fields its hash covers, in payload order (`at` as ISO 8601 in
+ * UTC, as `Date.toISOString` writes it), then its link to the previous entry and its own hash.
+ */
+export type StoredLink = [
+  seq: number,
+  at: string,
+  actorId: string | null,
+  actorUsername: string | null,
+  operation: string,
+  entity: string,
+  entityId: string | null,
+  purpose: string | null,
+  recipient: string | null,
+  detail: Record<string, unknown> | null,
+  prevHash: string,
+  hash: string,
+];
+
+const HASHED_FIELDS = 10;
+
+/** An entry and its two hashes as a stored link. */
+export function linkOf(e: ChainedEntry & { prevHash: string; hash: string }): StoredLink {
+  return [
     e.seq,
     e.at.toISOString(),
     e.actorId,
@@ -41,8 +62,16 @@ export function chainPayload(prevHash: string, e: ChainedEntry): string {
     e.purpose,
     e.recipient,
     e.detail,
-  ])}`;
+    e.prevHash,
+    e.hash,
+  ];
 }
+
+const payloadOf = (prevHash: string, fields: readonly unknown[]) => `${prevHash}\n${canonicalJson(fields)}`;
+
+/** The bytes an entry's hash is computed over: the previous hash, then the entry itself. */
+export const chainPayload = (prevHash: string, e: ChainedEntry) =>
+  payloadOf(prevHash, linkOf({ ...e, prevHash, hash: '' }).slice(0, HASHED_FIELDS));
 
 export function chainHash(prevHash: string, e: ChainedEntry): string {
   return createHash('sha256').update(chainPayload(prevHash, e)).digest('hex');
@@ -54,10 +83,14 @@ export type ChainFault = { seq: number; problem: string };
  * Checks one stored entry against the chain so far. Returns the fault, or null when the entry
  * follows on from `prev` and its hash matches its contents.
  */
-export function checkLink(prev: { seq: number; hash: string }, e: ChainedEntry & { prevHash: string; hash: string }): ChainFault | null {
-  if (e.seq !== prev.seq + 1) return { seq: e.seq, problem: `expected entry ${prev.seq + 1} next: entries are missing or out of order` };
-  if (e.prevHash !== prev.hash)
-    return { seq: e.seq, problem: 'its link to the previous entry is broken: an entry was removed, inserted or reordered' };
-  if (chainHash(e.prevHash, e) !== e.hash) return { seq: e.seq, problem: 'its contents do not match its hash: it was altered' };
+export function checkLink(prev: { seq: number; hash: string }, link: StoredLink): ChainFault | null {
+  const [seq, , , , , , , , , , prevHash, hash] = link;
+  if (seq !== prev.seq + 1) return { seq, problem: `expected entry ${prev.seq + 1} next: entries are missing or out of order` };
+  if (prevHash !== prev.hash)
+    return { seq, problem: 'its link to the previous entry is broken: an entry was removed, inserted or reordered' };
+  const recomputed = createHash('sha256')
+    .update(payloadOf(prevHash, link.slice(0, HASHED_FIELDS)))
+    .digest('hex');
+  if (recomputed !== hash) return { seq, problem: 'its contents do not match its hash: it was altered' };
   return null;
 }

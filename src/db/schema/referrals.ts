@@ -140,7 +140,7 @@ export const referralEvents = pgTable(
 );
 
 /**
- * Referrals per status, kept by statement-level triggers on `referrals` (migration 0004), so that
+ * Referrals per status, kept by triggers on `referrals` deferred to commit (migration 0004), so that
  * the work queue's counts and totals over the whole unit are one small read, not a scan of every
  * referral ever made (issue 4).
  */

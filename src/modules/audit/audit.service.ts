@@ -56,21 +56,21 @@ export function createAuditService(db: Db, clock: () => Date) {
       let prevSeq = 0;
       let prevHash = '0'.repeat(64);
       let entries = 0;
-      let next = repo.afterSeq(db, prevSeq, VERIFY_BATCH);
+      let next = repo.linksAfter(db, prevSeq, VERIFY_BATCH);
       for (;;) {
         const batch = await next;
         const n = batch.length;
         if (n === VERIFY_BATCH) {
-          next = repo.afterSeq(db, batch[n - 1]!.seq, VERIFY_BATCH);
+          next = repo.linksAfter(db, batch[n - 1]![0], VERIFY_BATCH);
           // An early return below leaves this read unawaited: never let it surface as unhandled.
           next.catch(() => undefined);
         }
         for (let i = 0; i < n; i++) {
-          const row = batch[i]!;
-          const fault = checkLink({ seq: prevSeq, hash: prevHash }, row);
+          const link = batch[i]!;
+          const fault = checkLink({ seq: prevSeq, hash: prevHash }, link);
           if (fault) return { ok: false, entries, fault };
-          prevSeq = row.seq;
-          prevHash = row.hash;
+          prevSeq = link[0];
+          prevHash = link[11];
           entries++;
         }
         if (n < VERIFY_BATCH) break;

@@ -100,14 +100,23 @@ export function where(f: ReferralFilter): SQL | undefined {
 /** Queries only; every function takes the connection or transaction it runs in. */
 export function createReferralsRepository() {
   return {
-    /** The next number of the year's sequence: one upsert, safe under concurrency (row lock on the counter). */
-    async nextNumber(tx: DbOrTx, year: number) {
-      const [row] = await tx
-        .insert(referenceCounters)
-        .values({ year, last: 1 })
-        .onConflictDoUpdate({ target: referenceCounters.year, set: { last: sql`${referenceCounters.last} + 1` } })
-        .returning({ last: referenceCounters.last });
-      return row!.last;
+    /**
+     * Gives a referral inserted with a provisional reference the next number of the year's
+     * sequence (OHRT-2026-000123), in one statement. The counter row stays locked until commit, so
+     * intake does this as late as it can (issue 4): every statement after it is time other intakes
+     * wait.
+     */
+    async assignReference(tx: DbOrTx, id: string, prefix: string, year: number): Promise<string> {
+      const { rows } = await tx.execute<{ reference: string }>(sql`
+        with n as (
+          insert into ${referenceCounters} (year, last) values (${year}, 1)
+          on conflict (year) do update set last = ${referenceCounters.last} + 1
+          returning last
+        )
+        update ${referrals} set reference = ${`${prefix}-${year}-`} || lpad(n.last::text, greatest(6, length(n.last::text)), '0')
+        from n where ${referrals.id} = ${id}
+        returning ${referrals.reference} as reference`);
+      return rows[0]!.reference;
     },
 
     /**

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Config } from '../../config.js';
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { Actor } from '../../domain/actor.js';
@@ -95,9 +96,10 @@ export function createReferralsService(
       const key = contentKey(input.contentUrl);
       const now = clock();
 
-      // The audit entry is the transaction's last write and nothing is read after it: it locks the
-      // audit_head row (and the reference number the reference_counters row) until commit, so the
-      // referral is read back for the answer only once the transaction has ended.
+      // The reference number and then the audit entry are the transaction's last writes and nothing
+      // is read after them: they lock the reference_counters and audit_head rows until commit, so
+      // they come last, and the referral is read back for the answer only once the transaction has
+      // ended (issue 4).
       const written = await db.transaction(async (tx): Promise<{ kind: SubmitResult['kind']; id: string }> => {
         await repo.lockContentKey(tx, key);
         const existing = await repo.openByContentKey(tx, key);
@@ -124,13 +126,13 @@ export function createReferralsService(
           return { kind: 'combined', id: existing.id };
         }
 
-        const year = Number(londonToday(now).slice(0, 4));
-        const n = await repo.nextNumber(tx, year);
-        const reference = `${config.referencePrefix}-${year}-${String(n).padStart(6, '0')}`;
+        // A provisional reference until the number is taken, last but one (see assignReference).
+        const id = randomUUID();
         const row = await repo.insert(
           tx,
           {
-            reference,
+            id,
+            reference: `pending:${id}`,
             status: selfTasked ? 'in_review' : 'submitted',
             requesterId: actor.id,
             assigneeId: selfTasked ? actor.id : null,
@@ -156,6 +158,7 @@ export function createReferralsService(
           toStatus: row.status,
           comment: options.selfTaskedReason ?? null,
         });
+        const reference = await repo.assignReference(tx, id, config.referencePrefix, Number(londonToday(now).slice(0, 4)));
         // DPA 2018 s.62 "collection"; counts only, no personal data in the log.
         await audit.record(tx, {
           actor,
