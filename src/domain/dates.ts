@@ -1,14 +1,13 @@
 /** Times are stored in UTC; people see them in Europe/London (STYLE.md "Habits"). */
 const dateFmt = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric' });
 const timeFmt = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hour12: false });
+const calendarDateFmt = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
 
 /** A YYYY-MM-DD date is a calendar date, not an instant: format it without moving it across zones. */
 export function formatDate(v: string | Date): string {
   if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) {
     const [y, m, d] = v.split('-').map(Number) as [number, number, number];
-    return new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }).format(
-      new Date(Date.UTC(y, m - 1, d)),
-    );
+    return calendarDateFmt.format(new Date(Date.UTC(y, m - 1, d)));
   }
   return dateFmt.format(new Date(v));
 }
@@ -18,9 +17,10 @@ export function formatDateTime(v: string | Date): string {
   return `${dateFmt.format(d)} at ${timeFmt.format(d)}`;
 }
 
+const isoDayFmt = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
 /** Today's date in London as YYYY-MM-DD: "not in the future" means not after this. */
 export function londonToday(now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return isoDayFmt.format(now);
 }
 
 /** True when y-m-d names a real calendar day. */
@@ -33,21 +33,18 @@ export function isRealDate(iso: string): boolean {
 }
 
 /** The offset of Europe/London from UTC at an instant, in ms (0 in winter, 1 hour in summer). */
+const partsFmt = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+});
 export function londonOffsetMs(at: Date): number {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Europe/London',
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    })
-      .formatToParts(at)
-      .map((p) => [p.type, Number(p.value)]),
-  ) as Record<string, number>;
+  const parts = Object.fromEntries(partsFmt.formatToParts(at).map((p) => [p.type, Number(p.value)])) as Record<string, number>;
   const wholeSecond = Math.floor(at.getTime() / 1000) * 1000;
   return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!) - wholeSecond;
 }
