@@ -4,6 +4,9 @@ import type { RawSql } from './database.js';
  * The quarterly KPI query set (SOP 6.5, 7.2), written here in SQL for the bench until the KPI
  * report itself is built (a later issue): every figure is computed from the life-cycle stamps
  * in referral_events and the platform referrals, for the referrals submitted in the quarter.
+ * A step cannot come before its referral's submission, so `e.at >= $1` holds for every event that
+ * counts; it lets the medians read only that kind of step since the quarter began
+ * (`referral_events_action_idx`) rather than every event ever recorded.
  */
 export const KPI_QUERIES: Record<string, string> = {
   countsByStatus: `select status, count(*)::int as n from referrals where submitted_at >= $1 and submitted_at < $2 group by status`,
@@ -16,13 +19,13 @@ export const KPI_QUERIES: Record<string, string> = {
       select extract(epoch from min(e.at) - r.submitted_at) as secs
         from referrals r join referral_events e on e.referral_id = r.id
        where r.submitted_at >= $1 and r.submitted_at < $2
-         and e.action in ('reviewed_refer', 'reviewed_no_further_action')
+         and e.action in ('reviewed_refer', 'reviewed_no_further_action') and e.at >= $1
        group by r.id, r.submitted_at) x`,
   medianToPlatformDecision: `select percentile_cont(0.5) within group (order by secs) as median_seconds from (
       select extract(epoch from min(e.at) - r.submitted_at) as secs
         from referrals r join referral_events e on e.referral_id = r.id
        where r.submitted_at >= $1 and r.submitted_at < $2
-         and e.action in ('platform_removed', 'platform_not_removed')
+         and e.action in ('platform_removed', 'platform_not_removed') and e.at >= $1
        group by r.id, e.platform, r.submitted_at) x`,
   removalRateByPlatform: `select pr.platform,
            count(*) filter (where pr.decision is not null)::int as decided,

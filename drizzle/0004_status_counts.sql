@@ -4,6 +4,7 @@ CREATE TABLE "referral_status_counts" (
 );
 --> statement-breakpoint
 DROP INDEX "referrals_submitted_idx";--> statement-breakpoint
+CREATE INDEX "referral_events_action_idx" ON "referral_events" USING btree ("action","at","referral_id");--> statement-breakpoint
 CREATE INDEX "referrals_submitted_idx" ON "referrals" USING btree ("submitted_at","reference","id");--> statement-breakpoint
 INSERT INTO "referral_status_counts" ("status", "n") SELECT "status", count(*) FROM "referrals" GROUP BY "status";--> statement-breakpoint
 -- Kept by row-level constraint triggers deferred to commit: a count row is locked only while the

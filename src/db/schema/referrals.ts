@@ -136,7 +136,11 @@ export const referralEvents = pgTable(
     platform: text('platform'),
     comment: text('comment'),
   },
-  (t) => [index('referral_events_referral_idx').on(t.referralId, t.at)],
+  (t) => [
+    index('referral_events_referral_idx').on(t.referralId, t.at),
+    // KPIs (SOP 6.5, 7.2): the stamps of one kind of step since a date, without reading the rest.
+    index('referral_events_action_idx').on(t.action, t.at, t.referralId),
+  ],
 );
 
 /**
