@@ -122,9 +122,10 @@ export async function generate(q: RawSql, o: GenerateOptions): Promise<GenerateR
   const counters = new Map<number, number>();
 
   const [head] = await q.query<{ seq: string | number; hash: string }>(`select seq, hash from audit_head where id = 'head'`);
-  // The per-row status-count triggers (migration 0004) are for the application's one-at-a-time
-  // changes; a bulk load counts once at the end instead.
+  // The per-row count triggers (migration 0004) are for the application's one-at-a-time changes;
+  // a bulk load counts once at the end instead.
   await q.query(`alter table referrals disable trigger referral_status_counts_insert`);
+  await q.query(`alter table referral_platforms disable trigger referral_platform_counts_insert`);
   let seq = Number(head!.seq);
   let prevHash = head!.hash;
 
@@ -488,8 +489,12 @@ export async function generate(q: RawSql, o: GenerateOptions): Promise<GenerateR
   // The chain's head, the reference counters and the status counts carry on from the generated data.
   await q.query(`update audit_head set seq = $1, hash = $2 where id = 'head'`, [seq, prevHash]);
   await q.query(`alter table referrals enable trigger referral_status_counts_insert`);
+  await q.query(`alter table referral_platforms enable trigger referral_platform_counts_insert`);
   await q.query(
     `insert into referral_status_counts (status, n) select status, count(*) from referrals group by status on conflict (status) do update set n = excluded.n`,
+  );
+  await q.query(
+    `insert into referral_platform_counts (platform, n) select platform, count(*) from referral_platforms group by platform on conflict (platform) do update set n = excluded.n`,
   );
   for (const [year, last] of counters)
     await q.query(

@@ -1,3 +1,8 @@
+CREATE TABLE "referral_platform_counts" (
+	"platform" text PRIMARY KEY NOT NULL,
+	"n" bigint NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "referral_status_counts" (
 	"status" text PRIMARY KEY NOT NULL,
 	"n" bigint NOT NULL
@@ -31,3 +36,20 @@ CREATE CONSTRAINT TRIGGER "referral_status_counts_update" AFTER UPDATE OF "statu
   EXECUTE FUNCTION "referral_status_counts_apply"();--> statement-breakpoint
 CREATE CONSTRAINT TRIGGER "referral_status_counts_delete" AFTER DELETE ON "referrals"
   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "referral_status_counts_apply"();
+--> statement-breakpoint
+INSERT INTO "referral_platform_counts" ("platform", "n") SELECT "platform", count(*) FROM "referral_platforms" GROUP BY "platform";--> statement-breakpoint
+CREATE FUNCTION "referral_platform_counts_apply"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO referral_platform_counts AS c (platform, n) VALUES (NEW.platform, 1)
+      ON CONFLICT (platform) DO UPDATE SET n = c.n + 1;
+  ELSE
+    UPDATE referral_platform_counts SET n = n - 1 WHERE platform = OLD.platform;
+  END IF;
+  RETURN NULL;
+END
+$$;--> statement-breakpoint
+CREATE CONSTRAINT TRIGGER "referral_platform_counts_insert" AFTER INSERT ON "referral_platforms"
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "referral_platform_counts_apply"();--> statement-breakpoint
+CREATE CONSTRAINT TRIGGER "referral_platform_counts_delete" AFTER DELETE ON "referral_platforms"
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "referral_platform_counts_apply"();

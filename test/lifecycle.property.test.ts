@@ -198,9 +198,44 @@ describe('life cycle through the service (property)', () => {
     const counted = await t.db.execute(sql`select status, count(*)::int as n from referrals group by status order by status`);
     expect(kept.rows).toEqual(counted.rows);
     expect(counted.rows.length).toBeGreaterThan(2);
+    const keptPlatforms = await t.db.execute(
+      sql`select platform, n::int as n from referral_platform_counts where n <> 0 order by platform`,
+    );
+    const countedPlatforms = await t.db.execute(
+      sql`select platform, count(*)::int as n from referral_platforms group by platform order by platform`,
+    );
+    expect(keptPlatforms.rows).toEqual(countedPlatforms.rows);
+    // The queue's counts under a platform filter (closed = the platform's kept total less its open
+    // referrals) and under another filter (counted) agree with a plain count of the rows.
+    const sergeant = people.find((p) => p.roles.includes('sergeant'))!;
+    const byStatus = async (extra: ReturnType<typeof sql>) => {
+      const r = await t.db.execute<{ status: string; n: number }>(
+        sql`select status, count(*)::int as n from referrals r where ${extra} group by status`,
+      );
+      return Object.fromEntries(r.rows.map((x) => [x.status, x.n]));
+    };
+    for (const platform of PLATFORMS) {
+      const counts = await t.services.queue.counts(sergeant, { platform, overdue: undefined });
+      const expected = await byStatus(
+        sql`exists (select 1 from referral_platforms rp where rp.referral_id = r.id and rp.platform = ${platform})`,
+      );
+      expect(Object.fromEntries(Object.entries(counts).filter(([, n]) => n !== 0)), platform).toEqual(expected);
+      const assigned = await t.services.queue.counts(sergeant, { platform, assignee: 'unassigned', overdue: undefined });
+      const expectedAssigned = await byStatus(
+        sql`assignee_id is null and exists (select 1 from referral_platforms rp where rp.referral_id = r.id and rp.platform = ${platform})`,
+      );
+      expect(Object.fromEntries(Object.entries(assigned).filter(([, n]) => n !== 0)), `${platform}, unassigned`).toEqual(expectedAssigned);
+    }
     // Erasure (retention, a later issue) deletes referrals: the counts follow.
     await t.db.execute(sql`delete from referrals where status = 'closed'`);
     const afterDelete = await t.db.execute(sql`select status, n::int as n from referral_status_counts where n <> 0 order by status`);
     expect(afterDelete.rows).toEqual(counted.rows.filter((r) => r.status !== 'closed'));
+    const platformsAfterDelete = await t.db.execute(
+      sql`select platform, n::int as n from referral_platform_counts where n <> 0 order by platform`,
+    );
+    const platformsCounted = await t.db.execute(
+      sql`select platform, count(*)::int as n from referral_platforms group by platform order by platform`,
+    );
+    expect(platformsAfterDelete.rows).toEqual(platformsCounted.rows);
   }, 240_000);
 });

@@ -153,6 +153,16 @@ export const referralStatusCounts = pgTable('referral_status_counts', {
   n: bigint('n', { mode: 'number' }).notNull(),
 });
 
+/**
+ * Referrals per platform (every status), kept like `referralStatusCounts` by triggers on
+ * `referral_platforms` deferred to commit (migration 0004): with the few open referrals counted
+ * directly, the work queue's counts under a platform filter need no scan of closed ones.
+ */
+export const referralPlatformCounts = pgTable('referral_platform_counts', {
+  platform: text('platform').primaryKey(),
+  n: bigint('n', { mode: 'number' }).notNull(),
+});
+
 /** Human references like OHRT-2026-000123, counted per year. */
 export const referenceCounters = pgTable('reference_counters', {
   year: integer('year').primaryKey(),

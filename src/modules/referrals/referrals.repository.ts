@@ -9,6 +9,7 @@ import {
   referralEvents,
   referralPlatforms,
   referrals,
+  referralPlatformCounts,
   referralStatusCounts,
   REFERRAL_STATUSES,
   subjects,
@@ -46,6 +47,9 @@ export type StatusCounts = Record<ReferralStatus, number>;
 /** True when the filter restricts nothing but the status, so `referral_status_counts` answers its counts. */
 const statusOnly = (f: ReferralFilter) =>
   !f.requesterId && !f.platform && f.assigneeId === undefined && !f.submittedBefore && !f.submittedSince && !f.overdue;
+
+/** Every status but closed: the work in hand, a small part of all referrals once the unit has run a while. */
+const OPEN_STATUSES = REFERRAL_STATUSES.filter((s) => s !== 'closed');
 
 /** The referrals in these statuses (none or empty: every status). */
 export const totalOf = (counts: StatusCounts, statuses?: readonly ReferralStatus[]) =>
@@ -242,25 +246,39 @@ export function createReferralsRepository() {
 
     /**
      * Referrals per status under the filter (its statuses ignored). Over the whole unit (no other
-     * filter) they are read from `referral_status_counts`, kept by triggers; otherwise one grouped
-     * query.
+     * filter) they are read from `referral_status_counts`, kept by triggers. Otherwise the open
+     * statuses (few: today's work) are counted, and closed ones (nearly every referral, in time)
+     * are the platform's kept total less its open ones when the filter is only a platform, or
+     * counted when it is anything else.
      */
     async countsByStatus(db: DbOrTx, f: ReferralFilter): Promise<StatusCounts> {
-      const rows = statusOnly(f)
-        ? await db.select({ status: referralStatusCounts.status, n: referralStatusCounts.n }).from(referralStatusCounts)
-        : await db
-            .select({ status: referrals.status, n: sql<number>`count(*)::int` })
-            .from(referrals)
-            .where(where({ ...f, statuses: undefined }))
-            .groupBy(referrals.status);
       const counts = Object.fromEntries(REFERRAL_STATUSES.map((s) => [s, 0])) as StatusCounts;
-      for (const r of rows) if (r.status in counts) counts[r.status as ReferralStatus] = Number(r.n);
+      if (statusOnly(f)) {
+        const kept = await db.select({ status: referralStatusCounts.status, n: referralStatusCounts.n }).from(referralStatusCounts);
+        for (const r of kept) if (r.status in counts) counts[r.status as ReferralStatus] = Number(r.n);
+        return counts;
+      }
+      const countWhere = (statuses: readonly ReferralStatus[]) =>
+        db
+          .select({ status: referrals.status, n: sql<number>`count(*)::int` })
+          .from(referrals)
+          .where(where({ ...f, statuses }))
+          .groupBy(referrals.status);
+      const platformOnly = f.platform !== undefined && statusOnly({ ...f, platform: undefined });
+      const [open, closed] = await Promise.all([
+        countWhere(OPEN_STATUSES),
+        platformOnly
+          ? db.select({ n: referralPlatformCounts.n }).from(referralPlatformCounts).where(eq(referralPlatformCounts.platform, f.platform!))
+          : countWhere(['closed']),
+      ]);
+      for (const r of open) counts[r.status] = r.n;
+      counts.closed = platformOnly ? Number(closed[0]?.n ?? 0) - totalOf(counts, OPEN_STATUSES) : (closed[0]?.n ?? 0);
       return counts;
     },
 
-    /** How many referrals the filter matches: from the kept counts where it restricts only the status. */
+    /** How many referrals the filter matches: from the counts where they are cheap (see countsByStatus). */
     async count(db: DbOrTx, f: ReferralFilter): Promise<number> {
-      if (statusOnly(f)) return totalOf(await this.countsByStatus(db, f), f.statuses);
+      if (statusOnly(f) || statusOnly({ ...f, platform: undefined })) return totalOf(await this.countsByStatus(db, f), f.statuses);
       const [row] = await db
         .select({ n: sql<number>`count(*)::int` })
         .from(referrals)
