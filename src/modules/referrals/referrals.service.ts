@@ -186,20 +186,17 @@ export function createReferralsService(
      */
     async get(actor: Actor, id: string) {
       if (!UUID.test(id)) throw new NotFound('No such referral');
-      const directory = await platforms.list();
-      return db.transaction(async (tx) => {
-        const rows = await repo.detail(tx, id);
-        if (!rows || !maySeeReferral(actor, rows.referral)) throw new NotFound('No such referral');
-        if (rows.subjects.length)
-          await audit.record(tx, {
-            actor,
-            operation: 'consult',
-            entity: 'referral',
-            entityId: id,
-            detail: { subjects: rows.subjects.length },
-          });
-        return presentDetail(rows, hostWarnings(rows.referral.contentUrl, rows.platforms ?? [], directory));
-      });
+      // The reads run together on the pool, outside any transaction (each statement sees committed
+      // data either way); only the consultation's audit entry needs one, and it is nothing but that
+      // append, so the chain's head is locked for two statements (issue 4). The answer is given
+      // only once the entry is committed.
+      const [directory, rows] = await Promise.all([platforms.list(), repo.detail(db, id)]);
+      if (!rows || !maySeeReferral(actor, rows.referral)) throw new NotFound('No such referral');
+      if (rows.subjects.length)
+        await db.transaction((tx) =>
+          audit.record(tx, { actor, operation: 'consult', entity: 'referral', entityId: id, detail: { subjects: rows.subjects.length } }),
+        );
+      return presentDetail(rows, hostWarnings(rows.referral.contentUrl, rows.platforms ?? [], directory));
     },
 
     /**
