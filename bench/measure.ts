@@ -26,32 +26,36 @@ export type LoadOptions = {
 export async function load(o: LoadOptions): Promise<LoadResult> {
   let n = 0;
   const { pathname, search } = new URL(o.url);
-  const result = await autocannon({
-    url: o.url,
-    connections: o.connections,
-    duration: o.seconds,
-    requests: [
-      {
-        method: o.method ?? 'GET',
-        path: pathname + search,
-        headers: o.headers,
-        // autocannon calls any setupRequest key it finds, even an undefined one.
-        ...(o.vary
-          ? {
-              setupRequest: (req: autocannon.Request) => {
-                const v = o.vary!(n++);
-                return {
-                  ...req,
-                  ...(v.path ? { path: v.path } : {}),
-                  ...(v.body ? { body: v.body } : {}),
-                  ...(v.headers ? { headers: { ...req.headers, ...v.headers } } : {}),
-                };
-              },
-            }
-          : {}),
-      },
-    ],
-  });
+  const run = (seconds: number) =>
+    autocannon({
+      url: o.url,
+      connections: o.connections,
+      duration: seconds,
+      requests: [
+        {
+          method: o.method ?? 'GET',
+          path: pathname + search,
+          headers: o.headers,
+          // autocannon calls any setupRequest key it finds, even an undefined one.
+          ...(o.vary
+            ? {
+                setupRequest: (req: autocannon.Request) => {
+                  const v = o.vary!(n++);
+                  return {
+                    ...req,
+                    ...(v.path ? { path: v.path } : {}),
+                    ...(v.body ? { body: v.body } : {}),
+                    ...(v.headers ? { headers: { ...req.headers, ...v.headers } } : {}),
+                  };
+                },
+              }
+            : {}),
+        },
+      ],
+    });
+  // A warm-up of a third of the phase (at most 2 s), not counted: the figures are the warm server's.
+  await run(Math.min(2, o.seconds / 3));
+  const result = await run(o.seconds);
   return {
     rps: result.requests.average,
     p50: result.latency.p50,

@@ -276,9 +276,16 @@ export function createReferralsRepository() {
       return counts;
     },
 
-    /** How many referrals the filter matches: from the counts where they are cheap (see countsByStatus). */
+    /**
+     * How many referrals the filter matches. Counted directly when it asks only for open statuses
+     * (few rows, on the status index); from the kept counts (see countsByStatus) when closed ones
+     * are included and the filter is the status or a platform, where a count would read nearly
+     * every referral.
+     */
     async count(db: DbOrTx, f: ReferralFilter): Promise<number> {
-      if (statusOnly(f) || statusOnly({ ...f, platform: undefined })) return totalOf(await this.countsByStatus(db, f), f.statuses);
+      const includesClosed = !f.statuses?.length || f.statuses.includes('closed');
+      if (includesClosed && (statusOnly(f) || statusOnly({ ...f, platform: undefined })))
+        return totalOf(await this.countsByStatus(db, f), f.statuses);
       const [row] = await db
         .select({ n: sql<number>`count(*)::int` })
         .from(referrals)
