@@ -61,7 +61,7 @@ type Batch = {
 /** The column lists of each insert: JSON keys are the column names. */
 const COLUMNS: Record<Exclude<keyof Batch, 'audit'> | 'audit_log', string> = {
   referrals:
-    'id uuid, reference text, status text, outcome text, requester_id uuid, applicant_name text, applicant_ocu text, applicant_unit text, content_title text, content_url text, content_key text, content_uploaded_on date, rationale text, assignee_id uuid, draft_author_id uuid, submitted_at timestamptz, closed_at timestamptz',
+    'id uuid, reference text, status text, outcome text, requester_id uuid, applicant_name text, applicant_ocu text, applicant_unit text, content_title text, content_url text, content_key text, content_uploaded_on date, rationale text, assignee_id uuid, draft_author_id uuid, submitted_at timestamptz, closed_at timestamptz, platforms text[]',
   referral_platforms: 'referral_id uuid, platform text',
   incident_references: 'referral_id uuid, position integer, system text, reference text',
   subjects: 'id uuid, referral_id uuid, position integer, name text, category text, age_band text, date_of_birth date',
@@ -125,7 +125,6 @@ export async function generate(q: RawSql, o: GenerateOptions): Promise<GenerateR
   // The per-row count triggers (migration 0004) are for the application's one-at-a-time changes;
   // a bulk load counts once at the end instead.
   await q.query(`alter table referrals disable trigger referral_status_counts_insert`);
-  await q.query(`alter table referral_platforms disable trigger referral_platform_counts_insert`);
   let seq = Number(head!.seq);
   let prevHash = head!.hash;
 
@@ -400,6 +399,7 @@ export async function generate(q: RawSql, o: GenerateOptions): Promise<GenerateR
         draft_author_id: draftAuthor,
         submitted_at: submitted.toISOString(),
         closed_at: closedAt === null ? null : new Date(closedAt).toISOString(),
+        platforms: plats.map((p) => p.key),
       });
     }
     return b;
@@ -489,12 +489,13 @@ export async function generate(q: RawSql, o: GenerateOptions): Promise<GenerateR
   // The chain's head, the reference counters and the status counts carry on from the generated data.
   await q.query(`update audit_head set seq = $1, hash = $2 where id = 'head'`, [seq, prevHash]);
   await q.query(`alter table referrals enable trigger referral_status_counts_insert`);
-  await q.query(`alter table referral_platforms enable trigger referral_platform_counts_insert`);
   await q.query(
     `insert into referral_status_counts (status, n) select status, count(*) from referrals group by status on conflict (status) do update set n = excluded.n`,
   );
   await q.query(
-    `insert into referral_platform_counts (platform, n) select platform, count(*) from referral_platforms group by platform on conflict (platform) do update set n = excluded.n`,
+    `insert into referral_platform_status_counts (platform, status, n)
+       select p.platform, r.status, count(*) from referrals r, unnest(r.platforms) as p(platform) group by p.platform, r.status
+     on conflict (platform, status) do update set n = excluded.n`,
   );
   for (const [year, last] of counters)
     await q.query(

@@ -40,6 +40,16 @@ export const referrals = pgTable(
     draftAuthorId: uuid('draft_author_id').references(() => users.id),
     /** SOP 8.5: an operative's own deployment, opened with this reason instead of a request. */
     selfTaskedReason: text('self_tasked_reason'),
+    /**
+     * The platforms named at intake, sorted: a copy of `referral_platforms` (which keeps the
+     * foreign keys and the per-platform counts), so that the work queue lists them and filters on
+     * them without a join (issue 4; docs/performance.md). Written with them, at intake, and never
+     * changed after.
+     */
+    platforms: text('platforms')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
   },
@@ -67,8 +77,7 @@ export const referralPlatforms = pgTable(
       .notNull()
       .references(() => platforms.key),
   },
-  // Work queue platform filter: a semi-join answered from (platform, referral_id) alone.
-  (t) => [primaryKey({ columns: [t.referralId, t.platform] }), index('referral_platforms_platform_idx').on(t.platform, t.referralId)],
+  (t) => [primaryKey({ columns: [t.referralId, t.platform] })],
 );
 
 export const incidentReferences = pgTable(
@@ -144,7 +153,7 @@ export const referralEvents = pgTable(
 );
 
 /**
- * Referrals per status, kept by triggers on `referrals` deferred to commit (migration 0004), so that
+ * Referrals per status, kept by triggers on `referrals` deferred to commit (migrations 0004, 0005), so that
  * the work queue's counts and totals over the whole unit are one small read, not a scan of every
  * referral ever made (issue 4).
  */
@@ -154,14 +163,19 @@ export const referralStatusCounts = pgTable('referral_status_counts', {
 });
 
 /**
- * Referrals per platform (every status), kept like `referralStatusCounts` by triggers on
- * `referral_platforms` deferred to commit (migration 0004): with the few open referrals counted
- * directly, the work queue's counts under a platform filter need no scan of closed ones.
+ * Referrals per platform and status, kept by the same trigger as `referralStatusCounts` from each
+ * referral's own copy of its platforms (migration 0005), so that the work queue's counts and totals
+ * under a platform filter are one small read too.
  */
-export const referralPlatformCounts = pgTable('referral_platform_counts', {
-  platform: text('platform').primaryKey(),
-  n: bigint('n', { mode: 'number' }).notNull(),
-});
+export const referralPlatformStatusCounts = pgTable(
+  'referral_platform_status_counts',
+  {
+    platform: text('platform').notNull(),
+    status: text('status').notNull(),
+    n: bigint('n', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.status] })],
+);
 
 /** Human references like OHRT-2026-000123, counted per year. */
 export const referenceCounters = pgTable('reference_counters', {

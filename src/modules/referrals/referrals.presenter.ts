@@ -14,7 +14,7 @@ export function presentSummary(row: ReferralSummaryRow) {
     outcome: r.outcome ?? null,
     contentTitle: r.contentTitle,
     contentUrl: r.contentUrl,
-    platforms: row.platforms ?? [],
+    platforms: r.platforms,
     requesterId: r.requesterId,
     applicant: { name: r.applicantName, ocu: r.applicantOcu ?? null, unit: r.applicantUnit ?? null },
     assignee: row.assignee?.id ? row.assignee : null,

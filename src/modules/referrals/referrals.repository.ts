@@ -9,7 +9,7 @@ import {
   referralEvents,
   referralPlatforms,
   referrals,
-  referralPlatformCounts,
+  referralPlatformStatusCounts,
   referralStatusCounts,
   REFERRAL_STATUSES,
   subjects,
@@ -48,8 +48,8 @@ export type StatusCounts = Record<ReferralStatus, number>;
 const statusOnly = (f: ReferralFilter) =>
   !f.requesterId && !f.platform && f.assigneeId === undefined && !f.submittedBefore && !f.submittedSince && !f.overdue;
 
-/** Every status but closed: the work in hand, a small part of all referrals once the unit has run a while. */
-const OPEN_STATUSES = REFERRAL_STATUSES.filter((s) => s !== 'closed');
+/** True when the filter restricts nothing but a platform and the status: `referral_platform_status_counts` answers. */
+const platformOnly = (f: ReferralFilter) => f.platform !== undefined && statusOnly({ ...f, platform: undefined });
 
 /** The referrals in these statuses (none or empty: every status). */
 export const totalOf = (counts: StatusCounts, statuses?: readonly ReferralStatus[]) =>
@@ -57,14 +57,8 @@ export const totalOf = (counts: StatusCounts, statuses?: readonly ReferralStatus
 
 const assignee = alias(users, 'assignee');
 
-/** The platforms of a referral, aggregated in SQL so that a page of referrals is one query. */
-const platformsOf = sql<
-  string[]
->`coalesce((select array_agg(rp.platform order by rp.platform) from ${referralPlatforms} rp where rp.referral_id = ${referrals.id}), '{}')`;
-
 const summaryColumns = {
   referral: referrals,
-  platforms: platformsOf,
   assignee: { id: assignee.id, username: assignee.username, name: assignee.displayName },
 };
 
@@ -79,17 +73,16 @@ const ORDER: Record<ReferralSort, SQL[]> = {
 };
 
 /**
- * The filters as one SQL condition. The platform filter is a semi-join on referral_platforms
- * (platform, referral_id), so a page never multiplies rows by platforms.
+ * The filters as one SQL condition. The platform filter reads the referral's own copy of its
+ * platforms, so a filtered page or count needs no join: at 1 M referrals a semi-join on
+ * referral_platforms was planned as a hash join over all of a platform's entries (issue 4).
  */
 export function where(f: ReferralFilter): SQL | undefined {
   const awaitingReview = inArray(referrals.status, [...OVERDUE_STATUSES]);
   return and(
     f.requesterId ? eq(referrals.requesterId, f.requesterId) : undefined,
     f.statuses?.length ? inArray(referrals.status, [...f.statuses]) : undefined,
-    f.platform
-      ? sql`exists (select 1 from ${referralPlatforms} rp where rp.referral_id = ${referrals.id} and rp.platform = ${f.platform})`
-      : undefined,
+    f.platform ? sql`${f.platform} = any(${referrals.platforms})` : undefined,
     f.assigneeId === null ? isNull(referrals.assigneeId) : f.assigneeId ? eq(referrals.assigneeId, f.assigneeId) : undefined,
     f.submittedBefore ? lt(referrals.submittedAt, f.submittedBefore) : undefined,
     f.submittedSince ? gte(referrals.submittedAt, f.submittedSince) : undefined,
@@ -148,7 +141,10 @@ export function createReferralsRepository() {
         subjects: { name: string; category: string; ageBand: string; dateOfBirth?: string }[];
       },
     ) {
-      const [r] = await tx.insert(referrals).values(row).returning();
+      const [r] = await tx
+        .insert(referrals)
+        .values({ ...row, platforms: [...children.platforms].sort() })
+        .returning();
       const id = r!.id;
       // One multi-row insert per child table.
       await tx.insert(referralPlatforms).values(children.platforms.map((platform) => ({ referralId: id, platform })));
@@ -245,47 +241,40 @@ export function createReferralsRepository() {
     },
 
     /**
-     * Referrals per status under the filter (its statuses ignored). Over the whole unit (no other
-     * filter) they are read from `referral_status_counts`, kept by triggers. Otherwise the open
-     * statuses (few: today's work) are counted, and closed ones (nearly every referral, in time)
-     * are the platform's kept total less its open ones when the filter is only a platform, or
-     * counted when it is anything else.
+     * Referrals per status under the filter (its statuses ignored). Over the whole unit, or one
+     * platform, they are read from the counts kept by triggers (`referral_status_counts`,
+     * `referral_platform_status_counts`); under any other filter, counted.
      */
     async countsByStatus(db: DbOrTx, f: ReferralFilter): Promise<StatusCounts> {
       const counts = Object.fromEntries(REFERRAL_STATUSES.map((s) => [s, 0])) as StatusCounts;
-      if (statusOnly(f)) {
-        const kept = await db.select({ status: referralStatusCounts.status, n: referralStatusCounts.n }).from(referralStatusCounts);
-        for (const r of kept) if (r.status in counts) counts[r.status as ReferralStatus] = Number(r.n);
+      const kept = statusOnly(f)
+        ? db.select({ status: referralStatusCounts.status, n: referralStatusCounts.n }).from(referralStatusCounts)
+        : platformOnly(f)
+          ? db
+              .select({ status: referralPlatformStatusCounts.status, n: referralPlatformStatusCounts.n })
+              .from(referralPlatformStatusCounts)
+              .where(eq(referralPlatformStatusCounts.platform, f.platform!))
+          : undefined;
+      if (kept) {
+        for (const r of await kept) if (r.status in counts) counts[r.status as ReferralStatus] = Number(r.n);
         return counts;
       }
-      const countWhere = (statuses: readonly ReferralStatus[]) =>
-        db
-          .select({ status: referrals.status, n: sql<number>`count(*)::int` })
-          .from(referrals)
-          .where(where({ ...f, statuses }))
-          .groupBy(referrals.status);
-      const platformOnly = f.platform !== undefined && statusOnly({ ...f, platform: undefined });
-      const [open, closed] = await Promise.all([
-        countWhere(OPEN_STATUSES),
-        platformOnly
-          ? db.select({ n: referralPlatformCounts.n }).from(referralPlatformCounts).where(eq(referralPlatformCounts.platform, f.platform!))
-          : countWhere(['closed']),
-      ]);
-      for (const r of open) counts[r.status] = r.n;
-      counts.closed = platformOnly ? Number(closed[0]?.n ?? 0) - totalOf(counts, OPEN_STATUSES) : (closed[0]?.n ?? 0);
+      const counted = await db
+        .select({ status: referrals.status, n: sql<number>`count(*)::int` })
+        .from(referrals)
+        .where(where({ ...f, statuses: undefined }))
+        .groupBy(referrals.status);
+      for (const r of counted) counts[r.status] = r.n;
       return counts;
     },
 
     /**
-     * How many referrals the filter matches. Counted directly when it asks only for open statuses
-     * (few rows, on the status index); from the kept counts (see countsByStatus) when closed ones
-     * are included and the filter is the status or a platform, where a count would read nearly
-     * every referral.
+     * How many referrals the filter matches: from the kept counts (see countsByStatus) when it is
+     * the status or the status and a platform, where a count would read nearly every referral;
+     * otherwise counted.
      */
     async count(db: DbOrTx, f: ReferralFilter): Promise<number> {
-      const includesClosed = !f.statuses?.length || f.statuses.includes('closed');
-      if (includesClosed && (statusOnly(f) || statusOnly({ ...f, platform: undefined })))
-        return totalOf(await this.countsByStatus(db, f), f.statuses);
+      if (statusOnly(f) || platformOnly(f)) return totalOf(await this.countsByStatus(db, f), f.statuses);
       const [row] = await db
         .select({ n: sql<number>`count(*)::int` })
         .from(referrals)

@@ -62,7 +62,7 @@ export function createReferralsService(
   // the transaction would wait for it to end.
   async function detailOf(tx: DbOrTx, id: string, directory: PlatformRow[]) {
     const rows = await loadDetail(tx, id);
-    return presentDetail(rows, hostWarnings(rows.referral.contentUrl, rows.platforms ?? [], directory));
+    return presentDetail(rows, hostWarnings(rows.referral.contentUrl, rows.referral.platforms, directory));
   }
 
   return {
@@ -196,7 +196,7 @@ export function createReferralsService(
         await db.transaction((tx) =>
           audit.record(tx, { actor, operation: 'consult', entity: 'referral', entityId: id, detail: { subjects: rows.subjects.length } }),
         );
-      return presentDetail(rows, hostWarnings(rows.referral.contentUrl, rows.platforms ?? [], directory));
+      return presentDetail(rows, hostWarnings(rows.referral.contentUrl, rows.referral.platforms, directory));
     },
 
     /**

@@ -1,14 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import {
-  incidentReferences,
-  intelligenceRecords,
-  platformReferrals,
-  referralPlatforms,
-  referrals,
-  reviews,
-  subjects,
-} from '../../db/schema/index.js';
+import { incidentReferences, intelligenceRecords, platformReferrals, referrals, reviews, subjects } from '../../db/schema/index.js';
 
 export type ReviewRow = typeof reviews.$inferSelect;
 export type IntelligenceRow = typeof intelligenceRecords.$inferSelect;
@@ -30,15 +22,11 @@ export function createReviewRepository() {
           contentTitle: referrals.contentTitle,
           contentUrl: referrals.contentUrl,
           submittedAt: referrals.submittedAt,
+          platforms: referrals.platforms,
         })
         .from(referrals)
         .where(eq(referrals.id, id));
       if (!r) return undefined;
-      const platforms = await db
-        .select({ platform: referralPlatforms.platform })
-        .from(referralPlatforms)
-        .where(eq(referralPlatforms.referralId, id))
-        .orderBy(referralPlatforms.platform);
       const people = await db
         .select({ name: subjects.name, dateOfBirth: subjects.dateOfBirth })
         .from(subjects)
@@ -47,7 +35,7 @@ export function createReviewRepository() {
         .select({ system: incidentReferences.system, reference: incidentReferences.reference })
         .from(incidentReferences)
         .where(eq(incidentReferences.referralId, id));
-      return { ...r, platforms: platforms.map((p) => p.platform), subjects: people, incidentReferences: incidents };
+      return { ...r, subjects: people, incidentReferences: incidents };
     },
 
     async latestReview(db: DbOrTx, referralId: string): Promise<ReviewRow | undefined> {
