@@ -77,6 +77,9 @@ const COLUMNS: Record<Exclude<keyof Batch, 'audit'> | 'audit_log', string> = {
     'seq bigint, at timestamptz, actor_id uuid, actor_username text, operation text, entity text, entity_id text, purpose text, recipient text, detail jsonb, prev_hash text, hash text',
 };
 
+/** The tables the load writes. */
+const LOADED_TABLES = Object.keys(COLUMNS);
+
 export async function insertRows(q: RawSql['query'], table: keyof typeof COLUMNS, rows: Row[]) {
   if (!rows.length) return;
   const cols = COLUMNS[table]
@@ -122,9 +125,20 @@ export async function generate(q: RawSql, o: GenerateOptions): Promise<GenerateR
   const counters = new Map<number, number>();
 
   const [head] = await q.query<{ seq: string | number; hash: string }>(`select seq, hash from audit_head where id = 'head'`);
-  // The per-row count triggers (migration 0004) are for the application's one-at-a-time changes;
-  // a bulk load counts once at the end instead.
+  // The per-row count triggers (migrations 0004, 0005) are for the application's one-at-a-time
+  // changes; a bulk load counts once at the end instead. Likewise the secondary indexes: one
+  // sorted build each after the load, not millions of random inserts into each during it.
   await q.query(`alter table referrals disable trigger referral_status_counts_insert`);
+  const indexes = await q.query<{ name: string; def: string }>(
+    `select i.indexname as name, i.indexdef as def from pg_indexes i
+      where i.schemaname = current_schema() and i.tablename = any($1)
+        and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`,
+    [LOADED_TABLES],
+  );
+  for (const i of indexes) await q.query(`drop index ${i.name}`);
+  // As a restore does (pg_restore --disable-triggers), the load skips the per-row foreign key
+  // checks where it may: every reference it writes is to a row it wrote before.
+  const [role] = await q.query<{ super: boolean }>(`select rolsuper as super from pg_roles where rolname = current_user`);
   let seq = Number(head!.seq);
   let prevHash = head!.hash;
 
@@ -444,6 +458,9 @@ export async function generate(q: RawSql, o: GenerateOptions): Promise<GenerateR
 
   async function write(b: Batch, audit: Row[]) {
     await q.transaction(async (tx) => {
+      // A load that fails is run again from scratch: no need to wait for each batch to reach disk.
+      await tx('set local synchronous_commit = off');
+      if (role?.super) await tx(`set local session_replication_role = replica`);
       await insertRows(tx, 'referrals', b.referrals);
       await insertRows(tx, 'referral_platforms', b.referral_platforms);
       await insertRows(tx, 'incident_references', b.incident_references);
@@ -488,6 +505,11 @@ export async function generate(q: RawSql, o: GenerateOptions): Promise<GenerateR
 
   // The chain's head, the reference counters and the status counts carry on from the generated data.
   await q.query(`update audit_head set seq = $1, hash = $2 where id = 'head'`, [seq, prevHash]);
+  for (const i of indexes)
+    await q.transaction(async (tx) => {
+      await tx(`set local maintenance_work_mem = '128MB'`);
+      await tx(i.def);
+    });
   await q.query(`alter table referrals enable trigger referral_status_counts_insert`);
   await q.query(
     `insert into referral_status_counts (status, n) select status, count(*) from referrals group by status on conflict (status) do update set n = excluded.n`,
