@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawSql } from '../bench/database.js';
 import { generate } from '../bench/generate.js';
+import { KPI_QUERIES } from '../bench/kpi.js';
 import { createTestApp, type TestApp } from './harness.js';
 
 /**
@@ -53,6 +54,16 @@ describe('bench data generation', () => {
         where r.platforms is distinct from (select array_agg(platform order by platform) from referral_platforms rp where rp.referral_id = r.id)`,
     );
     expect(copies!.n).toBe(0);
+    // The KPI counts by platform read those copies; they agree with referral_platforms.
+    const range = ['2000-01-01T00:00:00Z', '2100-01-01T00:00:00Z'];
+    const byPlatform = await q.query<{ platform: string; n: number }>(`${KPI_QUERIES.countsByPlatform} order by 1`, range);
+    const joined = await q.query<{ platform: string; n: number }>(
+      `select rp.platform, count(*)::int as n from referral_platforms rp join referrals r on r.id = rp.referral_id
+        where r.submitted_at >= $1 and r.submitted_at < $2 group by rp.platform order by 1`,
+      range,
+    );
+    expect(byPlatform.length).toBeGreaterThan(3);
+    expect(byPlatform).toEqual(joined);
     // Every reference the load wrote without the foreign key checks resolves.
     const [orphans] = await q.query<{ n: number }>(
       `select (select count(*) from referral_platforms x where not exists (select 1 from referrals r where r.id = x.referral_id))

@@ -131,6 +131,24 @@ describe('GET /api/v1/referrals: queue filters (issue 3)', () => {
     expect(letters(p2.items.map((i: { id: string }) => i.id))).toBe('DE');
   });
 
+  it('pages in life-cycle order across the statuses, and within the statuses asked for', async () => {
+    // Each status is read in its own arm (issue 4); pages must cut across them as one list.
+    const page = async (q: string) =>
+      (await get('op1', `/api/v1/referrals?sort=status&pageSize=2&${q}`))
+        .json()
+        .items.map((i: { id: string }) => letters([i.id]))
+        .join('');
+    expect([await page('page=1'), await page('page=2'), await page('page=3'), await page('page=4')]).toEqual(['AD', 'BE', 'CF', '']);
+    expect([await page('status=closed&status=submitted'), await page('status=closed&status=submitted&page=2')]).toEqual(['AD', 'F']);
+    // One at a time: the second of a status is on page 2, so each arm must read past the offset.
+    const one = async (n: number) =>
+      (await get('op1', `/api/v1/referrals?sort=status&pageSize=1&page=${n}`))
+        .json()
+        .items.map((i: { id: string }) => letters([i.id]))
+        .join('');
+    expect((await Promise.all([1, 2, 3, 4, 5, 6].map(one))).join('')).toBe('ADBECF');
+  });
+
   it('refuses bad query values with 400 naming the field', async () => {
     for (const [q, field] of [
       ['overdue=maybe', 'overdue'],
