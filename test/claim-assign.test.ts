@@ -177,6 +177,8 @@ describe('POST /api/v1/referrals/self-tasked (SOP 8.5)', () => {
       platforms: ['instagram', 'youtube'],
     });
     expect(r.timeline).toEqual([expect.objectContaining({ action: 'self_tasked', comment: r.selfTaskedReason })]);
+    // The answer is built from what the inserts returned (issue 4): it must be what a read gives.
+    expect((await t.app.inject({ method: 'GET', url: `/api/v1/referrals/${r.id}`, headers: h.op1 })).json()).toEqual(r);
     const audits = await t.db.select().from(auditLog).where(eq(auditLog.entityId, r.id));
     expect(audits.map((a) => a.operation)).toEqual(['collect']);
     expect(audits[0]!.detail).toMatchObject({ selfTasked: true, reference: r.reference });

@@ -111,6 +111,8 @@ describe('POST /api/v1/referrals (SOP 8.3, 8.4)', () => {
       ],
       warnings: [],
     });
+    // The answer is made of what the inserts returned (issue 4): it must be what a read gives.
+    expect((await get('requester', `/api/v1/referrals/${r.id}`)).json()).toEqual(r);
     const [row] = await t.db.select().from(referrals).where(eq(referrals.id, r.id));
     expect(row!.requesterId).toBe(requester.id);
     const [entry] = await t.db

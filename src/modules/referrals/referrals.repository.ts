@@ -165,25 +165,37 @@ export function createReferralsRepository() {
         .values({ ...row, platforms: [...children.platforms].sort() })
         .returning();
       const id = r!.id;
-      // One multi-row insert per child table.
+      // One multi-row insert per child table; what they wrote is returned for the answer.
       await tx.insert(referralPlatforms).values(children.platforms.map((platform) => ({ referralId: id, platform })));
-      if (children.incidentReferences.length)
-        await tx.insert(incidentReferences).values(children.incidentReferences.map((x, position) => ({ referralId: id, position, ...x })));
-      if (children.subjects.length)
-        await tx.insert(subjects).values(
-          children.subjects.map((s, position) => ({
-            referralId: id,
-            position,
-            name: s.name,
-            category: s.category,
-            ageBand: s.ageBand,
-            dateOfBirth: s.dateOfBirth ?? null,
-          })),
-        );
-      return r!;
+      const incidents = children.incidentReferences.length
+        ? await tx
+            .insert(incidentReferences)
+            .values(children.incidentReferences.map((x, position) => ({ referralId: id, position, ...x })))
+            .returning()
+        : [];
+      const subjectRows = children.subjects.length
+        ? await tx
+            .insert(subjects)
+            .values(
+              children.subjects.map((s, position) => ({
+                referralId: id,
+                position,
+                name: s.name,
+                category: s.category,
+                ageBand: s.ageBand,
+                dateOfBirth: s.dateOfBirth ?? null,
+              })),
+            )
+            .returning()
+        : [];
+      const byPosition = (a: { position: number }, b: { position: number }) => a.position - b.position;
+      return { referral: r!, incidentReferences: incidents.sort(byPosition), subjects: subjectRows.sort(byPosition) };
     },
 
-    addEvent: (tx: DbOrTx, e: typeof referralEvents.$inferInsert) => tx.insert(referralEvents).values(e),
+    async addEvent(tx: DbOrTx, e: typeof referralEvents.$inferInsert) {
+      const [row] = await tx.insert(referralEvents).values(e).returning();
+      return row!;
+    },
 
     addRationale: (tx: DbOrTx, r: typeof additionalRationales.$inferInsert) => tx.insert(additionalRationales).values(r),
 

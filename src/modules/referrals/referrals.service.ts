@@ -11,7 +11,7 @@ import type { LifecycleService } from '../casework/lifecycle.service.js';
 import type { PlatformRow, PlatformsService } from '../platforms/platforms.service.js';
 import { maySeeReferral, readsAllReferrals } from './referrals.policy.js';
 import { presentCombined, presentDetail, presentSummary, type ReferralDetail } from './referrals.presenter.js';
-import { createReferralsRepository, totalOf, type ReferralFilter } from './referrals.repository.js';
+import { createReferralsRepository, totalOf, type ReferralDetailRows, type ReferralFilter } from './referrals.repository.js';
 import { referralSchemas, type ListQuery, type NewReferral } from './referrals.schemas.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -98,86 +98,102 @@ export function createReferralsService(
 
       // The reference number and then the audit entry are the transaction's last writes and nothing
       // is read after them: they lock the reference_counters and audit_head rows until commit, so
-      // they come last, and the referral is read back for the answer only once the transaction has
-      // ended (issue 4).
-      const written = await db.transaction(async (tx): Promise<{ kind: SubmitResult['kind']; id: string }> => {
-        await repo.lockContentKey(tx, key);
-        const existing = await repo.openByContentKey(tx, key);
-        if (existing) {
-          const asked = input.duplicateOf;
-          if (selfTasked) throw new DuplicateReferral(existing);
-          if (asked !== existing.id && asked !== existing.reference) throw new DuplicateReferral(existing);
-          await repo.addRationale(tx, {
-            referralId: existing.id,
-            requesterId: actor.id,
-            applicantName: actor.displayName,
-            rationale: input.rationale,
-            addedAt: now,
+      // they come last (issue 4). A new referral's answer is made of the rows its inserts returned,
+      // not read back; a combined one is read back once the transaction has ended.
+      const written = await db.transaction(
+        async (tx): Promise<{ kind: 'combined'; id: string } | { kind: 'created'; rows: ReferralDetailRows }> => {
+          await repo.lockContentKey(tx, key);
+          const existing = await repo.openByContentKey(tx, key);
+          if (existing) {
+            const asked = input.duplicateOf;
+            if (selfTasked) throw new DuplicateReferral(existing);
+            if (asked !== existing.id && asked !== existing.reference) throw new DuplicateReferral(existing);
+            await repo.addRationale(tx, {
+              referralId: existing.id,
+              requesterId: actor.id,
+              applicantName: actor.displayName,
+              rationale: input.rationale,
+              addedAt: now,
+            });
+            await repo.addEvent(tx, { referralId: existing.id, at: now, actorId: actor.id, action: 'rationale_added' });
+            // DPA 2018 s.62: two requesters' information about one piece of content is combined.
+            await audit.record(tx, {
+              actor,
+              operation: 'combine',
+              entity: 'referral',
+              entityId: existing.id,
+              detail: { addedRationale: true },
+            });
+            return { kind: 'combined', id: existing.id };
+          }
+
+          // A provisional reference until the number is taken, last but one (see assignReference).
+          const id = randomUUID();
+          const inserted = await repo.insert(
+            tx,
+            {
+              id,
+              reference: `pending:${id}`,
+              status: selfTasked ? 'in_review' : 'submitted',
+              requesterId: actor.id,
+              assigneeId: selfTasked ? actor.id : null,
+              selfTaskedReason: options.selfTaskedReason ?? null,
+              // SOP 8.3.1: applicant details from the signed-in profile, never from the form.
+              applicantName: actor.displayName,
+              applicantOcu: actor.ocu,
+              applicantUnit: actor.unit,
+              contentTitle: input.contentTitle,
+              contentUrl: input.contentUrl,
+              contentKey: key,
+              contentUploadedOn: input.contentUploadedOn,
+              rationale: input.rationale,
+              submittedAt: now,
+            },
+            { platforms: input.platforms, incidentReferences: input.incidentReferences, subjects: input.subjects },
+          );
+          const row = inserted.referral;
+          const event = await repo.addEvent(tx, {
+            referralId: row.id,
+            at: now,
+            actorId: actor.id,
+            action: selfTasked ? 'self_tasked' : 'submitted',
+            toStatus: row.status,
+            comment: options.selfTaskedReason ?? null,
           });
-          await repo.addEvent(tx, { referralId: existing.id, at: now, actorId: actor.id, action: 'rationale_added' });
-          // DPA 2018 s.62: two requesters' information about one piece of content is combined.
+          const reference = await repo.assignReference(tx, id, config.referencePrefix, Number(londonToday(now).slice(0, 4)));
+          // DPA 2018 s.62 "collection"; counts only, no personal data in the log.
           await audit.record(tx, {
             actor,
-            operation: 'combine',
+            operation: 'collect',
             entity: 'referral',
-            entityId: existing.id,
-            detail: { addedRationale: true },
+            entityId: row.id,
+            detail: {
+              reference,
+              platforms: input.platforms.length,
+              incidentReferences: input.incidentReferences.length,
+              subjects: input.subjects.length,
+              ...(selfTasked ? { selfTasked: true } : {}),
+            },
           });
-          return { kind: 'combined', id: existing.id };
-        }
-
-        // A provisional reference until the number is taken, last but one (see assignReference).
-        const id = randomUUID();
-        const row = await repo.insert(
-          tx,
-          {
-            id,
-            reference: `pending:${id}`,
-            status: selfTasked ? 'in_review' : 'submitted',
-            requesterId: actor.id,
-            assigneeId: selfTasked ? actor.id : null,
-            selfTaskedReason: options.selfTaskedReason ?? null,
-            // SOP 8.3.1: applicant details from the signed-in profile, never from the form.
-            applicantName: actor.displayName,
-            applicantOcu: actor.ocu,
-            applicantUnit: actor.unit,
-            contentTitle: input.contentTitle,
-            contentUrl: input.contentUrl,
-            contentKey: key,
-            contentUploadedOn: input.contentUploadedOn,
-            rationale: input.rationale,
-            submittedAt: now,
-          },
-          { platforms: input.platforms, incidentReferences: input.incidentReferences, subjects: input.subjects },
-        );
-        await repo.addEvent(tx, {
-          referralId: row.id,
-          at: now,
-          actorId: actor.id,
-          action: selfTasked ? 'self_tasked' : 'submitted',
-          toStatus: row.status,
-          comment: options.selfTaskedReason ?? null,
-        });
-        const reference = await repo.assignReference(tx, id, config.referencePrefix, Number(londonToday(now).slice(0, 4)));
-        // DPA 2018 s.62 "collection"; counts only, no personal data in the log.
-        await audit.record(tx, {
-          actor,
-          operation: 'collect',
-          entity: 'referral',
-          entityId: row.id,
-          detail: {
-            reference,
-            platforms: input.platforms.length,
-            incidentReferences: input.incidentReferences.length,
-            subjects: input.subjects.length,
-            ...(selfTasked ? { selfTasked: true } : {}),
-          },
-        });
-        return { kind: 'created', id: row.id };
-      });
+          const person = { id: actor.id, username: actor.username, name: actor.displayName };
+          return {
+            kind: 'created',
+            rows: {
+              referral: { ...row, reference },
+              assignee: selfTasked ? person : null,
+              incidentReferences: inserted.incidentReferences,
+              subjects: inserted.subjects,
+              additionalRationales: [],
+              events: [{ event, actor: person }],
+              platformReferrals: [],
+            },
+          };
+        },
+      );
+      if (written.kind === 'created')
+        return { kind: 'created', referral: presentDetail(written.rows, hostWarnings(input.contentUrl, input.platforms, directory)) };
       // On the embedded database, never query `db` while a transaction is open: read after it ends.
-      const referral = await detailOf(db, written.id, directory);
-      return written.kind === 'combined' ? { kind: 'combined', referral: presentCombined(referral) } : { kind: 'created', referral };
+      return { kind: 'combined', referral: presentCombined(await detailOf(db, written.id, directory)) };
     },
 
     /**
