@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawSql } from '../bench/database.js';
 import { generate } from '../bench/generate.js';
-import { KPI_QUERIES } from '../bench/kpi.js';
+import { KPI_QUERIES, KPI_REFERENCE } from '../bench/kpi.js';
 import { createTestApp, type TestApp } from './harness.js';
 
 /**
@@ -54,16 +54,29 @@ describe('bench data generation', () => {
         where r.platforms is distinct from (select array_agg(platform order by platform) from referral_platforms rp where rp.referral_id = r.id)`,
     );
     expect(copies!.n).toBe(0);
-    // The KPI counts by platform read those copies; they agree with referral_platforms.
+    // The KPI set (bench/kpi.ts) gives what the obvious queries give; its counts by platform read
+    // the referrals' copies, the reference joins referral_platforms.
     const range = ['2000-01-01T00:00:00Z', '2100-01-01T00:00:00Z'];
-    const byPlatform = await q.query<{ platform: string; n: number }>(`${KPI_QUERIES.countsByPlatform} order by 1`, range);
-    const joined = await q.query<{ platform: string; n: number }>(
-      `select rp.platform, count(*)::int as n from referral_platforms rp join referrals r on r.id = rp.referral_id
-        where r.submitted_at >= $1 and r.submitted_at < $2 group by rp.platform order by 1`,
-      range,
-    );
-    expect(byPlatform.length).toBeGreaterThan(3);
-    expect(byPlatform).toEqual(joined);
+    const counts = await q.query<{ by: string; key: string; n: number }>(KPI_QUERIES.counts!, range);
+    const countsBy = (by: string) =>
+      counts
+        .filter((c) => c.by === by)
+        .map(({ key, n }) => ({ key, n }))
+        .sort((a, b) => a.key.localeCompare(b.key));
+    for (const [by, reference] of [
+      ['status', KPI_REFERENCE.countsByStatus],
+      ['outcome', KPI_REFERENCE.countsByOutcome],
+      ['platform', KPI_REFERENCE.countsByPlatform],
+    ] as const) {
+      const expected = await q.query<{ key: string; n: number }>(`${reference} order by 1`, range);
+      expect(expected.length, by).toBeGreaterThan(2);
+      expect(countsBy(by), by).toEqual([...expected].sort((a, b) => a.key.localeCompare(b.key)));
+    }
+    for (const median of ['medianToReview', 'medianToPlatformDecision'] as const) {
+      const [[fast], [slow]] = await Promise.all([q.query(KPI_QUERIES[median]!, range), q.query(KPI_REFERENCE[median], range)]);
+      expect(Number(slow!.median_seconds), median).toBeGreaterThan(0);
+      expect(Number(fast!.median_seconds), median).toBeCloseTo(Number(slow!.median_seconds), 3);
+    }
     // Every reference the load wrote without the foreign key checks resolves.
     const [orphans] = await q.query<{ n: number }>(
       `select (select count(*) from referral_platforms x where not exists (select 1 from referrals r where r.id = x.referral_id))
