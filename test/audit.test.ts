@@ -293,6 +293,34 @@ describe('the hash chain', () => {
     }
   });
 
+  it('reads the chain in ranges: finds a gap at a range’s end, a whole range gone, and a removed tail (issue 4)', async () => {
+    const { app, count } = await chainOf(14);
+    try {
+      const total = await count();
+      expect(total).toBeGreaterThanOrEqual(14);
+      // Ranges of 4 entries: (0, 4], (4, 8], (8, 12], …
+      expect(await app.services.audit.verify(4)).toEqual({ ok: true, entries: total });
+      expect(await app.services.audit.verify(total)).toEqual({ ok: true, entries: total });
+      await app.db.execute(sql`delete from audit_log where seq in (7, 8)`);
+      expect(await app.services.audit.verify(4)).toMatchObject({
+        ok: false,
+        entries: 6,
+        fault: { seq: 9, problem: expect.stringContaining('missing') },
+      });
+      await app.db.execute(sql`delete from audit_log where seq in (5, 6)`);
+      expect(await app.services.audit.verify(4)).toMatchObject({ ok: false, entries: 4, fault: { seq: 9 } });
+      expect(await app.services.audit.verify(1000)).toMatchObject({ ok: false, entries: 4, fault: { seq: 9 } });
+      await app.db.execute(sql`delete from audit_log where seq > 4`);
+      expect(await app.services.audit.verify(4)).toMatchObject({
+        ok: false,
+        entries: 4,
+        fault: { seq: total, problem: expect.stringContaining('removed from the end') },
+      });
+    } finally {
+      await app.close();
+    }
+  });
+
   it('shows on the verify page whether the chain is intact or where it breaks', async () => {
     const { app, count } = await chainOf(5);
     try {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, chainHash, checkLink, GENESIS_HASH, linkOf, type ChainedEntry } from './audit-chain.js';
 
@@ -30,6 +31,31 @@ function chain(n: number) {
 describe('audit chain (DESIGN.md principle 3)', () => {
   it('canonical JSON ignores key order', () => {
     expect(canonicalJson({ b: 1, a: { d: 1, c: 2 } })).toBe(canonicalJson({ a: { c: 2, d: 1 }, b: 1 }));
+  });
+
+  it('canonical JSON is byte for byte what it was, so chains hashed before stay valid', () => {
+    // The implementation every existing hash was computed with, kept here as the reference.
+    const before = (value: unknown): string => {
+      if (Array.isArray(value)) return `[${value.map(before).join(',')}]`;
+      if (value && typeof value === 'object' && !(value instanceof Date)) {
+        const entries = Object.entries(value as Record<string, unknown>)
+          .filter(([, v]) => v !== undefined)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${before(v)}`).join(',')}}`;
+      }
+      return JSON.stringify(value ?? null);
+    };
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const text = canonicalJson(v);
+        expect(text).toBe(before(v));
+        expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(v)));
+      }),
+      { numRuns: 500 },
+    );
+    expect(canonicalJson({ z: undefined, b: [1, undefined], a: new Date(0), é: '\u2028' })).toBe(
+      '{"a":"1970-01-01T00:00:00.000Z","b":[1,null],"é":"\u2028"}',
+    );
   });
 
   it('accepts an intact chain', () => {

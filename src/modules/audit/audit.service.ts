@@ -1,6 +1,6 @@
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { AuditOperation } from '../../db/schema/index.js';
-import { chainHash, checkLink, type ChainFault } from '../../domain/audit-chain.js';
+import { chainHash, checkLink, type ChainFault, type StoredLink } from '../../domain/audit-chain.js';
 import type { Actor } from '../../domain/actor.js';
 import { createAuditRepository, type AuditFilter } from './audit.repository.js';
 
@@ -19,6 +19,8 @@ export type VerifyResult = { ok: true; entries: number } | { ok: false; entries:
 
 /** Entries per read in `verify`: large enough that round trips do not count, small enough to stream. */
 const VERIFY_BATCH = 20_000;
+/** Reads `verify` keeps asked for beyond the one it is checking. */
+const READ_AHEAD = 2;
 
 export function createAuditService(db: Db, clock: () => Date) {
   const repo = createAuditRepository();
@@ -48,33 +50,48 @@ export function createAuditService(db: Db, clock: () => Date) {
     },
 
     /**
-     * Recomputes the whole chain in order, batch by batch (keyset on seq); stops at the first bad
-     * entry. The next batch is read while the current one is hashed, so at most two batches are
-     * held at once.
+     * Recomputes the whole chain in order, range by range of `batch` entries; stops at the first
+     * bad entry. The database builds the next ranges (on PostgreSQL, each on its own connection)
+     * while this one is hashed: reading is what limits a verify, and one backend alone left the
+     * process idle half the time (issue 4). At most `READ_AHEAD + 1` ranges are held at once.
      */
-    async verify(): Promise<VerifyResult> {
+    async verify(batch = VERIFY_BATCH): Promise<VerifyResult> {
       let prevSeq = 0;
       let prevHash = '0'.repeat(64);
       let entries = 0;
-      let next = repo.linksAfter(db, prevSeq, VERIFY_BATCH);
+      let asked = 0;
+      const ahead: Promise<StoredLink[]>[] = [];
+      const askNext = () => {
+        const read = repo.linksBetween(db, asked, asked + batch);
+        // An early return leaves reads unawaited: never let them surface as unhandled.
+        read.catch(() => undefined);
+        ahead.push(read);
+        asked += batch;
+      };
+      while (ahead.length < READ_AHEAD) askNext();
       for (;;) {
-        const batch = await next;
-        const n = batch.length;
-        if (n === VERIFY_BATCH) {
-          next = repo.linksAfter(db, batch[n - 1]![0], VERIFY_BATCH);
-          // An early return below leaves this read unawaited: never let it surface as unhandled.
-          next.catch(() => undefined);
+        const links = await ahead.shift()!;
+        // A short range is the end of the chain, or a gap: then the entry after it comes next.
+        const end = links.length < batch;
+        if (!end) askNext();
+        else {
+          const after = await repo.linkAfter(db, links.length ? links[links.length - 1]![0] : prevSeq);
+          if (after) links.push(after);
         }
-        for (let i = 0; i < n; i++) {
-          const link = batch[i]!;
+        for (const link of links) {
           const fault = checkLink({ seq: prevSeq, hash: prevHash }, link);
-          if (fault) return { ok: false, entries, fault };
+          if (fault) {
+            // Nothing is left running on the connection once the answer is given.
+            await Promise.allSettled(ahead);
+            return { ok: false, entries, fault };
+          }
           prevSeq = link[0];
           prevHash = link[11];
           entries++;
         }
-        if (n < VERIFY_BATCH) break;
+        if (end) break;
       }
+      await Promise.allSettled(ahead);
       const prev = { seq: prevSeq, hash: prevHash };
       const head = await repo.head(db);
       if (!head || head.seq !== prev.seq || head.hash !== prev.hash) {
