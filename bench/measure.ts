@@ -5,7 +5,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { chainHash, chainPayload } from '../src/domain/audit-chain.js';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { chainPayload, chainTail } from '../src/domain/audit-chain.js';
+import { appendStatement } from '../src/modules/audit/audit.repository.js';
 import type { RawSql } from './database.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -65,10 +67,12 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
   };
 }
 
+const dialect = new PgDialect();
+
 /**
  * Ceiling B: what intake must write at least (a referral, its platform, its event and its audit
- * entry under the chain's head lock) as one raw SQL transaction through the same driver, from
- * `concurrency` callers for a bounded time. Keeps the audit chain valid.
+ * entry, appended by the application's own statement) as one raw SQL transaction through the same
+ * driver, from `concurrency` callers for a bounded time. Keeps the audit chain valid.
  */
 export async function rawIntakeCeiling(
   q: RawSql,
@@ -93,37 +97,20 @@ export async function rawIntakeCeiling(
           `insert into referral_events (referral_id, at, actor_id, action, to_status) values ($1, $2, $3, 'submitted', 'submitted')`,
           [id, now.toISOString(), o.requester.id],
         );
-        const [head] = await tx<{ seq: string | number; hash: string }>(`select seq, hash from audit_head where id = 'head' for update`);
-        const e = {
-          seq: Number(head!.seq) + 1,
+        // The audit entry as the application appends it: one statement (decision 008).
+        const entry = {
           at: now,
           actorId: o.requester.id,
           actorUsername: o.requester.username,
-          operation: 'collect',
+          operation: 'collect' as const,
           entity: 'referral',
           entityId: id,
           purpose: null,
           recipient: null,
           detail: { reference: `BENCHB-${id}`, platforms: 1, incidentReferences: 0, subjects: 0 },
         };
-        const hash = chainHash(head!.hash, e);
-        await tx(
-          `insert into audit_log (seq, at, actor_id, actor_username, operation, entity, entity_id, detail, prev_hash, hash)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [
-            e.seq,
-            now.toISOString(),
-            e.actorId,
-            e.actorUsername,
-            e.operation,
-            e.entity,
-            e.entityId,
-            JSON.stringify(e.detail),
-            head!.hash,
-            hash,
-          ],
-        );
-        await tx(`update audit_head set seq = $1, hash = $2 where id = 'head'`, [e.seq, hash]);
+        const append = dialect.sqlToQuery(appendStatement({ ...entry, tail: chainTail(entry) }));
+        await tx(append.sql, append.params);
       });
       done++;
     }

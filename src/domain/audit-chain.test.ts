@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, chainHash, checkLink, GENESIS_HASH, linkOf, type ChainedEntry } from './audit-chain.js';
+import { canonicalJson, chainHash, chainPayload, chainTail, checkLink, GENESIS_HASH, linkOf, type ChainedEntry } from './audit-chain.js';
 
 const entry = (seq: number, over: Partial<ChainedEntry> = {}): ChainedEntry => ({
   seq,
@@ -56,6 +56,18 @@ describe('audit chain (DESIGN.md principle 3)', () => {
     expect(canonicalJson({ z: undefined, b: [1, undefined], a: new Date(0), é: '\u2028' })).toBe(
       '{"a":"1970-01-01T00:00:00.000Z","b":[1,null],"é":"\u2028"}',
     );
+  });
+
+  it('completes an entry’s payload from its tail, its seq and the previous hash (decision 008)', () => {
+    for (const [seq, over] of [
+      [1, {}],
+      [987_654_321, { detail: null, actorId: 'a', purpose: 'SOP 8.3', recipient: 'YouTube' }],
+      [42, { detail: { é: '\u2028 "quoted"', z: [1, { b: 2, a: 1 }] } }],
+    ] as const) {
+      const e = entry(seq, over);
+      const { seq: _seq, ...rest } = e;
+      expect(`${GENESIS_HASH}\n[${seq},${chainTail(rest)}`).toBe(chainPayload(GENESIS_HASH, e));
+    }
   });
 
   it('accepts an intact chain', () => {

@@ -81,6 +81,14 @@ const payloadOf = (prevHash: string, fields: readonly unknown[]) => `${prevHash}
 export const chainPayload = (prevHash: string, e: ChainedEntry) =>
   payloadOf(prevHash, linkOf({ ...e, prevHash, hash: '' }).slice(0, HASHED_FIELDS));
 
+/**
+ * The entry's part of its payload that does not depend on where it lands in the chain: everything
+ * after its `seq`. The payload is `${prevHash}\n[${seq},${chainTail(e)}`, so the database can
+ * complete it, and hash it, in the statement that appends the entry (decision 008).
+ */
+export const chainTail = (e: Omit<ChainedEntry, 'seq'>) =>
+  canonicalJson(linkOf({ ...e, seq: 0, prevHash: '', hash: '' }).slice(1, HASHED_FIELDS)).slice(1);
+
 export function chainHash(prevHash: string, e: ChainedEntry): string {
   return createHash('sha256').update(chainPayload(prevHash, e)).digest('hex');
 }

@@ -26,27 +26,38 @@ function where(f: AuditFilter): SQL | undefined {
   );
 }
 
+/** An entry to append: its fields, and `tail`, its payload after the seq (`chainTail`). */
+export type AppendedEntry = Omit<AuditRow, 'seq' | 'prevHash' | 'hash'> & { tail: string };
+
+/** The append as one statement; exported for the bench's ceiling B, which writes what intake writes. */
+export function appendStatement(e: AppendedEntry): SQL {
+  return sql`
+    with head as (select seq, hash from ${auditHead} where id = 'head' for update),
+    entry as (
+      select head.seq + 1 as seq, head.hash as prev_hash,
+             encode(sha256(convert_to(head.hash || ${'\n['} || (head.seq + 1)::text || ',' || ${e.tail}, 'UTF8')), 'hex') as hash
+        from head),
+    appended as (
+      insert into ${auditLog} (seq, at, actor_id, actor_username, operation, entity, entity_id, purpose, recipient, detail, prev_hash, hash)
+      select entry.seq, ${e.at.toISOString()}::timestamptz, ${e.actorId}, ${e.actorUsername}, ${e.operation}, ${e.entity}, ${e.entityId},
+             ${e.purpose}, ${e.recipient}, ${e.detail === null ? null : JSON.stringify(e.detail)}::jsonb, entry.prev_hash, entry.hash
+        from entry
+      returning seq, hash)
+    update ${auditHead} set seq = appended.seq, hash = appended.hash from appended where ${auditHead.id} = 'head'
+    returning ${auditHead.seq}`;
+}
+
 export function createAuditRepository() {
   return {
-    /** Locks the chain's head row until the transaction ends, so appends are serialised. */
-    async lockHead(tx: DbOrTx) {
-      const [head] = await tx.select().from(auditHead).where(eq(auditHead.id, 'head')).for('update');
-      if (!head) throw new Error('audit_head is missing: run the migrations');
-      return head;
-    },
-
     /**
-     * The entry and the head's move as one statement: the head row is locked from `lockHead` to
-     * commit, so every round trip saved here is time no other writer waits (issue 4).
+     * Appends an entry in one statement (decision 008): it locks the chain's head, takes the next
+     * seq, completes the entry's payload with the head's hash and that seq, hashes it (SHA-256, as
+     * `chainHash` does; `audit verify` recomputes every hash in JS) and moves the head. The head is
+     * held from this statement to commit, not across round trips (issue 4).
      */
-    async append(tx: DbOrTx, row: AuditRow) {
-      await tx.execute(sql`
-        with appended as (
-          insert into ${auditLog} (seq, at, actor_id, actor_username, operation, entity, entity_id, purpose, recipient, detail, prev_hash, hash)
-          values (${row.seq}, ${row.at.toISOString()}::timestamptz, ${row.actorId}, ${row.actorUsername}, ${row.operation}, ${row.entity},
-            ${row.entityId}, ${row.purpose}, ${row.recipient}, ${row.detail === null ? null : JSON.stringify(row.detail)}::jsonb, ${row.prevHash}, ${row.hash})
-        )
-        update ${auditHead} set seq = ${row.seq}, hash = ${row.hash} where id = 'head'`);
+    async append(tx: DbOrTx, entry: AppendedEntry) {
+      const { rows } = await tx.execute(appendStatement(entry));
+      if (!rows.length) throw new Error('audit_head is missing: run the migrations');
     },
 
     head: async (db: DbOrTx) => (await db.select().from(auditHead).where(eq(auditHead.id, 'head')))[0],

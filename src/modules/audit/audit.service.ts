@@ -1,6 +1,6 @@
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { AuditOperation } from '../../db/schema/index.js';
-import { chainHash, checkLink, type ChainFault, type StoredLink } from '../../domain/audit-chain.js';
+import { chainTail, checkLink, type ChainFault, type StoredLink } from '../../domain/audit-chain.js';
 import type { Actor } from '../../domain/actor.js';
 import { createAuditRepository, type AuditFilter } from './audit.repository.js';
 
@@ -30,9 +30,7 @@ export function createAuditService(db: Db, clock: () => Date) {
      * commit or roll back together (DPA 2018 s.62).
      */
     async record(tx: DbOrTx, e: AuditEntry) {
-      const head = await repo.lockHead(tx);
-      const row = {
-        seq: head.seq + 1,
+      const entry = {
         at: clock(),
         actorId: e.actor?.id ?? null,
         actorUsername: e.actor?.username ?? null,
@@ -42,11 +40,8 @@ export function createAuditService(db: Db, clock: () => Date) {
         purpose: e.purpose ?? null,
         recipient: e.recipient ?? null,
         detail: e.detail ?? null,
-        prevHash: head.hash,
-        hash: '',
       };
-      row.hash = chainHash(head.hash, row);
-      await repo.append(tx, row);
+      await repo.append(tx, { ...entry, tail: chainTail(entry) });
     },
 
     /**

@@ -203,15 +203,18 @@ export function createReferralsService(
     async get(actor: Actor, id: string) {
       if (!UUID.test(id)) throw new NotFound('No such referral');
       // The reads run together on the pool, outside any transaction (each statement sees committed
-      // data either way); only the consultation's audit entry needs one, and it is nothing but that
-      // append, so the chain's head is locked for two statements (issue 4). The answer is given
-      // only once the entry is committed.
+      // data either way). The consultation's audit entry is one statement (decision 008), so it
+      // needs no transaction of its own; the answer is given only once it is committed (issue 4).
       const [directory, rows] = await Promise.all([platforms.list(), repo.detail(db, id)]);
       if (!rows || !maySeeReferral(actor, rows.referral)) throw new NotFound('No such referral');
       if (rows.subjects.length)
-        await db.transaction((tx) =>
-          audit.record(tx, { actor, operation: 'consult', entity: 'referral', entityId: id, detail: { subjects: rows.subjects.length } }),
-        );
+        await audit.record(db, {
+          actor,
+          operation: 'consult',
+          entity: 'referral',
+          entityId: id,
+          detail: { subjects: rows.subjects.length },
+        });
       return presentDetail(rows, hostWarnings(rows.referral.contentUrl, rows.referral.platforms, directory));
     },
 
