@@ -10,7 +10,7 @@ import type { Services } from '../src/services.js';
 import { createBenchDatabase, rawSql } from './database.js';
 import { generate, type BenchUser, type People } from './generate.js';
 import { runKpiSet } from './kpi.js';
-import { load, rawIntakeCeiling, sha256Ceiling, startServer, type LoadResult } from './measure.js';
+import { load, rawIntakeCeiling, sha256Ceiling, startServer, type LoadOptions, type LoadResult } from './measure.js';
 import { machine, result, type Goal, type Report, type Result } from './report.js';
 
 export type BenchOptions = {
@@ -144,29 +144,27 @@ export async function runBench(o: BenchOptions): Promise<Report> {
 
       const runId = randomBytes(4).toString('hex');
       const uploaded = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
-      const intake = await phase(
-        'intake',
-        load({
-          url: `${server.base}/api/v1/referrals`,
-          method: 'POST',
-          seconds,
-          connections,
-          headers: { 'content-type': 'application/json' },
-          // Four requesters, each with their own token, as the force's officers would.
-          vary: (n) => ({
-            headers: { authorization: `Bearer ${tokens[n % tokens.length]}` },
-            body: JSON.stringify({
-              contentTitle: `Bench intake ${n}`,
-              contentUrl: `https://www.tiktok.com/@bench/video/${runId}${n}`,
-              platforms: n % 3 ? ['tiktok'] : ['tiktok', 'youtube'],
-              contentUploadedOn: uploaded,
-              incidentReferences: [{ system: 'CAD', reference: `${4000 + n}` }],
-              rationale: 'Names a rival group and shows weapons; likely to provoke retaliation.',
-              subjects: n % 2 ? [{ name: `@bench_${n}`, category: 'suspect', ageBand: '18_24' }] : [],
-            }),
+      const intakeLoad: LoadOptions = {
+        url: `${server.base}/api/v1/referrals`,
+        method: 'POST',
+        seconds,
+        connections,
+        headers: { 'content-type': 'application/json' },
+        // Four requesters, each with their own token, as the force's officers would.
+        vary: (n) => ({
+          headers: { authorization: `Bearer ${tokens[n % tokens.length]}` },
+          body: JSON.stringify({
+            contentTitle: `Bench intake ${n}`,
+            contentUrl: `https://www.tiktok.com/@bench/video/${runId}${n}`,
+            platforms: n % 3 ? ['tiktok'] : ['tiktok', 'youtube'],
+            contentUploadedOn: uploaded,
+            incidentReferences: [{ system: 'CAD', reference: `${4000 + n}` }],
+            rationale: 'Names a rival group and shows weapons; likely to provoke retaliation.',
+            subjects: n % 2 ? [{ name: `@bench_${n}`, category: 'suspect', ageBand: '18_24' }] : [],
           }),
         }),
-      );
+      };
+      const intake = await phase('intake', load(intakeLoad));
       results.push(
         result('intake.rps', intake.rps, 'req/s', { ceiling: ceilingB, goal: ratioAtLeast(0.5, 'ceiling B') }),
         result('intake.p50', intake.p50, 'ms'),
@@ -193,21 +191,33 @@ export async function runBench(o: BenchOptions): Promise<Report> {
         );
       }
 
-      const detail = await phase(
-        'detail',
-        load({
-          url: `${server.base}/api/v1/referrals/${ids[0]}`,
-          seconds,
-          connections,
-          headers: api,
-          vary: (n) => ({ path: `/api/v1/referrals/${ids[n % ids.length]}` }),
-        }),
-      );
+      const detailLoad: LoadOptions = {
+        url: `${server.base}/api/v1/referrals/${ids[0]}`,
+        seconds,
+        connections,
+        headers: api,
+        vary: (n) => ({ path: `/api/v1/referrals/${ids[n % ids.length]}` }),
+      };
+      const detail = await phase('detail', load(detailLoad));
       results.push(
         result('detail.rps', detail.rps, 'req/s', { ceiling: health.rps }),
         result('detail.p50', detail.p50, 'ms'),
         result('detail.p99', detail.p99, 'ms', { goal: atMost(15, 'ms') }),
       );
+
+      // The same requests from one caller: each request's own latency, with nothing queued ahead
+      // of it, beside the figures above under `connections` callers (docs/performance.md).
+      const single: [string, LoadOptions][] = [
+        // Numbered on from the first intake phase's, so that no URL repeats (no deconfliction 409).
+        ['intake.single', { ...intakeLoad, connections: 1, vary: (n) => intakeLoad.vary!(1_000_000 + n) }],
+        ['queue.api.single', { url: `${server.base}/api/v1/referrals`, seconds, connections: 1, headers: api }],
+        ['queue.html.single', { url: `${server.base}/queue`, seconds, connections: 1, headers: page }],
+        ['detail.single', { ...detailLoad, connections: 1 }],
+      ];
+      for (const [name, options] of single) {
+        const x = await phase(name, load(options));
+        results.push(result(`${name}.p50`, x.p50, 'ms'), result(`${name}.p99`, x.p99, 'ms'));
+      }
       results.push(result('server.peak_rss', server.peakRssMb(), 'MB', { goal: atMost(300, 'MB') }));
     } finally {
       await server.stop();
