@@ -98,10 +98,14 @@ export async function runBench(o: BenchOptions): Promise<Report> {
     const ids = (await q.query<{ id: string }>(`select id from referrals order by random() limit 1000`)).map((r) => r.id);
 
     // 3. In-process figures: KPI set, audit verify beside raw SHA-256, ceiling B.
-    const kpi = await runKpiSet(q, new Date());
+    // Three runs, the middle one reported: the first after the load also reads the quarter into
+    // the database's buffers, as the first report after a restart would.
+    const kpiRuns = [];
+    for (let i = 0; i < 3; i++) kpiRuns.push(await runKpiSet(q, new Date()));
+    const kpi = [...kpiRuns].sort((a, b) => a.total - b.total)[1]!;
     results.push(result('kpi.seconds', kpi.total, 's', { goal: atMost(1, 's (at 1 M)') }));
     for (const [name, s] of Object.entries(kpi.seconds)) results.push(result(`kpi.${name}.seconds`, s, 's'));
-    log(`KPI set ${kpi.total.toFixed(3)} s`);
+    log(`KPI set ${kpiRuns.map((k) => k.total.toFixed(3)).join(' s, ')} s`);
 
     const sha = await sha256Ceiling(q, 200_000);
     const verifyStart = performance.now();
