@@ -209,9 +209,11 @@ describe('life cycle through the service (property)', () => {
     );
     expect(keptPlatforms.rows).toEqual(countedPlatforms.rows);
     expect(countedPlatforms.rows.length).toBeGreaterThan(PLATFORMS.length);
-    // Each referral's copy of its platforms (the queue's filter) is its referral_platforms, sorted.
+    // Each referral's copy of its platforms (the queue's filter) is its referral_platforms, sorted;
+    // the first submitted named all three.
     const copies = await t.db.execute<{ platforms: string[]; named: string[] }>(
-      sql`select r.platforms, (select array_agg(platform order by platform) from referral_platforms rp where rp.referral_id = r.id) as named from referrals r`,
+      sql`select r.platforms, (select array_agg(platform order by platform) from referral_platforms rp where rp.referral_id = r.id) as named
+          from referrals r order by r.submitted_at, r.reference`,
     );
     expect(copies.rows.length).toBeGreaterThan(0);
     for (const c of copies.rows) expect(c.platforms).toEqual(c.named);
