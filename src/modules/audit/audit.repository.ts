@@ -47,6 +47,20 @@ export function appendStatement(e: AppendedEntry): SQL {
     returning ${auditHead.seq}`;
 }
 
+/**
+ * The entries matching `condition`, in chain order, for verification: the columns the chain covers
+ * and its two hashes, aggregated by the database into one JSON text, so that neither driver builds
+ * (and the embedded one parses, field by field) a row per entry (issue 4).
+ */
+async function linksWhere(db: DbOrTx, condition: SQL): Promise<StoredLink[]> {
+  const { rows } = await db.execute<{ links: string }>(sql`
+    select coalesce(json_agg(json_build_array(
+      seq, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), actor_id, actor_username,
+      operation, entity, entity_id, purpose, recipient, detail, prev_hash, hash) order by seq)::text, '[]') as links
+    from ${auditLog} where ${condition}`);
+  return JSON.parse(rows[0]!.links) as StoredLink[];
+}
+
 export function createAuditRepository() {
   return {
     /**
@@ -64,24 +78,13 @@ export function createAuditRepository() {
 
     /**
      * The entries with `after < seq <= upTo`, in chain order (a range, not a keyset page, so that
-     * `verify` can ask for the next ranges before it has read this one): the columns the chain
-     * covers and its two hashes, aggregated by the database into one JSON text per range, so that
-     * neither driver builds (and the embedded one parses, field by field) a row per entry (issue 4).
+     * `verify` can ask for the next ranges before it has read this one).
      */
-    async linksBetween(db: DbOrTx, after: number, upTo: number): Promise<StoredLink[]> {
-      const { rows } = await db.execute<{ links: string }>(sql`
-        select coalesce(json_agg(json_build_array(
-          seq, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), actor_id, actor_username,
-          operation, entity, entity_id, purpose, recipient, detail, prev_hash, hash) order by seq)::text, '[]') as links
-        from ${auditLog} where seq > ${after} and seq <= ${upTo}`);
-      return JSON.parse(rows[0]!.links) as StoredLink[];
-    },
+    linksBetween: (db: DbOrTx, after: number, upTo: number) => linksWhere(db, sql`seq > ${after} and seq <= ${upTo}`),
 
     /** The first entry after `seq`, wherever it is: what follows a gap, or nothing at the end. */
     async linkAfter(db: DbOrTx, seq: number): Promise<StoredLink | undefined> {
-      const { rows } = await db.execute<{ seq: number }>(sql`select seq from ${auditLog} where seq > ${seq} order by seq limit 1`);
-      const next = rows[0] ? Number(rows[0].seq) : undefined;
-      return next === undefined ? undefined : (await this.linksBetween(db, next - 1, next))[0];
+      return (await linksWhere(db, sql`seq = (select min(seq) from ${auditLog} where seq > ${seq})`))[0];
     },
 
     async page(db: DbOrTx, f: AuditFilter, page: number, pageSize: number) {

@@ -1,6 +1,6 @@
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { AuditOperation } from '../../db/schema/index.js';
-import { chainTail, checkLink, type ChainFault, type StoredLink } from '../../domain/audit-chain.js';
+import { chainTail, checkLink, GENESIS_HASH, type ChainFault, type StoredLink } from '../../domain/audit-chain.js';
 import type { Actor } from '../../domain/actor.js';
 import { createAuditRepository, type AuditFilter } from './audit.repository.js';
 
@@ -27,7 +27,8 @@ export function createAuditService(db: Db, clock: () => Date) {
   return {
     /**
      * Appends one entry inside the caller's transaction, so the entry and the change it records
-     * commit or roll back together (DPA 2018 s.62).
+     * commit or roll back together (DPA 2018 s.62). The append is one statement (decision 008), so
+     * an entry that records no change of its own (a consultation) may be appended on `db` alone.
      */
     async record(tx: DbOrTx, e: AuditEntry) {
       const entry = {
@@ -52,7 +53,7 @@ export function createAuditService(db: Db, clock: () => Date) {
      */
     async verify(batch = VERIFY_BATCH): Promise<VerifyResult> {
       let prevSeq = 0;
-      let prevHash = '0'.repeat(64);
+      let prevHash = GENESIS_HASH;
       let entries = 0;
       let asked = 0;
       const ahead: Promise<StoredLink[]>[] = [];
