@@ -105,6 +105,7 @@ describe('POST /api/v1/referrals (SOP 8.3, 8.4)', () => {
       incidentReferences: payload.incidentReferences,
       subjects: [{ name: '@rival_handle', category: 'suspect', ageBand: '18_24', dateOfBirth: '2005-06-01' }],
       additionalRationales: [],
+      safeguarding: [],
       platformReferrals: [],
       timeline: [
         { at: NOW.toISOString(), actor: { id: requester.id, username: requester.username, name: 'PC Amy Jones' }, action: 'submitted' },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CONTENT_FORMATS, REVIEW_FACTORS, type ReviewFactor } from '../../db/schema/casework.js';
 import { isRealDate } from '../../domain/dates.js';
 import { validateGrading, type IntelligenceGrading } from '../../domain/intelligence-grading.js';
+import { safeguardingSchema } from '../referrals/referrals.schemas.js';
 
 /**
  * The review (SOP 9, 8.6), QA (SOP 10.2) and intelligence record (SOP 10.4) schemas: the API
@@ -110,6 +111,11 @@ export function reviewSchemas(today: string) {
         .array(platformReferral, { error: 'Platform referrals must be a list' })
         .default([])
         .describe('SOP 10.1, 9.4: one per platform to refer to (refer only; empty for no further action)'),
+      safeguarding: safeguardingSchema
+        .optional()
+        .describe(
+          'DESIGN.md "Safeguarding": required, for either outcome, when a subject is under 18 or the factors include exploitation_concern (SOP 9.2.7); recorded when given otherwise. The reviewer’s own answer: an intake answer does not stand for it',
+        ),
     })
     .superRefine((r, ctx) => {
       r.factors.forEach((f, i) => {
