@@ -6,8 +6,9 @@ import { pagination } from '../../views/pagination.js';
 import { lifecycleStateOf, STATUS_TAG } from './referrals.presenter.js';
 import type { Services } from '../../services.js';
 import intakePages from './referrals.intake-pages.js';
-import { REFERRAL_READERS, REFERRAL_SUBMITTERS } from './referrals.policy.js';
+import { readsAllReferrals, REFERRAL_READERS, REFERRAL_SUBMITTERS } from './referrals.policy.js';
 import { ageBandText, type AgeBand } from './referrals.schemas.js';
+import { presentSafeguardingPanel } from './safeguarding.presenter.js';
 
 const view = (name: string) => `modules/referrals/views/${name}.njk`;
 const MINE_PAGE_SIZE = 20;
@@ -36,6 +37,8 @@ const referralsPages: FastifyPluginAsync<{ services: Services }> = async (app, {
     return reply.page(view('detail'), {
       ...(await services.review.panel(referral.id)),
       referral,
+      // DESIGN.md "Safeguarding": the answers are shown to the unit.
+      safeguardingPanel: readsAllReferrals(actor) ? presentSafeguardingPanel(referral) : null,
       platformNames: referral.platforms.map((k) => directory.find((p) => p.key === k)?.name ?? k),
       ageBand: (b: AgeBand) => ageBandText(b),
       statusTag: STATUS_TAG,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CONTENT_FORMATS, REVIEW_FACTORS, type ReviewFactor } from '../../db/schema/casework.js';
 import { isRealDate } from '../../domain/dates.js';
 import { validateGrading, type IntelligenceGrading } from '../../domain/intelligence-grading.js';
-import { safeguardingSchema } from '../referrals/referrals.schemas.js';
+import { LIMITS as REFERRAL_LIMITS, safeguardingSchema } from '../referrals/referrals.schemas.js';
 
 /**
  * The review (SOP 9, 8.6), QA (SOP 10.2) and intelligence record (SOP 10.4) schemas: the API
@@ -19,6 +19,7 @@ export const LIMITS = {
   qaComment: 2_000,
   intelligenceSummary: 2_000,
   forceReference: 60,
+  safeguardingDetail: REFERRAL_LIMITS.safeguardingDetail,
 } as const;
 
 /** SOP 9.2.1-9.2.7, as people read them. */
