@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { repeats } from '../../schemas/lists.js';
+import { plainText } from '../../schemas/text.js';
 import {
   AGE_BANDS,
   INCIDENT_SYSTEMS,
@@ -22,6 +24,7 @@ export const LIMITS = {
   rationale: 5_000,
   incidentReference: 60,
   incidentReferences: 10,
+  platforms: 50,
   subjects: 20,
   subjectName: 120,
 } as const;
@@ -57,8 +60,7 @@ export const ageBandText = (b: AgeBand) => AGE_BAND_TEXT[b];
 const pastDate = (today: string, what: string) => {
   const What = `${what[0]!.toUpperCase()}${what.slice(1)}`;
   return (
-    z
-      .string({ error: `Enter ${what}` })
+    plainText({ error: `Enter ${what}` })
       .trim()
       .min(1, `Enter ${what}`)
       // The question pages always send this format; only an API caller can get it wrong.
@@ -73,8 +75,7 @@ export function referralSchemas(today: string) {
     system: z
       .enum(INCIDENT_SYSTEMS, { error: 'Choose the system the reference is from' })
       .describe('SOP 8.3.3: the police system the reference belongs to'),
-    reference: z
-      .string({ error: 'Enter the incident reference' })
+    reference: plainText({ error: 'Enter the incident reference' })
       .trim()
       .min(1, 'Enter the incident reference')
       .max(LIMITS.incidentReference, `Incident reference must be ${LIMITS.incidentReference} characters or fewer`)
@@ -84,8 +85,7 @@ export function referralSchemas(today: string) {
   /** SOP 8.4.1; DPA 2018 s.38(3) categories. The age band is always recorded, never blank. */
   const subject = z
     .object({
-      name: z
-        .string({ error: 'Enter the name or online handle' })
+      name: plainText({ error: 'Enter the name or online handle' })
         .trim()
         .min(1, 'Enter the name or online handle')
         .max(LIMITS.subjectName, `Name must be ${LIMITS.subjectName} characters or fewer`)
@@ -110,49 +110,45 @@ export function referralSchemas(today: string) {
     });
 
   const newReferral = z.object({
-    contentTitle: z
-      .string({ error: 'Enter the title of the content' })
+    contentTitle: plainText({ error: 'Enter the title of the content' })
       .trim()
       .min(1, 'Enter the title of the content')
       .max(LIMITS.contentTitle, `Title must be ${LIMITS.contentTitle} characters or fewer`)
       .describe('SOP 8.3.4: the title of the content, as shown on the platform'),
-    contentUrl: z
-      .string({ error: 'Enter the content URL' })
+    contentUrl: plainText({ error: 'Enter the content URL' })
       .trim()
       .min(1, 'Enter the content URL')
       .max(LIMITS.contentUrl, `URL must be ${LIMITS.contentUrl} characters or fewer`)
       .refine(isHttpUrl, 'Enter a URL starting with http:// or https://')
       .describe('SOP 8.3.5: the link to the content, http or https only'),
     platforms: z
-      .array(z.string({ error: 'Choose a platform from the list' }).trim().min(1, 'Choose a platform from the list').max(40), {
+      .array(plainText({ error: 'Choose a platform from the list' }).trim().min(1, 'Choose a platform from the list').max(40), {
         error: 'Choose at least one platform',
       })
       .min(1, 'Choose at least one platform')
+      .max(LIMITS.platforms, { message: `Choose up to ${LIMITS.platforms} platforms`, abort: true })
       .superRefine((keys, ctx) => {
-        keys.forEach((k, i) => {
-          if (keys.indexOf(k) !== i) ctx.addIssue({ code: 'custom', path: [i], message: `${k} is chosen more than once` });
-        });
+        for (const { index, item } of repeats(keys))
+          ctx.addIssue({ code: 'custom', path: [index], message: `${item} is chosen more than once` });
       })
       .describe('SOP 8.3.6: platform directory keys hosting the content (GET /api/v1/platforms), at least one, each once'),
     contentUploadedOn: pastDate(today, 'the date the content was uploaded').describe('SOP 8.3.2: YYYY-MM-DD, not in the future'),
     incidentReferences: z
       .array(incidentReference)
-      .max(LIMITS.incidentReferences, `Enter up to ${LIMITS.incidentReferences} incident references`)
+      .max(LIMITS.incidentReferences, { message: `Enter up to ${LIMITS.incidentReferences} incident references`, abort: true })
       .default([])
       .describe('SOP 8.3.3: incident references where applicable; may be empty'),
-    rationale: z
-      .string({ error: 'Enter why you are referring this content' })
+    rationale: plainText({ error: 'Enter why you are referring this content' })
       .trim()
       .min(1, 'Enter why you are referring this content')
       .max(LIMITS.rationale, `Rationale must be ${LIMITS.rationale} characters or fewer`)
       .describe('SOP 8.3.7: why the content is referred to the team'),
     subjects: z
       .array(subject)
-      .max(LIMITS.subjects, `Enter up to ${LIMITS.subjects} subjects`)
+      .max(LIMITS.subjects, { message: `Enter up to ${LIMITS.subjects} subjects`, abort: true })
       .default([])
       .describe('SOP 8.4.1: subjects linked to the content, only where known; optional'),
-    duplicateOf: z
-      .string()
+    duplicateOf: plainText()
       .trim()
       .min(1)
       .max(60)
@@ -189,12 +185,17 @@ const days = (what: string) =>
 export const LIST_SORTS = ['submitted_desc', 'submitted_asc', 'status'] as const;
 export type ListSort = (typeof LIST_SORTS)[number];
 
+// More than every status, so that a checkbox group plus a typed list still fits.
+const STATUS_PARAMS_MAX = 20;
+
 /**
  * One or more statuses: repeated (`status=submitted&status=in_review`, as checkboxes send them) or
  * comma-separated. One message naming `status` for any unknown value.
  */
 const statusList = z
-  .union([z.string(), z.array(z.string())])
+  .union([plainText(), z.array(plainText()).max(STATUS_PARAMS_MAX, { abort: true })], {
+    error: `Status must be one of ${REFERRAL_STATUSES.join(', ')}, given at most ${STATUS_PARAMS_MAX} times`,
+  })
   .transform((v, ctx) => {
     const list = [v].flat().flatMap((s) =>
       s
@@ -220,10 +221,10 @@ export const listQuerySchema = z.object({
     'Only referrals in these statuses: repeat the parameter or separate with commas (submitted, in_review, awaiting_qa, referred, closed)',
   ),
   platform: z
-    .preprocess(blankAsAbsent, z.string().trim().min(1).max(40).optional())
+    .preprocess(blankAsAbsent, plainText().trim().min(1).max(40).optional())
     .describe('Only referrals to this platform (directory key)'),
   assignee: z
-    .preprocess(blankAsAbsent, z.string().trim().min(1).max(64).optional())
+    .preprocess(blankAsAbsent, plainText().trim().min(1).max(64).optional())
     .describe('Only referrals assigned to this user (id or username); "me" or "mine" for the caller, "none" or "unassigned" for nobody'),
   overdue: z
     .preprocess(blankAsAbsent, z.enum(['true', 'false'], { error: 'Overdue must be true or false' }).optional())
@@ -254,7 +255,7 @@ export const listQuerySchema = z.object({
 });
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
-export const idParamsSchema = z.object({ id: z.string().describe('The referral id (uuid)') });
+export const idParamsSchema = z.object({ id: plainText().describe('The referral id (uuid)') });
 
 const person = z.object({ id: z.string(), username: z.string(), name: z.string() });
 const fieldWarning = z.object({ path: z.string(), message: z.string() });
