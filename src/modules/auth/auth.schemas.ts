@@ -13,6 +13,11 @@ export const changePasswordSchema = z
     currentPassword: plainText().min(1, 'Enter your current password').max(256, 'Enter your current password'),
     newPassword,
     confirmPassword: plainText(),
+    /** A checkbox: also revoke the person's API tokens (issue 10). */
+    revokeTokens: z
+      .literal('yes', { error: 'Tick the box or leave it empty' })
+      .optional()
+      .transform((v) => v === 'yes'),
   })
   .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'The passwords do not match' });
 

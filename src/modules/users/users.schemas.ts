@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { plainText } from '../../schemas/text.js';
 import { ROLES } from '../../db/schema/users.js';
+import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from './password-policy.js';
 
 export const username = plainText()
   .trim()
@@ -8,10 +9,11 @@ export const username = plainText()
   .max(64, 'Username must be 64 characters or fewer')
   .regex(/^[a-z0-9._-]+$/, 'Username may contain only lower-case letters, digits, dots, hyphens and underscores');
 
-/** NCSC guidance: length over complexity. */
+/** NCSC guidance: length over complexity, and none of the most common passwords. */
 export const newPassword = plainText()
   .min(12, 'Password must be at least 12 characters')
-  .max(256, 'Password must be 256 characters or fewer');
+  .max(256, 'Password must be 256 characters or fewer')
+  .refine((p) => !isCommonPassword(p), COMMON_PASSWORD_MESSAGE);
 
 export const roles = z
   .array(z.enum(ROLES, { error: 'Choose a role from the list' }))
