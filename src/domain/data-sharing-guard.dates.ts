@@ -36,10 +36,8 @@ const DATE_PATTERNS: [RegExp, (m: RegExpExecArray) => Ymd[]][] = [
     new RegExp(`${B}${MONTH}${SEP}(\\d{1,2})${ORD}${SEP}(\\d{4}|\\d{2})${E}`, 'giu'),
     (m) => [{ y: m[3]!, m: monthNumber(m[1]!), d: +m[2]! }],
   ],
-  [
-    new RegExp(`${B}(\\d{2})(\\d{2})(\\d{4})${E}|${B}(\\d{4})(\\d{2})(\\d{2})${E}`, 'gu'),
-    (m) => (m[1] ? [{ y: m[3]!, m: +m[2]!, d: +m[1] }] : [{ y: m[4]!, m: +m[5]!, d: +m[6]! }]),
-  ],
+  [new RegExp(`${B}(\\d{2})(\\d{2})(\\d{4})${E}`, 'gu'), (m) => [{ y: m[3]!, m: +m[2]!, d: +m[1]! }]],
+  [new RegExp(`${B}(\\d{4})(\\d{2})(\\d{2})${E}`, 'gu'), (m) => [{ y: m[1]!, m: +m[2]!, d: +m[3]! }]],
 ];
 
 /** A two-digit year ("14/3/08") is taken to mean the date of birth's own century. */

@@ -36,6 +36,11 @@ const LEET: Record<string, string> = { '0': 'o', '1': 'il', '3': 'e', '4': 'a', 
 const sameLetter = (wanted: string, got: string) => wanted === got;
 const sameLeet = (wanted: string, got: string) => wanted === got || (LEET[got]?.includes(wanted) ?? false);
 
+function fits(word: string, whole: string, at: number, same: (wanted: string, got: string) => boolean) {
+  for (let k = 0; k < word.length; k++) if (!same(whole[at + k]!, word[k]!)) return false;
+  return true;
+}
+
 /**
  * Where the draft writes the form's parts as consecutive words. A draft word may join several whole
  * parts ("JohnSmith", "CAD1234"); with `split`, a part may also be split across draft words. A name
@@ -55,7 +60,7 @@ export function findForm(r: Reading, tokens: readonly Token[], form: Form): Foun
     for (let j = i; j < tokens.length; j++) {
       const t = tokens[j]!;
       if (j > i && !joins(r.text.slice(tokens[j - 1]!.end, t.at), tokens[j - 1]!, t)) break;
-      if (got + t.text.length > whole.length || ![...t.text].every((c, k) => same(whole[got + k]!, c))) break;
+      if (got + t.text.length > whole.length || !fits(t.text, whole, got, same)) break;
       got += t.text.length;
       if (!form.split && !boundaries.has(got)) break;
       if (got === whole.length) {

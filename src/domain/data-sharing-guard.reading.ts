@@ -55,8 +55,10 @@ export function read(draft: string): Reading {
   const to: number[] = [];
   let i = 0;
   for (const c of draft) {
-    for (const x of readCodePoint(c)) {
-      text += x;
+    // Indexes are UTF-16 units, as in the draft: a character outside the BMP takes two.
+    const x = readCodePoint(c);
+    text += x;
+    for (let k = 0; k < x.length; k++) {
       from.push(i);
       to.push(i + c.length);
     }

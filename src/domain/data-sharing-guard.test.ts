@@ -163,6 +163,74 @@ violent threats (clause 3.1). The artist account is public. Reference on our sid
     );
   });
 
+  describe('on any text (property)', () => {
+    const jayden: PersonalData = {
+      subjectNames: ['Jayden Doe', 'Aisha Bello-Okafor', 'Will'],
+      handles: ['jd_drill', 'will'],
+      datesOfBirth: ['2005-03-03'],
+      incidentReferences: ['CAD 1234/22Nov'],
+    };
+    // Words and joins that make near misses and hits likely, mixed with any unicode.
+    const word = fc.oneof(
+      fc.constantFrom('Jayden', 'DOE', 'doe', 'J.', 'J', 'Mr', 'jd', 'drill', 'dr1ll', '@', 'Aisha', 'Bello', 'Okafor', 'will', 'Will'),
+      fc.constantFrom('3', '03', '2005', 'March', '1234', '22', 'Nov', 'CAD', ',', '.', '-', '/', '\u200B', '\u00AD', '\u0430'),
+      fc.string({ unit: 'grapheme', maxLength: 6 }),
+    );
+    const draft = fc
+      .array(word, { maxLength: 40 })
+      .chain((ws) =>
+        fc
+          .array(fc.constantFrom(' ', '', '\n', ', ', '_'), { minLength: ws.length, maxLength: ws.length })
+          .map((js) => ws.map((w, i) => w + js[i]).join('')),
+      );
+
+    it('never throws, and quotes each match exactly where the draft has it, in order, without overlaps', () => {
+      fc.assert(
+        fc.property(fc.oneof(draft, fc.string({ unit: 'binary', maxLength: 200 })), (text) => {
+          const leaks = findLeaks(text, jayden);
+          leaks.forEach((l, i) => {
+            expect(l.match.length).toBeGreaterThan(0);
+            expect(text.slice(l.index, l.index + l.match.length)).toBe(l.match);
+            if (i > 0) expect(l.index).toBeGreaterThanOrEqual(leaks[i - 1]!.index + leaks[i - 1]!.match.length);
+          });
+        }),
+        { numRuns: 500 },
+      );
+    });
+
+    it('finds nothing more once every match is taken out', () => {
+      fc.assert(
+        fc.property(draft, (text) => {
+          const leaks = findLeaks(text, jayden);
+          const redacted = leaks.reduceRight((t, l) => `${t.slice(0, l.index)} [removed] ${t.slice(l.index + l.match.length)}`, text);
+          expect(findLeaks(redacted, jayden)).toEqual([]);
+        }),
+        { numRuns: 500 },
+      );
+    });
+
+    it('stays fast on long hostile drafts with 20 subjects (no catastrophic backtracking)', () => {
+      const many: PersonalData = {
+        subjectNames: Array.from({ length: 20 }, (_, i) => `Jayden${i} Bello-Okafor${i}`),
+        handles: Array.from({ length: 20 }, (_, i) => `jd_drill${i}`),
+        datesOfBirth: ['2005-03-03'],
+        incidentReferences: ['CAD 1234/22Nov', 'CRIS 0123456/25'],
+      };
+      for (const hostile of [
+        '1-'.repeat(2500),
+        'jd '.repeat(1700),
+        'J. '.repeat(1700),
+        '3/3/'.repeat(1250),
+        'a'.repeat(5000),
+        'Doe, '.repeat(1000),
+      ]) {
+        const started = performance.now();
+        findLeaks(hostile, many);
+        expect(performance.now() - started).toBeLessThan(2000);
+      }
+    });
+  });
+
   it('reports every kind of leak in one draft, in order', () => {
     expect(findLeaks('Smith, John (@j_smith), DOB 14/03/2008, CAD 1234/22Nov', personal).map((l) => [l.kind, l.match])).toEqual([
       ['subject_name', 'Smith, John'],

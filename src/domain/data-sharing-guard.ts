@@ -92,7 +92,10 @@ export function findLeaks(draft: string, personal: PersonalData): Leak[] {
       kind: form.kind,
       // The @ before a handle is part of what the draft shows.
       at: form.kind === 'handle' && r.text[tokens[f.first]!.at - 1] === '@' ? tokens[f.first]!.at - 1 : tokens[f.first]!.at,
-      end: tokens[f.last]!.end,
+      // "Doe, J.": an initial's full stop is part of it.
+      end:
+        tokens[f.last]!.end +
+        (form.kind === 'subject_name' && tokens[f.last]!.text.length === 1 && r.text[tokens[f.last]!.end] === '.' ? 1 : 0),
       strength: form.strength,
     })),
   );
