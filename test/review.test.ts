@@ -253,6 +253,15 @@ describe('data-sharing guard on drafts (SOP 6.4)', () => {
       expect(message).toContain(said);
     });
 
+    it('lets the draft repeat the content’s own address, which shows the handle, but not the handle beside it', async () => {
+      const contentUrl = `https://www.instagram.com/jd_drill/reel/C${seq}x`;
+      const shown = await claimedReferral({ subjects: jayden, contentUrl });
+      expect((await post(operative, `/api/v1/referrals/${shown}/review`, drafted('Please remove {{contentUrl}}.'))).statusCode).toBe(200);
+      const id = await claimedReferral({ subjects: jayden, contentUrl: `${contentUrl}y` });
+      const message = await expect400(operative, id, drafted('Please remove {{contentUrl}} by @jd_drill.'), 'platformReferrals[0].draft');
+      expect(message).toContain('names a subject (“@jd_drill”)');
+    });
+
     it('lets through a draft whose only likeness is an ordinary word ("a doe", "drill")', async () => {
       const id = await claimedReferral({ subjects: [...jayden, { name: 'Will', category: 'witness', ageBand: 'unknown' }] });
       const res = await post(operative, `/api/v1/referrals/${id}/review`, drafted('A UK drill video; the platform will see a doe.'));

@@ -163,6 +163,20 @@ violent threats (clause 3.1). The artist account is public. Reference on our sid
     );
   });
 
+  it('lets the draft repeat exactly what the content itself shows, its title and address, and nothing more (SOP 6.4)', () => {
+    const p: PersonalData = {
+      subjectNames: ['Jayden Doe'],
+      handles: ['jd_drill'],
+      datesOfBirth: [],
+      incidentReferences: [],
+      shownByContent: ['Jayden Doe - Opp Block', 'https://www.instagram.com/jd_drill/reel/C1'],
+    };
+    const found = (draft: string) => findLeaks(draft, p).map((l) => l.match);
+    expect(found('Title: Jayden Doe - Opp Block\nURL: https://www.instagram.com/jd_drill/reel/C1')).toEqual([]);
+    expect(found('https://www.instagram.com/jd_drill/reel/C1 by @jd_drill, that is Jayden Doe')).toEqual(['@jd_drill', 'Jayden Doe']);
+    expect(found('https://www.instagram.com/jd_drill/reel/C2; Jayden Doe - Opp')).toEqual(['jd_drill', 'Jayden Doe']);
+  });
+
   describe('on any text (property)', () => {
     const jayden: PersonalData = {
       subjectNames: ['Jayden Doe', 'Aisha Bello-Okafor', 'Will'],

@@ -31,6 +31,12 @@ export type PersonalData = {
   datesOfBirth: readonly string[];
   /** As recorded, with the system first when known ("CAD 1234/22Nov"). */
   incidentReferences: readonly string[];
+  /**
+   * What the content itself shows, which a platform may be told (SOP 6.4): its title and address,
+   * as the requester gave them. Where the draft repeats one exactly, nothing inside it is a leak, so
+   * "instagram.com/jd_drill/reel/1" does not stop a draft about @jd_drill's own post.
+   */
+  shownByContent?: readonly string[];
 };
 
 /** `match` is the offending text exactly as the draft writes it; `index` is where it starts. */
@@ -76,8 +82,9 @@ type Span = { kind: LeakKind; at: number; end: number; strength: number };
 
 /**
  * SOP 6.4: every piece of the referral's personal data that the draft repeats, in the order the
- * draft has them. Empty when the draft is clean. Where matches overlap, one phrase is reported once:
- * the strongest form (a whole name over a part of it), then the longest.
+ * draft has them. Empty when the draft is clean. Nothing inside an exact copy of what the content
+ * itself shows counts. Where matches overlap, one phrase is reported once: the strongest form (a
+ * whole name over a part of it), then the longest.
  */
 export function findLeaks(draft: string, personal: PersonalData): Leak[] {
   const r = read(draft);
@@ -101,10 +108,18 @@ export function findLeaks(draft: string, personal: PersonalData): Leak[] {
   );
   spans.push(...findDates(r, personal.datesOfBirth).map((d) => ({ kind: 'date_of_birth' as const, ...d, strength: 3 })));
 
+  const shown = (personal.shownByContent ?? []).filter((t) => t.trim() !== '').flatMap((t) => occurrences(draft, t));
   const kept: Span[] = [];
-  for (const s of spans.sort((a, b) => b.strength - a.strength || b.end - b.at - (a.end - a.at) || a.at - b.at))
-    if (!kept.some((k) => k.at < s.end && s.at < k.end)) kept.push(s);
+  const inShown = (s: Span) => shown.some((o) => o.start <= r.from[s.at]! && r.to[s.end - 1]! <= o.stop);
+  const strongestFirst = (a: Span, b: Span) => b.strength - a.strength || b.end - b.at - (a.end - a.at) || a.at - b.at;
+  for (const s of spans.filter((x) => !inShown(x)).sort(strongestFirst)) if (!kept.some((k) => k.at < s.end && s.at < k.end)) kept.push(s);
   return kept
     .sort((a, b) => a.at - b.at)
     .map((s) => ({ kind: s.kind, match: draft.slice(r.from[s.at], r.to[s.end - 1]), index: r.from[s.at]! }));
+}
+
+function occurrences(draft: string, text: string): { start: number; stop: number }[] {
+  const found: { start: number; stop: number }[] = [];
+  for (let i = draft.indexOf(text); i >= 0; i = draft.indexOf(text, i + text.length)) found.push({ start: i, stop: i + text.length });
+  return found;
 }

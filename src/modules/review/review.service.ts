@@ -17,9 +17,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * SOP 6.4: the referral's own personal data. A subject field may hold a name, a handle or both
  * ("Jayden Doe (@jd_drill)"): each is looked for as what it is. A reference is looked for with its
- * system ("CAD 1234/22Nov"), and the guard finds it without.
+ * system ("CAD 1234/22Nov"), and the guard finds it without. The content's title and address are
+ * what the content itself shows: the draft may repeat them.
  */
-export function personalDataOf(facts: Pick<ReferralFacts, 'subjects' | 'incidentReferences'>): PersonalData {
+export function personalDataOf(
+  facts: Pick<ReferralFacts, 'subjects' | 'incidentReferences' | 'contentTitle' | 'contentUrl'>,
+): PersonalData {
   const identities = facts.subjects.map((s) => identitiesOf(s.name));
   return {
     subjectNames: identities.flatMap((i) => i.names),
@@ -28,6 +31,7 @@ export function personalDataOf(facts: Pick<ReferralFacts, 'subjects' | 'incident
     incidentReferences: facts.incidentReferences.map(({ system, reference }) =>
       reference.toUpperCase().startsWith(system) ? reference : `${system} ${reference}`,
     ),
+    shownByContent: [facts.contentTitle, facts.contentUrl],
   };
 }
 
