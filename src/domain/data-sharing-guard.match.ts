@@ -13,8 +13,12 @@ export type Form = {
   kind: LeakKind;
   parts: readonly string[];
   strength: number;
-  /** A part may be split across draft words (handles, references: "j.smith" for "jsmith"). Names keep their parts whole. */
-  split?: boolean;
+  /**
+   * A part may be split across draft words: anyhow for handles and references ("j.smith" for
+   * "jsmith", "1234 22 Nov"); for names only by punctuation with no space ("Jay-den", "J.A.Y.D.E.N"),
+   * so that "Al Ford" is not found in "Alf Ord". Without it, parts stay whole.
+   */
+  split?: 'any' | 'punctuation';
   /** A digit in the draft may stand for the letter it looks like (handles: "dr1ll" for "drill"). */
   leet?: boolean;
   /** What may stand between two draft words of one match. */
@@ -36,6 +40,9 @@ const LEET: Record<string, string> = { '0': 'o', '1': 'il', '3': 'e', '4': 'a', 
 const sameLetter = (wanted: string, got: string) => wanted === got;
 const sameLeet = (wanted: string, got: string) => wanted === got || (LEET[got]?.includes(wanted) ?? false);
 
+const splits = (split: Form['split'], between: string) =>
+  split === 'any' || (split === 'punctuation' && between !== '' && !/\s/.test(between));
+
 function fits(word: string, whole: string, at: number, same: (wanted: string, got: string) => boolean) {
   for (let k = 0; k < word.length; k++) if (!same(whole[at + k]!, word[k]!)) return false;
   return true;
@@ -43,9 +50,8 @@ function fits(word: string, whole: string, at: number, same: (wanted: string, go
 
 /**
  * Where the draft writes the form's parts as consecutive words. A draft word may join several whole
- * parts ("JohnSmith", "CAD1234"); with `split`, a part may also be split across draft words. A name
- * keeps its parts whole, so "Al Ford" is not found inside "Alf Ord". Each start is tried once and
- * stops at the first word that does not fit: linear in the draft for a given form.
+ * parts ("JohnSmith", "CAD1234"); with `split`, a part may also be split across draft words. Each
+ * start is tried once and stops at the first word that does not fit: linear in the draft for a given form.
  */
 export function findForm(r: Reading, tokens: readonly Token[], form: Form): Found[] {
   const whole = form.parts.join('');
@@ -59,10 +65,14 @@ export function findForm(r: Reading, tokens: readonly Token[], form: Form): Foun
     let got = 0;
     for (let j = i; j < tokens.length; j++) {
       const t = tokens[j]!;
-      if (j > i && !joins(r.text.slice(tokens[j - 1]!.end, t.at), tokens[j - 1]!, t)) break;
+      if (j > i) {
+        const between = r.text.slice(tokens[j - 1]!.end, t.at);
+        if (!joins(between, tokens[j - 1]!, t)) break;
+        // Within a part, not between two: only the splits the form allows.
+        if (!boundaries.has(got) && !splits(form.split, between)) break;
+      }
       if (got + t.text.length > whole.length || !fits(t.text, whole, got, same)) break;
       got += t.text.length;
-      if (!form.split && !boundaries.has(got)) break;
       if (got === whole.length) {
         const f = form.accept ? form.accept({ first: i, last: j }, tokens, r) : { first: i, last: j };
         if (f) found.push(f);

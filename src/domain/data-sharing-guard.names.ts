@@ -102,7 +102,7 @@ export function nameForms(name: string): Form[] {
     .filter((w) => w.length > 0);
   // One word alone, and each part of a hyphenated one ("Okafor" of "Bello-Okafor").
   const alone = words.flatMap((w) => [...lone(w), ...(w.length > 1 ? w.flatMap((p) => lone([p])) : [])]);
-  if (words.length < 2 || words.flat().join('').length < MIN_LETTERS) return alone;
+  if (words.length < 2 || words.flat().join('').length < MIN_LETTERS) return alone.map((f) => ({ ...f, split: 'punctuation' }));
 
   const surname = words[words.length - 1]!;
   const forenames = words.slice(0, -1);
@@ -124,5 +124,6 @@ export function nameForms(name: string): Form[] {
       { kind: 'subject_name', parts: [first[0]![0]!, ...surname], strength: 2, accept: initialsFirst(1) },
       { kind: 'subject_name', parts: [...surname, first[0]![0]!], strength: 2, accept: initialsAfter(s, 1) },
     );
-  return forms;
+  // A name's parts may be split by punctuation ("Jay-den", "J.A.Y.D.E.N"), not by a space.
+  return forms.map((f) => ({ ...f, split: 'punctuation' }));
 }

@@ -30,6 +30,8 @@ const CAUGHT: [Recorded, string, string[]][] = [
   [JAYDEN, 'shows \uFF2A\uFF41\uFF59\uFF44\uFF45\uFF4E \uFF24\uFF4F\uFF45', ['\uFF2A\uFF41\uFF59\uFF44\uFF45\uFF4E \uFF24\uFF4F\uFF45']],
   [JAYDEN, 'shows Jay\u200Bden Do\u200De', ['Jay\u200Bden Do\u200De']],
   [JAYDEN, 'shows Jay\u00ADden Doe', ['Jay\u00ADden Doe']],
+  // A part split by punctuation.
+  [JAYDEN, 'shows Jay-den Doe, then J.A.Y.D.E.N D.O.E, then Jay_den', ['Jay-den Doe', 'J.A.Y.D.E.N D.O.E', 'Jay_den']],
   // Initial and surname, surname and initial, surname first, a title.
   [JAYDEN, 'shows J. Doe, then J Doe, then J.Doe, then j. doe', ['J. Doe', 'J Doe', 'J.Doe', 'j. doe']],
   [JAYDEN, 'records say Doe J; also Doe, J. and DOE J', ['Doe J', 'Doe, J.', 'DOE J']],
@@ -99,7 +101,8 @@ const NOT_CAUGHT: [Recorded, string][] = [
   [{ subject: 'Opp' }, 'goads the opps'],
   [{ subject: 'Kane Smith' }, 'Kane was not the only one; Smith too'],
   [JAYDEN, 'a doe in the park; the UK drill scene; DJ Drill'],
-  [JAYDEN, 'Jaydens and Jayde and Jaydenne are other words'],
+  [JAYDEN, 'Jaydens and Jayde and Jaydenne are other words; Jay den is two'],
+  [{ subject: 'Al Ford' }, 'Alf Ord is someone else'],
   [JAYDEN, 'smith doe j. is not how records write it; j doe neither'],
   // A handle: not an ordinary word without its @, not letters for its digits.
   [{ subject: '@will' }, 'it will be removed'],

@@ -61,7 +61,7 @@ function handleForms(handle: string): Form[] {
   const whole = parts.join('');
   if (whole.length < MIN_LENGTH) return [];
   const ordinary = parts.length === 1 && isOrdinaryWord(whole);
-  return [{ kind: 'handle', parts: [whole], strength: 3, split: true, leet: true, accept: withAt(ordinary) }];
+  return [{ kind: 'handle', parts: [whole], strength: 3, split: 'any', leet: true, accept: withAt(ordinary) }];
 }
 
 /** Within a reference, digits grouped by a comma or a full stop are a number ("1,234"), not a reference's parts. */
@@ -71,7 +71,7 @@ const referenceJoins = (between: string, before: Token, after: Token) =>
 function referenceForms(ref: string): Form[] {
   const whole = wordsOf(ref).join('');
   const bare = whole.replace(SYSTEM_PREFIX, '');
-  const form = (w: string): Form => ({ kind: 'incident_reference', parts: [w], strength: 3, split: true, joins: referenceJoins });
+  const form = (w: string): Form => ({ kind: 'incident_reference', parts: [w], strength: 3, split: 'any', joins: referenceJoins });
   return [
     ...(whole.length >= MIN_LENGTH && (bare !== whole || whole.length >= MIN_BARE_REFERENCE) ? [form(whole)] : []),
     ...(bare !== whole && bare.length >= MIN_BARE_REFERENCE ? [form(bare)] : []),
