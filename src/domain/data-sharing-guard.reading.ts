@@ -47,7 +47,7 @@ function readCodePoint(c: string): string {
 export const fold = (s: string) => [...s].map(readCodePoint).join('').toLowerCase();
 
 /** `text` is the draft as read; `from[i]` and `to[i]` are where `text[i]` came from in the draft. */
-export type Reading = { draft: string; text: string; from: number[]; to: number[] };
+export type Reading = { text: string; from: number[]; to: number[] };
 
 export function read(draft: string): Reading {
   let text = '';
@@ -64,28 +64,15 @@ export function read(draft: string): Reading {
     }
     i += c.length;
   }
-  return { draft, text, from, to };
+  return { text, from, to };
 }
 
-/**
- * A word of the draft: a run of letters or a run of digits ("CAD1234" is two), as read (`written`,
- * case kept) and lower-cased (`text`). `at`/`end` are its place in the reading, `start`/`stop` in the draft.
- */
-export type Token = { text: string; written: string; at: number; end: number; start: number; stop: number };
+/** A word of the draft: a run of letters or a run of digits ("CAD1234" is two), lower-cased; `at`/`end` are its place in the reading. */
+export type Token = { text: string; at: number; end: number };
 
 export function tokenise(r: Reading): Token[] {
-  return [...r.text.matchAll(/\p{L}+|\p{N}+/gu)].map((m) => ({
-    text: m[0].toLowerCase(),
-    written: m[0],
-    at: m.index,
-    end: m.index + m[0].length,
-    start: r.from[m.index]!,
-    stop: r.to[m.index + m[0].length - 1]!,
-  }));
+  return [...r.text.matchAll(/\p{L}+|\p{N}+/gu)].map((m) => ({ text: m[0].toLowerCase(), at: m.index, end: m.index + m[0].length }));
 }
-
-/** The draft's own words for a span of the reading, from its first character to its last. */
-export const quote = (r: Reading, at: number, end: number) => ({ start: r.from[at]!, stop: r.to[end - 1]! });
 
 /** The lower-cased words of some recorded text ("Bello-Okafor" → ["bello", "okafor"]). */
 export const wordsOf = (s: string) => tokenise(read(s)).map((t) => t.text);
