@@ -3,6 +3,7 @@ import type { Role } from '../../db/schema/users.js';
 import type { Actor } from '../../domain/actor.js';
 import { findLeaks, type PersonalData } from '../../domain/data-sharing-guard.js';
 import { londonToday } from '../../domain/dates.js';
+import { identitiesOf } from '../../domain/subject-identities.js';
 import { breachDetails, fillTemplate } from '../../domain/referral-draft.js';
 import { NotFound, ValidationFailed, type FieldError } from '../../errors.js';
 import type { CaseworkDeps } from '../../services.js';
@@ -14,17 +15,23 @@ import { reviewSchemas, type DraftQuery, type QaInput, type ReviewInput } from '
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * SOP 6.4: the referral's own personal data. A subject "name" without spaces is an online handle
- * ("@j_smith", "drillking99"), looked for with its separators changed; one with spaces is a name,
- * looked for whole.
+ * SOP 6.4: the referral's own personal data. A subject field may hold a name, a handle or both
+ * ("Jayden Doe (@jd_drill)"): each is looked for as what it is. A reference is looked for with its
+ * system ("CAD 1234/22Nov"), and the guard finds it without. The content's title and address are
+ * what the content itself shows: the draft may repeat them.
  */
-export function personalDataOf(facts: Pick<ReferralFacts, 'subjects' | 'incidentReferences'>): PersonalData {
-  const names = facts.subjects.map((s) => s.name.trim());
+export function personalDataOf(
+  facts: Pick<ReferralFacts, 'subjects' | 'incidentReferences' | 'contentTitle' | 'contentUrl'>,
+): PersonalData {
+  const identities = facts.subjects.map((s) => identitiesOf(s.name));
   return {
-    subjectNames: names.filter((n) => /\s/.test(n)),
-    handles: names.filter((n) => !/\s/.test(n)),
+    subjectNames: identities.flatMap((i) => i.names),
+    handles: identities.flatMap((i) => i.handles),
     datesOfBirth: facts.subjects.flatMap((s) => (s.dateOfBirth ? [s.dateOfBirth] : [])),
-    incidentReferences: facts.incidentReferences.map((i) => i.reference),
+    incidentReferences: facts.incidentReferences.map(({ system, reference }) =>
+      reference.toUpperCase().startsWith(system) ? reference : `${system} ${reference}`,
+    ),
+    shownByContent: [facts.contentTitle, facts.contentUrl],
   };
 }
 
