@@ -324,6 +324,8 @@ export const requesterDetailSchema = requesterSummarySchema
 /** One referral as the unit sees it: the whole referral. */
 export const unitDetailSchema = unitSummarySchema.extend({
   contentUploadedOn: z.string(),
+  draftAuthorId: z.string().nullable().describe('Who wrote the drafts: never the sergeant who quality-assures them (SOP 10.2)'),
+  selfTaskedReason: z.string().nullable().describe('Why an operative opened it themselves (SOP 8.5)'),
   rationale: z.string(),
   incidentReferences: incidentReferencesSchema,
   subjects: subjectsSchema,
