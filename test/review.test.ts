@@ -362,7 +362,7 @@ describe('review page (/referrals/{id}/review)', () => {
     const ok = await b.post(`/referrals/${id}/review`, { ...form, draft_youtube: decodeEntities(draft) });
     expect(ok.statusCode).toBe(302);
     expect(ok.headers.location).toBe(`/referrals/${id}`);
-    const r = await t.services.referrals.get(actor(operative), id);
+    const r = await t.services.referrals.forCasework(actor(operative), id);
     expect(r.status).toBe('awaiting_qa');
     expect(r.platformReferrals).toEqual([expect.objectContaining({ platform: 'youtube', termsBreached: ['firearms'] })]);
     expect(r.platformReferrals[0]!.draft).toContain('Firearms');

@@ -260,22 +260,43 @@ export const idParamsSchema = z.object({ id: plainText().describe('The referral 
 const person = z.object({ id: z.string(), username: z.string(), name: z.string() });
 const fieldWarning = z.object({ path: z.string(), message: z.string() });
 
-export const referralSummarySchema = z.object({
-  id: z.string(),
-  reference: z.string().describe('Human reference, e.g. OHRT-2026-000123'),
-  status: z.enum(REFERRAL_STATUSES),
-  outcome: z.enum(REFERRAL_OUTCOMES).nullable(),
-  contentTitle: z.string(),
-  contentUrl: z.string(),
-  platforms: z.array(z.string()),
-  requesterId: z.string().describe('The account that submitted it'),
-  applicant: z
-    .object({ name: z.string(), ocu: z.string().nullable(), unit: z.string().nullable() })
-    .describe('SOP 8.3.1, as at submission'),
-  assignee: person.nullable(),
-  submittedAt: z.string().describe('ISO 8601 UTC'),
-  closedAt: z.string().nullable(),
-});
+/*
+ * DESIGN.md "Who sees what": two shapes of a referral. The unit (operative, sergeant, inspector)
+ * sees the whole referral; a requester who holds no unit role sees, of their own, only what they
+ * gave and what happened to it (the requester's shape, with no other fields).
+ */
+const incidentReferencesSchema = z.array(z.object({ system: z.enum(INCIDENT_SYSTEMS), reference: z.string() }));
+const subjectsSchema = z.array(
+  z.object({ name: z.string(), category: z.enum(SUBJECT_CATEGORIES), ageBand: z.enum(AGE_BANDS), dateOfBirth: z.string().nullable() }),
+);
+
+/** A referral in a requester's list: the requester's shape. */
+export const requesterSummarySchema = z
+  .object({
+    id: z.string(),
+    reference: z.string().describe('Human reference, e.g. OHRT-2026-000123'),
+    status: z.enum(REFERRAL_STATUSES),
+    outcome: z.enum(REFERRAL_OUTCOMES).nullable(),
+    contentTitle: z.string(),
+    contentUrl: z.string(),
+    platforms: z.array(z.string()),
+    submittedAt: z.string().describe('ISO 8601 UTC'),
+    closedAt: z.string().nullable(),
+  })
+  .describe('What a requester with no unit role sees of their own referral in a list');
+
+/** A referral in the unit's list. */
+export const unitSummarySchema = requesterSummarySchema
+  .extend({
+    requesterId: z.string().describe('The account that submitted it'),
+    applicant: z
+      .object({ name: z.string(), ocu: z.string().nullable(), unit: z.string().nullable() })
+      .describe('SOP 8.3.1, as at submission'),
+    assignee: person.nullable(),
+  })
+  .describe('What the unit sees of a referral in a list');
+
+export const referralSummarySchema = z.union([unitSummarySchema, requesterSummarySchema]);
 
 export const referralListSchema = z.object({
   items: z.array(referralSummarySchema),
@@ -284,13 +305,31 @@ export const referralListSchema = z.object({
   pageSize: z.number(),
 });
 
-export const referralDetailSchema = referralSummarySchema.extend({
+/** One referral as its requester (with no unit role) sees it. */
+export const requesterDetailSchema = requesterSummarySchema
+  .extend({
+    contentUploadedOn: z.string(),
+    rationale: z.string(),
+    incidentReferences: incidentReferencesSchema,
+    subjects: subjectsSchema,
+    timeline: z
+      .array(z.object({ at: z.string(), actor: z.object({ name: z.string() }), action: z.string() }))
+      .describe('Their own steps, and the step that closed it with the unit named as "Online Harm Referral Team"; no comments'),
+    warnings: z
+      .array(fieldWarning)
+      .optional()
+      .describe('Only in the answer to POST /referrals: things to look at in what was submitted, e.g. the URL’s host'),
+  })
+  .describe('What a requester with no unit role sees of their own referral (DESIGN.md "Who sees what")');
+
+/** One referral as the unit sees it: the whole referral. */
+export const unitDetailSchema = unitSummarySchema.extend({
   contentUploadedOn: z.string(),
+  draftAuthorId: z.string().nullable().describe('Who wrote the drafts: never the sergeant who quality-assures them (SOP 10.2)'),
+  selfTaskedReason: z.string().nullable().describe('Why an operative opened it themselves (SOP 8.5)'),
   rationale: z.string(),
-  incidentReferences: z.array(z.object({ system: z.enum(INCIDENT_SYSTEMS), reference: z.string() })),
-  subjects: z.array(
-    z.object({ name: z.string(), category: z.enum(SUBJECT_CATEGORIES), ageBand: z.enum(AGE_BANDS), dateOfBirth: z.string().nullable() }),
-  ),
+  incidentReferences: incidentReferencesSchema,
+  subjects: subjectsSchema,
   additionalRationales: z
     .array(z.object({ applicantName: z.string(), rationale: z.string(), addedAt: z.string() }))
     .describe('Deconfliction: rationales of later requesters'),
@@ -301,8 +340,11 @@ export const referralDetailSchema = referralSummarySchema.extend({
   warnings: z.array(fieldWarning).describe('Things a person should look at, e.g. a URL whose host is not one of the platforms chosen'),
 });
 
+/** One referral, in the shape its reader may see. */
+export const referralDetailSchema = z.union([unitDetailSchema, requesterDetailSchema]);
+
 /** A referral a requester added their rationale to: only what they need, not another requester's data. */
-export const combinedSchema = referralSummarySchema
+export const combinedSchema = requesterSummarySchema
   .pick({ id: true, reference: true, status: true, outcome: true, contentTitle: true, platforms: true })
   .extend({
     combined: z.literal(true),

@@ -52,7 +52,8 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
   /* Review and assessment ------------------------------------------------------------------- */
 
   async function reviewPage(reply: FastifyReply, actor: Actor, id: string, form?: ReviewForm, errs: PageError[] = []) {
-    const referral = await services.referrals.get(actor, id);
+    // The form shows no subjects: reading for it is not a consultation (issue 10).
+    const referral = await services.referrals.forCasework(actor, id);
     refuseUnlessAllowed(referral, actor, { kind: 'review', outcome: 'no_further_action', platforms: [] });
     const { platforms } = await review.draftsForPage(id);
     const latest = await review.latestReview(id);
@@ -178,7 +179,8 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
   >;
 
   async function qaPage(reply: FastifyReply, actor: Actor, id: string, form?: QaForm, errs: PageError[] = []) {
-    const referral = await services.referrals.get(actor, id);
+    // The form shows no subjects: reading for it is not a consultation (issue 10).
+    const referral = await services.referrals.forCasework(actor, id);
     refuseUnlessAllowed(referral, actor, { kind: 'qa', decision: 'approve' });
     const latest = await review.latestReview(id);
     const directory = await services.platforms.list();

@@ -36,7 +36,7 @@ export function personalDataOf(
 }
 
 /** Review and assessment (SOP 9, 8.6), drafting (10.1), QA (10.2) and the intelligence record (10.4). */
-export function createReviewService({ db, clock, audit, platforms, lifecycle, referrals }: CaseworkDeps) {
+export function createReviewService({ db, clock, audit, platforms, lifecycle }: CaseworkDeps) {
   const repo = createReviewRepository();
   const today = () => londonToday(clock());
 
@@ -102,13 +102,13 @@ export function createReviewService({ db, clock, audit, platforms, lifecycle, re
     today,
     schemas: () => reviewSchemas(today()),
 
-    /** SOP 9, 8.6: the assignee records the review; refer sends the drafts to QA, NFA closes it (8.6.2). */
+    /** SOP 9, 8.6: the assignee records the review; refer sends the drafts to QA, NFA closes it (8.6.2). Answers what changed. */
     async review(actor: Actor, id: string, input: ReviewInput) {
       const facts = await loadFacts(id);
       const directory = await platforms.list();
       const { errors, drafts } = reviewProblems(input, facts, directory);
       if (errors.length) throw new ValidationFailed(errors);
-      await lifecycle.apply(
+      return lifecycle.apply(
         actor,
         id,
         { kind: 'review', outcome: input.outcome, platforms: input.platformReferrals.map((p) => p.platform) },
@@ -141,7 +141,6 @@ export function createReviewService({ db, clock, audit, platforms, lifecycle, re
           },
         },
       );
-      return referrals.get(actor, id);
     },
 
     /** SOP 10.1: a draft for one platform of the referral, from its template. */
@@ -181,12 +180,13 @@ export function createReviewService({ db, clock, audit, platforms, lifecycle, re
     /**
      * SOP 10.2: a sergeant who did not write the drafts approves or returns them. Approval makes the
      * intelligence record (SOP 10.4) in the same transaction, graded 3x5x2 as the sergeant sets it.
+     * Answers what changed.
      */
     async qa(actor: Actor, id: string, input: QaInput) {
       const facts = await loadFacts(id);
       const directory = await platforms.list();
       const intelligence = input.intelligence;
-      await lifecycle.apply(
+      return lifecycle.apply(
         actor,
         id,
         { kind: 'qa', decision: input.decision },
@@ -229,7 +229,6 @@ export function createReviewService({ db, clock, audit, platforms, lifecycle, re
           },
         },
       );
-      return referrals.get(actor, id);
     },
 
     /** The latest review and whether an intelligence record exists, for the referral page's panel. */
