@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, intelligenceRecords, referralEvents, referrals } from '../src/db/schema/index.js';
+import { auditLog, intelligenceRecords, platformReferrals, referralEvents, referrals } from '../src/db/schema/index.js';
 import type { Actor } from '../src/domain/actor.js';
 import { createTestApp, type TestApp, type TestUser } from './harness.js';
 
@@ -57,8 +57,8 @@ const grading = {
   handlingCode: 'P',
 };
 
-/** A referral awaiting QA, reviewed by `author` (who claimed it). */
-async function awaitingQa(author: TestUser = operative) {
+/** A referral awaiting QA, reviewed by `author` (who claimed it); `over` changes what the requester gave. */
+async function awaitingQa(author: TestUser = operative, over: Record<string, unknown> = {}) {
   seq++;
   const res = await post(requester, '/api/v1/referrals', {
     contentTitle: 'Drill video goading a rival group',
@@ -67,6 +67,7 @@ async function awaitingQa(author: TestUser = operative) {
     contentUploadedOn: '2026-03-01',
     incidentReferences: [],
     rationale: 'Taunts a rival group.',
+    ...over,
   });
   const id: string = res.json().id;
   await t.services.lifecycle.apply(actor(author), id, { kind: 'claim' });
@@ -251,6 +252,31 @@ describe('QA page (/referrals/{id}/qa)', () => {
     expect((await snapshot(id)).status).toBe('referred');
     const detail = await b.get(`/referrals/${id}`);
     expect(detail.body).not.toContain('data-qa="quality-assure"');
+  });
+
+  it('warns the sergeant of personal data in a stored draft, with the review’s check, and not for a clean draft (SOP 6.4)', async () => {
+    const id = await awaitingQa(operative, {
+      subjects: [{ name: 'Jayden Doe (@jd_drill)', category: 'suspect', ageBand: '18_24', dateOfBirth: '2005-03-03' }],
+    });
+    const b = await t.browser(sergeant);
+    const clean = await b.get(`/referrals/${id}/qa`);
+    expect(clean.statusCode).toBe(200);
+    expect(clean.body).not.toContain('data-qa="draft-warning-');
+    // Review refuses such a draft (test/review.test.ts); one sent to QA before the check grew is
+    // stored as it was, so it is written here straight into the table.
+    await t.db
+      .update(platformReferrals)
+      .set({ draft: 'Please remove the video by J. Doe (@jd_dr1ll), born 3.3.05.' })
+      .where(and(eq(platformReferrals.referralId, id), eq(platformReferrals.platform, 'youtube')));
+    const page = await b.get(`/referrals/${id}/qa`);
+    expect(page.statusCode).toBe(200);
+    const warning = /data-qa="draft-warning-youtube">([\s\S]*?)<\/div>\s*<\/div>/.exec(page.body)?.[1] ?? '';
+    expect(warning).toContain('govuk-warning-text');
+    expect(warning).toContain('This draft names a subject (“J. Doe”, “@jd_dr1ll”) and gives a date of birth (“3.3.05”).');
+    expect(page.body).not.toContain('data-qa="draft-warning-instagram"');
+    // A warning, not a block: the sergeant may still decide.
+    const res = await b.post(`/referrals/${id}/qa`, { decision: 'return', comment: 'Take the name out.' });
+    expect(res.statusCode).toBe(302);
   });
 
   it('returns with a comment through the page', async () => {

@@ -84,6 +84,7 @@ describe('POST /api/v1/referrals (SOP 8.3, 8.4)', () => {
     const res = await post('requester', payload);
     expect(res.statusCode).toBe(201);
     const r = res.json();
+    // DESIGN.md "Who sees what": the requester's own view, and the intake's check of their URL.
     expect(r).toEqual({
       id: expect.any(String),
       reference: expect.stringMatching(/^OHRT-2026-\d{6}$/),
@@ -92,28 +93,34 @@ describe('POST /api/v1/referrals (SOP 8.3, 8.4)', () => {
       contentTitle: payload.contentTitle,
       contentUrl: payload.contentUrl,
       platforms: ['instagram', 'youtube'],
-      requesterId: requester.id,
-      applicant: { name: 'PC Amy Jones', ocu: 'Central West', unit: 'Gangs Unit' },
-      assignee: null,
       submittedAt: NOW.toISOString(),
       closedAt: null,
       contentUploadedOn: '2026-03-01',
-      // Casework fields (issue 3): none on a requester's referral.
-      draftAuthorId: null,
-      selfTaskedReason: null,
       rationale: payload.rationale,
       incidentReferences: payload.incidentReferences,
       subjects: [{ name: '@rival_handle', category: 'suspect', ageBand: '18_24', dateOfBirth: '2005-06-01' }],
+      timeline: [{ at: NOW.toISOString(), actor: { name: 'PC Amy Jones' }, action: 'submitted' }],
+      warnings: [],
+    });
+    // The answer is made of what the inserts returned (issue 4): it must be what a read gives.
+    const { warnings, ...read } = r;
+    expect(warnings).toEqual([]);
+    expect((await get('requester', `/api/v1/referrals/${r.id}`)).json()).toEqual(read);
+    // The unit sees the whole referral (issue 3's casework fields empty yet), applicant from the profile (SOP 8.3.1).
+    expect((await get('operative', `/api/v1/referrals/${r.id}`)).json()).toMatchObject({
+      ...read,
+      requesterId: requester.id,
+      applicant: { name: 'PC Amy Jones', ocu: 'Central West', unit: 'Gangs Unit' },
+      assignee: null,
+      draftAuthorId: null,
+      selfTaskedReason: null,
       additionalRationales: [],
       safeguarding: [],
       platformReferrals: [],
       timeline: [
         { at: NOW.toISOString(), actor: { id: requester.id, username: requester.username, name: 'PC Amy Jones' }, action: 'submitted' },
       ],
-      warnings: [],
     });
-    // The answer is made of what the inserts returned (issue 4): it must be what a read gives.
-    expect((await get('requester', `/api/v1/referrals/${r.id}`)).json()).toEqual(r);
     const [row] = await t.db.select().from(referrals).where(eq(referrals.id, r.id));
     expect(row!.requesterId).toBe(requester.id);
     const [entry] = await t.db
@@ -254,11 +261,17 @@ describe('deconfliction (SOP 8.1: one open referral per piece of content)', () =
     expect(combined.json().rationale).toBeUndefined();
     expect(await counts()).toEqual(before);
 
-    const seen = (await get('requester', `/api/v1/referrals/${first.id}`)).json();
+    // The unit sees both rationales; the first requester does not see the other requester's
+    // (DESIGN.md "Who sees what": only what they gave).
+    const seen = (await get('operative', `/api/v1/referrals/${first.id}`)).json();
     expect(seen.additionalRationales).toEqual([
       { applicantName: 'PC Ben Cole', rationale: 'Also posted in a school group chat.', addedAt: NOW.toISOString() },
     ]);
     expect(seen.timeline.map((e: { action: string }) => e.action)).toEqual(['submitted', 'rationale_added']);
+    const own = (await get('requester', `/api/v1/referrals/${first.id}`)).json();
+    expect(own.additionalRationales).toBeUndefined();
+    expect(own.timeline.map((e: { action: string }) => e.action)).toEqual(['submitted']);
+    expect(JSON.stringify(own)).not.toContain('PC Ben Cole');
     const [entry] = await t.db
       .select()
       .from(auditLog)
@@ -300,7 +313,6 @@ describe('reading referrals (DESIGN.md "Roles")', () => {
     const list = (await get('other', '/api/v1/referrals?pageSize=100')).json();
     expect(list.items.map((i: { id: string }) => i.id)).toContain(theirs.id);
     expect(list.items.map((i: { id: string }) => i.id)).not.toContain(mine.id);
-    expect(list.items.every((i: { applicant: { name: string } }) => i.applicant.name === 'PC Ben Cole')).toBe(true);
     expect((await get('other', `/api/v1/referrals/${mine.id}`)).statusCode).toBe(404);
     expect((await get('requester', `/api/v1/referrals/${mine.id}`)).statusCode).toBe(200);
   });

@@ -256,11 +256,16 @@ describe('referral question pages (SOP 8.3, 8.4)', () => {
     expect(confirmation.body).toContain(existing);
     expect(await referralCount()).toBe(before);
 
-    // The first requester sees the second requester's rationale on their referral.
+    // The unit sees the second requester's rationale on the referral; the first requester does
+    // not (DESIGN.md "Who sees what": only what they gave).
     const [row] = await t.db.select().from(referrals).where(eq(referrals.reference, existing));
-    const detail = await first.get(`/referrals/${row!.id}`);
+    const detail = await (await t.browser(operative)).get(`/referrals/${row!.id}`);
     expect(detail.body).toContain('data-qa="additional-rationales"');
     expect(detail.body).toContain('PC Ben Cole');
+    const own = await first.get(`/referrals/${row!.id}`);
+    expect(own.statusCode).toBe(200);
+    expect(own.body).not.toContain('data-qa="additional-rationales"');
+    expect(own.body).not.toContain('PC Ben Cole');
   });
 
   it('lets the requester go back and change the URL instead', async () => {

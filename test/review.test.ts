@@ -209,25 +209,65 @@ describe('data-sharing guard on drafts (SOP 6.4)', () => {
     });
 
   const cases: [string, string, string][] = [
-    ['a subject name', 'The video shows jordan   MENSAH clarke with a knife.', 'jordan   MENSAH clarke'],
-    ['a subject name, surname first', 'Suspect: MENSAH-CLARKE, Jordan.', 'CLARKE, Jordan'],
+    ['a subject name', 'The video shows jordan   MENSAH clarke with a knife.', 'jordan MENSAH clarke'],
+    ['a subject name, surname first', 'Suspect: MENSAH-CLARKE, Jordan.', 'MENSAH-CLARKE, Jordan'],
     ['a handle-like name, without its @ and with its separators changed', 'Posted by Drill.King.99 yesterday.', 'Drill.King.99'],
     ['a handle in another case', 'Uploaded by @DRILL_KING99.', '@DRILL_KING99'],
     ['a date of birth, day first', 'Born 14/07/2004.', '14/07/2004'],
     ['a date of birth in words', 'Born on the 14th of July 2004.', '14th of July 2004'],
     ['a date of birth, ISO', 'DOB 2004-07-14.', '2004-07-14'],
     ['a date of birth with spaces', 'DOB 14 . 7 . 04', '14 . 7 . 04'],
-    ['an incident reference', 'See CAD 4512/22FEB26.', '4512/22FEB26'],
-    ['an incident reference in lower case with spacing', 'ref 4512 / 22 feb 26', '4512 / 22 feb 26'],
+    ['an incident reference', 'See CAD 4512/22FEB26.', 'CAD 4512/22FEB26'],
+    ['an incident reference without its system, in lower case with spacing', 'ref 4512 / 22 feb 26', '4512 / 22 feb 26'],
   ];
   for (const [kind, draft, words] of cases) {
-    it(`catches ${kind} at platformReferrals[i].draft, naming the words, and stores nothing`, async () => {
+    it(`catches ${kind} at platformReferrals[i].draft, quoting the words whole, and stores nothing`, async () => {
       const id = await claimedReferral({ subjects });
       const message = await expect400(operative, id, leaky(draft), 'platformReferrals[1].draft');
-      expect(message).toContain('shows personal data');
-      expect(message).toContain(words);
+      expect(message).toContain('a platform gets only what the content itself shows (SOP 6.4)');
+      expect(message).toContain(`“${words}”`);
     });
   }
+
+  describe('a subject recorded as "Jayden Doe (@jd_drill)" (issue 10: only the exact string was stopped)', () => {
+    const jayden = [{ name: 'Jayden Doe (@jd_drill)', category: 'suspect', ageBand: '18_24', dateOfBirth: '2005-03-03' }];
+    const drafted = (draft: string) => refer({ platformReferrals: [{ platform: 'youtube', termsBreached: ['firearms'], draft }] });
+
+    it('refuses "J. Doe" with a 400 naming platformReferrals[0].draft and quoting it', async () => {
+      const id = await claimedReferral({ subjects: jayden });
+      const message = await expect400(operative, id, drafted('Uploaded by J. Doe last week.'), 'platformReferrals[0].draft');
+      expect(message).toBe(
+        'The draft for YouTube names a subject (“J. Doe”): a platform gets only what the content itself shows (SOP 6.4), so take it out',
+      );
+    });
+
+    it.each([
+      ['Jayden Doe', 'names a subject (“Jayden Doe”)'],
+      ['@jd_drill', 'names a subject (“@jd_drill”)'],
+      ['jd_drill', 'names a subject (“jd_drill”)'],
+      ['Doe, Jayden', 'names a subject (“Doe, Jayden”)'],
+      ['Doe, Jayden (@jd_dr1ll), 3.3.05', 'names a subject (“Doe, Jayden”, “@jd_dr1ll”) and gives a date of birth (“3.3.05”)'],
+    ])('refuses %j', async (words, said) => {
+      const id = await claimedReferral({ subjects: jayden });
+      const message = await expect400(operative, id, drafted(`Uploaded by ${words} last week.`), 'platformReferrals[0].draft');
+      expect(message).toContain(said);
+    });
+
+    it('lets the draft repeat the content’s own address, which shows the handle, but not the handle beside it', async () => {
+      const contentUrl = `https://www.instagram.com/jd_drill/reel/C${seq}x`;
+      const shown = await claimedReferral({ subjects: jayden, contentUrl });
+      expect((await post(operative, `/api/v1/referrals/${shown}/review`, drafted('Please remove {{contentUrl}}.'))).statusCode).toBe(200);
+      const id = await claimedReferral({ subjects: jayden, contentUrl: `${contentUrl}y` });
+      const message = await expect400(operative, id, drafted('Please remove {{contentUrl}} by @jd_drill.'), 'platformReferrals[0].draft');
+      expect(message).toContain('names a subject (“@jd_drill”)');
+    });
+
+    it('lets through a draft whose only likeness is an ordinary word ("a doe", "drill")', async () => {
+      const id = await claimedReferral({ subjects: [...jayden, { name: 'Will', category: 'witness', ageBand: 'unknown' }] });
+      const res = await post(operative, `/api/v1/referrals/${id}/review`, drafted('A UK drill video; the platform will see a doe.'));
+      expect(res.statusCode).toBe(200);
+    });
+  });
 
   it('catches personal data the review rationale brings in through {{rationale}}', async () => {
     const id = await claimedReferral({ subjects });
@@ -322,7 +362,7 @@ describe('review page (/referrals/{id}/review)', () => {
     const ok = await b.post(`/referrals/${id}/review`, { ...form, draft_youtube: decodeEntities(draft) });
     expect(ok.statusCode).toBe(302);
     expect(ok.headers.location).toBe(`/referrals/${id}`);
-    const r = await t.services.referrals.get(actor(operative), id);
+    const r = await t.services.referrals.forCasework(actor(operative), id);
     expect(r.status).toBe('awaiting_qa');
     expect(r.platformReferrals).toEqual([expect.objectContaining({ platform: 'youtube', termsBreached: ['firearms'] })]);
     expect(r.platformReferrals[0]!.draft).toContain('Firearms');

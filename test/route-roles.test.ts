@@ -16,6 +16,7 @@ const UNIT = ['operative', 'sergeant', 'inspector'] as const;
 const TABLE: Record<string, RouteRoles> = {
   'GET /health': 'public',
   'GET /api/v1/openapi.json': 'public',
+  'GET /favicon.ico': 'public',
   'GET /sign-in': 'public',
   'POST /sign-in': 'public',
   'POST /sign-out': 'signed_in',

@@ -215,18 +215,21 @@ describe('POST /api/v1/referrals with safeguarding (intake)', () => {
   it('stays optional: a child subject without an answer is accepted', async () => {
     const res = await post(requester, '/api/v1/referrals', referralBody());
     expect(res.statusCode).toBe(201);
-    expect(res.json().safeguarding).toEqual([]);
+    expect((await get(operative, `/api/v1/referrals/${res.json().id}`)).json().safeguarding).toEqual([]);
   });
 
   it('records the answer with a timeline entry, in the 201 and on GET; the collect entry has the action only', async () => {
     const res = await post(requester, '/api/v1/referrals', referralBody({ safeguarding: INTAKE_ANSWER }));
     expect(res.statusCode).toBe(201);
     const created = res.json();
-    expect(created.safeguarding).toEqual([expect.objectContaining({ stage: 'intake', ...INTAKE_ANSWER })]);
+    // The requester's answer is their own step on their timeline (no comments in their view, DESIGN.md "Who sees what").
     expect(created.timeline.map((e: { action: string }) => e.action)).toEqual(['submitted', 'safeguarding_recorded']);
     const detail = (await get(operative, `/api/v1/referrals/${created.id}`)).json();
-    expect(detail.safeguarding).toEqual(created.safeguarding);
-    expect(detail.timeline).toEqual(created.timeline);
+    expect(detail.safeguarding).toEqual([
+      expect.objectContaining({ stage: 'intake', ...INTAKE_ANSWER, recordedBy: expect.objectContaining({ id: requester.id }) }),
+    ]);
+    expect(detail.timeline.map((e: { action: string }) => e.action)).toEqual(['submitted', 'safeguarding_recorded']);
+    expect(detail.timeline[1].comment).toBe(`Requester, at intake: Referred to a safeguarding team. ${INTAKE_ANSWER.detail}`);
     const events = await t.db.select().from(referralEvents).where(eq(referralEvents.referralId, created.id));
     expect(events.map((e) => e.action).sort()).toEqual(['safeguarding_recorded', 'submitted']);
     const [collect] = await t.db

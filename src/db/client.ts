@@ -22,6 +22,20 @@ export type Database = {
 export type DatabaseOptions =
   { kind: 'postgres'; url: string; poolSize?: number } | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob; holder: string };
 
+/**
+ * Makes a directory tree private to this account: directories 0700, files 0600. PGlite writes its
+ * files 0666 whatever the umask, and they hold personal data (issue 10); the directories already
+ * shut others out while it runs, and this puts the files right at open and at close.
+ */
+function makePrivate(dir: string) {
+  fs.chmodSync(dir, 0o700);
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) makePrivate(p);
+    else if (entry.isFile()) fs.chmodSync(p, 0o600);
+  }
+}
+
 /** Raised when another process holds the embedded database's data directory. */
 export class DataDirLocked extends Error {}
 
@@ -30,11 +44,12 @@ export class DataDirLocked extends Error {}
  * so whoever opens it holds DATA_DIR/pglite.lock until close (decision 001).
  */
 async function lockDataDir(dir: string, holder: string): Promise<() => Promise<void>> {
-  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dir, 0o700);
   const marker = path.join(dir, 'pglite.holder');
   try {
     const release = await lockfile.lock(dir, { lockfilePath: path.join(dir, 'pglite.lock'), stale: 15_000, update: 5_000 });
-    fs.writeFileSync(marker, `${holder} (pid ${process.pid})\n`);
+    fs.writeFileSync(marker, `${holder} (pid ${process.pid})\n`, { mode: 0o600 });
     return async () => {
       fs.rmSync(marker, { force: true });
       await release();
@@ -63,13 +78,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const release = options.dataDir ? await lockDataDir(options.dataDir, options.holder) : async () => {};
   try {
     const dir = options.dataDir ? path.join(options.dataDir, 'pglite') : undefined;
+    if (dir) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const client = await PGlite.create({ dataDir: dir, loadDataDir: options.loadDataDir });
+    if (dir) makePrivate(dir);
     const db = drizzlePglite(client, { schema }) as unknown as Db;
     return {
       db,
       kind: 'pglite',
       close: async () => {
         await client.close();
+        if (dir) makePrivate(dir);
         await release();
       },
     };

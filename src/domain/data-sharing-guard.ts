@@ -2,224 +2,124 @@
  * The data-sharing guard (SOP 6.4): data shared with a platform carries only what the content itself
  * shows and what is public. Before a draft goes to QA, it is checked against the referral's own
  * personal data (subject names and handles, dates of birth, incident references) and every match is
- * shown to the operative in the words the draft uses. Pure: no I/O.
+ * shown in the words the draft uses. Pure: no I/O. The rules, and why: docs/decisions/009-data-sharing-guard.md.
  *
- * Matching works on word tokens (runs of letters, runs of digits), compared without case or accents, so
- * spacing, line breaks and punctuation between parts do not hide a leak. A name must appear whole
- * (its parts in order, or surname first as in "Smith, John"), never a single part of it, and a
- * one-word name or handle of fewer than 3 characters is not looked for, to avoid silly false alarms.
+ * The draft is read as a person sees it (`data-sharing-guard.reading.ts`): without case, accents,
+ * hidden characters or look-alike letters, in words (runs of letters, runs of digits), so spacing,
+ * line breaks and punctuation between parts do not hide a leak either.
+ * - Names (`data-sharing-guard.names.ts`): the whole name always; surname first, initials, a title
+ *   and the surname when written as a name is; one part alone only when it is at least 3 letters and
+ *   not an ordinary English word (a subject called Will does not block "will").
+ * - Handles: always, with or without @, separators changed, digits for the letters they look like
+ *   ("jd_dr1ll"); a handle that is an ordinary word ("@will") only with its @.
+ * - Dates of birth (`data-sharing-guard.dates.ts`): every usual written form.
+ * - Incident references: with or without their system, separators changed; a bare number of fewer
+ *   than 5 digits and letters is not looked for, and digits grouped by a comma or full stop
+ *   ("1,234 views") are a number, not a reference.
  */
+import { findDates } from './data-sharing-guard.dates.js';
+import { findForm, joinable, type Form, type LeakKind } from './data-sharing-guard.match.js';
+import { isOrdinaryWord, nameForms } from './data-sharing-guard.names.js';
+import { read, tokenise, wordsOf, type Reading, type Token } from './data-sharing-guard.reading.js';
+
+export type { LeakKind } from './data-sharing-guard.match.js';
 
 export type PersonalData = {
   subjectNames: readonly string[];
   handles?: readonly string[];
   /** YYYY-MM-DD */
   datesOfBirth: readonly string[];
+  /** As recorded, with the system first when known ("CAD 1234/22Nov"). */
   incidentReferences: readonly string[];
+  /**
+   * What the content itself shows, which a platform may be told (SOP 6.4): its title and address,
+   * as the requester gave them. Where the draft repeats one exactly, nothing inside it is a leak, so
+   * "instagram.com/jd_drill/reel/1" does not stop a draft about @jd_drill's own post.
+   */
+  shownByContent?: readonly string[];
 };
 
-export type LeakKind = 'subject_name' | 'handle' | 'date_of_birth' | 'incident_reference';
-/** `match` is the offending text as it appears in the draft; `index` is where it starts. */
+/** `match` is the offending text exactly as the draft writes it; `index` is where it starts. */
 export type Leak = { kind: LeakKind; match: string; index: number };
 
-type Token = { text: string; start: number; end: number };
-
-/** Below this many letters and digits, a lone word is too common to flag on its own. */
+/** A handle or reference shorter than this is not looked for: too many ordinary words and numbers are that short. */
 const MIN_LENGTH = 3;
-/** Between two parts of one name or reference: any whitespace, and at most this much punctuation. */
-const MAX_PUNCTUATION_BETWEEN_PARTS = 3;
-
-const fold = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
-
-/** Letters and digits form separate tokens, so "CAD1234" is found for the reference "1234" as for "CAD 1234". */
-function tokenise(text: string): Token[] {
-  return [...text.matchAll(/[\p{L}\p{M}]+|\p{N}+/gu)].map((m) => ({ text: fold(m[0]), start: m.index, end: m.index + m[0].length }));
-}
-
-const parts = (s: string) => tokenise(s).map((t) => t.text);
-
-/**
- * Where in the draft the given parts appear as consecutive tokens. A draft token may join several
- * whole parts ("JohnSmith", "CAD1234"). With `splitParts`, a part may also be split across draft
- * tokens (handles and references: "j.smith" for "jsmith", "4512345 22" for "451234522"); names
- * keep their parts whole, so "Al Ford" does not match inside "Alf Ord".
- */
-type Found = { start: number; end: number; first: number; last: number };
-
-function findParts(draft: string, tokens: Token[], wanted: string[], splitParts: boolean): Found[] {
-  const whole = wanted.join('');
-  if (!whole) return [];
-  const boundaries = new Set<number>();
-  wanted.reduce((n, p) => (boundaries.add(n + p.length), n + p.length), 0);
-  const found: Found[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    let got = '';
-    for (let j = i; j < tokens.length; j++) {
-      const t = tokens[j]!;
-      if (j > i && !joinable(draft.slice(tokens[j - 1]!.end, t.start))) break;
-      got += t.text;
-      if (!whole.startsWith(got) || (!splitParts && !boundaries.has(got.length))) break;
-      if (got.length === whole.length) {
-        found.push({ start: tokens[i]!.start, end: t.end, first: i, last: j });
-        break;
-      }
-    }
-  }
-  return found;
-}
-
-function joinable(between: string): boolean {
-  return between.replace(/\s+/g, '').length <= MAX_PUNCTUATION_BETWEEN_PARTS;
-}
-
-/**
- * A name as given ("John Paul Smith"), and first and last without middle names ("John Smith").
- * Surname first is looked for separately (`surnameFirst`), since "Smith John" may be two mentions.
- */
-function nameOrders(p: string[]): string[][] {
-  if (p.length < 2) return p.length === 1 && p[0]!.length >= MIN_LENGTH ? [p] : [];
-  if (p.join('').length < MIN_LENGTH) return [];
-  return p.length > 2 ? [p, [p[0]!, p[p.length - 1]!]] : [p];
-}
-
-/**
- * Surname first, as records write it: "Smith, John" or "SMITH John" (a comma after the surname, or
- * the surname in capitals before a forename that is not): not "... smith. John ..." across sentences.
- */
-function surnameFirst(draft: string, tokens: Token[], p: string[]): Found[] {
-  if (p.length < 2 || p.join('').length < MIN_LENGTH) return [];
-  const surname = p[p.length - 1]!;
-  const forenames = p.slice(0, -1);
-  return [forenames, [p[0]!]]
-    .slice(0, forenames.length > 1 ? 2 : 1)
-    .flatMap((f) => findParts(draft, tokens, [surname, ...f], false))
-    .filter((m) => {
-      let n = 0;
-      let j = m.first;
-      while (j <= m.last && (n += tokens[j]!.text.length) < surname.length) j++;
-      if (n !== surname.length || j >= m.last) return false;
-      const between = draft.slice(tokens[j]!.end, tokens[j + 1]!.start);
-      const written = (k: number) => draft.slice(tokens[k]!.start, tokens[k]!.end);
-      const capitals = (w: string) => w === w.toUpperCase() && w !== w.toLowerCase();
-      return between.includes(',') || (capitals(draft.slice(m.start, tokens[j]!.end)) && !capitals(written(j + 1)));
-    });
-}
+/** A reference without its system is looked for only from this length: "1234" alone is any number. */
+const MIN_BARE_REFERENCE = 5;
 
 /** The systems of SOP 8.3.3, so that "CAD 1234/22Nov" is found with or without its system name. */
 const SYSTEM_PREFIX = /^(connect|cad|cris|crimint|merlin|apmis)/;
 
-function referenceForms(ref: string): string[][] {
-  const whole = parts(ref).join('');
-  if (whole.length < MIN_LENGTH) return [];
-  const bare = whole.replace(SYSTEM_PREFIX, '');
-  return bare !== whole && bare.length >= MIN_LENGTH ? [[whole], [bare]] : [[whole]];
-}
-
-function handleForms(handle: string): string[][] {
-  const whole = parts(handle.trim().replace(/^@/, '')).join('');
-  return whole.length >= MIN_LENGTH ? [[whole]] : [];
-}
-
-/* Dates of birth ------------------------------------------------------------------------------ */
-
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const MONTH =
-  '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
-const SEP = '(?:\\s*[-/.,]\\s*|\\s+)';
-const ORD = '(?:st|nd|rd|th)?';
-const B = '(?<![\\p{L}\\p{N}])';
-const E = '(?![\\p{L}\\p{N}])';
-type Ymd = { y: string; m: number; d: number };
-/** Each pattern yields the candidate readings of its match (day-first, and month-first when that is possible). */
-const DATE_PATTERNS: [RegExp, (m: RegExpExecArray) => Ymd[]][] = [
-  [new RegExp(`${B}(\\d{4})${SEP}(\\d{1,2})${SEP}(\\d{1,2})${E}`, 'gu'), (m) => [{ y: m[1]!, m: +m[2]!, d: +m[3]! }]],
-  [
-    new RegExp(`${B}(\\d{1,2})${SEP}(\\d{1,2})${SEP}(\\d{4}|\\d{2})${E}`, 'gu'),
-    (m) => [
-      { y: m[3]!, m: +m[2]!, d: +m[1]! },
-      { y: m[3]!, m: +m[1]!, d: +m[2]! },
-    ],
-  ],
-  [
-    new RegExp(`${B}(\\d{1,2})${ORD}(?:\\s+of)?${SEP}${MONTH}${SEP}(\\d{4}|\\d{2})${E}`, 'giu'),
-    (m) => [{ y: m[3]!, m: monthNumber(m[2]!), d: +m[1]! }],
-  ],
-  [
-    new RegExp(`${B}${MONTH}${SEP}(\\d{1,2})${ORD}${SEP}(\\d{4}|\\d{2})${E}`, 'giu'),
-    (m) => [{ y: m[3]!, m: monthNumber(m[1]!), d: +m[2]! }],
-  ],
-  [
-    new RegExp(`${B}(\\d{2})(\\d{2})(\\d{4})${E}|${B}(\\d{4})(\\d{2})(\\d{2})${E}`, 'gu'),
-    (m) => (m[1] ? [{ y: m[3]!, m: +m[2]!, d: +m[1] }] : [{ y: m[4]!, m: +m[5]!, d: +m[6]! }]),
-  ],
-];
-
-const monthNumber = (name: string) => MONTHS.indexOf(name.slice(0, 3).toLowerCase()) + 1;
-
-/** A two-digit year ("14/3/08") is taken to mean the date of birth's own century. */
-const sameDate = (dob: string, c: Ymd) => {
-  const [y, m, d] = dob.split('-').map(Number) as [number, number, number];
-  const yearMatches = c.y.length === 4 ? Number(c.y) === y : Number(c.y) === y % 100;
-  return yearMatches && c.m === m && c.d === d;
+/** The @ the draft wrote before a handle belongs to the match, and a handle that is an ordinary word needs it. */
+const withAt = (required: boolean) => (f: { first: number; last: number }, tokens: readonly Token[], r: Reading) => {
+  const before = r.text[tokens[f.first]!.at - 1];
+  return before === '@' ? f : required ? undefined : f;
 };
 
-function findDates(draft: string, datesOfBirth: readonly string[]): Found[] {
-  const dobs = datesOfBirth.filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d));
-  if (dobs.length === 0) return [];
-  const found: Found[] = [];
-  for (const [pattern, readings] of DATE_PATTERNS) {
-    for (const m of draft.matchAll(pattern)) {
-      if (readings(m).some((c) => dobs.some((dob) => sameDate(dob, c))))
-        found.push({ start: m.index, end: m.index + m[0].length, first: -1, last: -1 });
-    }
-  }
-  return found;
+function handleForms(handle: string): Form[] {
+  const parts = wordsOf(handle);
+  const whole = parts.join('');
+  if (whole.length < MIN_LENGTH) return [];
+  const ordinary = parts.length === 1 && isOrdinaryWord(whole);
+  return [{ kind: 'handle', parts: [whole], strength: 3, split: 'any', leet: true, accept: withAt(ordinary) }];
 }
 
-/* The guard ----------------------------------------------------------------------------------- */
+/** Within a reference, digits grouped by a comma or a full stop are a number ("1,234"), not a reference's parts. */
+const referenceJoins = (between: string, before: Token, after: Token) =>
+  joinable(between) && !(/^\d/.test(before.text) && /^\d/.test(after.text) && /[.,]/.test(between));
+
+function referenceForms(ref: string): Form[] {
+  const whole = wordsOf(ref).join('');
+  const bare = whole.replace(SYSTEM_PREFIX, '');
+  const form = (w: string): Form => ({ kind: 'incident_reference', parts: [w], strength: 3, split: 'any', joins: referenceJoins });
+  return [
+    ...(whole.length >= MIN_LENGTH && (bare !== whole || whole.length >= MIN_BARE_REFERENCE) ? [form(whole)] : []),
+    ...(bare !== whole && bare.length >= MIN_BARE_REFERENCE ? [form(bare)] : []),
+  ];
+}
+
+type Span = { kind: LeakKind; at: number; end: number; strength: number };
 
 /**
- * SOP 6.4: every piece of the referral's personal data that the draft repeats. Empty when the
- * draft is clean. Overlapping matches of one kind are reported once, as the longest.
+ * SOP 6.4: every piece of the referral's personal data that the draft repeats, in the order the
+ * draft has them. Empty when the draft is clean. Nothing inside an exact copy of what the content
+ * itself shows counts. Where matches overlap, one phrase is reported once: the strongest form (a
+ * whole name over a part of it), then the longest.
  */
 export function findLeaks(draft: string, personal: PersonalData): Leak[] {
-  const tokens = tokenise(draft);
-  const spans: { kind: LeakKind; start: number; end: number; weak?: boolean }[] = [];
-  const add = (kind: LeakKind, found: Found[], weak = false) =>
-    spans.push(...found.map((f) => ({ kind, start: f.start, end: f.end, weak })));
-
-  for (const name of personal.subjectNames) {
-    const p = parts(name);
-    for (const order of nameOrders(p)) add('subject_name', findParts(draft, tokens, order, false));
-    // "john-smith, john.smith" is two mentions, not "Smith, John": surname first yields to them.
-    add('subject_name', surnameFirst(draft, tokens, p), true);
-  }
-  for (const handle of personal.handles ?? []) {
-    // Show the @ when the draft wrote one.
-    for (const form of handleForms(handle))
-      add(
-        'handle',
-        findParts(draft, tokens, form, true).map((f) => (draft[f.start - 1] === '@' ? { ...f, start: f.start - 1 } : f)),
-      );
-  }
-  add('date_of_birth', findDates(draft, personal.datesOfBirth));
-  for (const ref of personal.incidentReferences)
-    for (const form of referenceForms(ref)) add('incident_reference', findParts(draft, tokens, form, true));
-
-  const overlaps = (a: (typeof spans)[number], b: (typeof spans)[number]) =>
-    a !== b && a.kind === b.kind && a.start < b.end && b.start < a.end;
-  const kept = spans.filter(
-    (s) =>
-      !spans.some(
-        (o) => overlaps(o, s) && ((s.weak && !o.weak) || (o.start <= s.start && o.end >= s.end && o.end - o.start > s.end - s.start)),
-      ),
+  const r = read(draft);
+  const tokens = tokenise(r);
+  const forms = [
+    ...personal.subjectNames.flatMap(nameForms),
+    ...(personal.handles ?? []).flatMap(handleForms),
+    ...personal.incidentReferences.flatMap(referenceForms),
+  ];
+  const spans: Span[] = forms.flatMap((form) =>
+    findForm(r, tokens, form).map((f) => ({
+      kind: form.kind,
+      // The @ before a handle is part of what the draft shows.
+      at: form.kind === 'handle' && r.text[tokens[f.first]!.at - 1] === '@' ? tokens[f.first]!.at - 1 : tokens[f.first]!.at,
+      // "Doe, J.": an initial's full stop is part of it.
+      end:
+        tokens[f.last]!.end +
+        (form.kind === 'subject_name' && tokens[f.last]!.text.length === 1 && r.text[tokens[f.last]!.end] === '.' ? 1 : 0),
+      strength: form.strength,
+    })),
   );
-  const seen = new Set<string>();
+  spans.push(...findDates(r, personal.datesOfBirth).map((d) => ({ kind: 'date_of_birth' as const, ...d, strength: 3 })));
+
+  const shown = (personal.shownByContent ?? []).filter((t) => t.trim() !== '').flatMap((t) => occurrences(draft, t));
+  const kept: Span[] = [];
+  const inShown = (s: Span) => shown.some((o) => o.start <= r.from[s.at]! && r.to[s.end - 1]! <= o.stop);
+  const strongestFirst = (a: Span, b: Span) => b.strength - a.strength || b.end - b.at - (a.end - a.at) || a.at - b.at;
+  for (const s of spans.filter((x) => !inShown(x)).sort(strongestFirst)) if (!kept.some((k) => k.at < s.end && s.at < k.end)) kept.push(s);
   return kept
-    .sort((a, b) => a.start - b.start || a.kind.localeCompare(b.kind))
-    .filter((s) => {
-      const key = `${s.kind}:${s.start}:${s.end}`;
-      return seen.has(key) ? false : (seen.add(key), true);
-    })
-    .map((s) => ({ kind: s.kind, match: draft.slice(s.start, s.end), index: s.start }));
+    .sort((a, b) => a.at - b.at)
+    .map((s) => ({ kind: s.kind, match: draft.slice(r.from[s.at], r.to[s.end - 1]), index: r.from[s.at]! }));
+}
+
+function occurrences(draft: string, text: string): { start: number; stop: number }[] {
+  const found: { start: number; stop: number }[] = [];
+  for (let i = draft.indexOf(text); i >= 0; i = draft.indexOf(text, i + text.length)) found.push({ start: i, stop: i + text.length });
+  return found;
 }

@@ -69,6 +69,8 @@ export default fp(async (app, opts: { config: Config; auth: AuthService; routes:
   });
 
   app.addHook('preHandler', async (req, reply) => {
+    // An unknown path is the same 404 for everyone, signed in or not (issue 10: it was a 403).
+    if (req.is404) return;
     const roles = req.routeOptions.config.roles ?? [];
     if (roles === 'public') return;
     if (!req.actor) {
@@ -80,6 +82,13 @@ export default fp(async (app, opts: { config: Config; auth: AuthService; routes:
       return reply.redirect('/account/password');
     }
     if (roles !== 'signed_in' && !hasAnyRole(req.actor, roles)) throw new Forbidden();
+  });
+
+  // What a signed-in person sees (pages, case data in API answers) stays out of browser and proxy
+  // caches; static assets keep the caching they set.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.actor && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
   });
 
   app.decorateReply('setSessionCookie', function (this: FastifyReply, raw: string) {

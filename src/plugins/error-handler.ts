@@ -2,8 +2,54 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ZodError } from 'zod';
 import { AppError, DuplicateReferral, ValidationFailed } from '../errors.js';
+import { UNSTORABLE_MESSAGE } from '../schemas/text.js';
 import { zodFields } from '../validation.js';
 import { isApi } from './auth.js';
+
+/** A PostgreSQL error, bare or as the `cause` drizzle wraps it in: its SQLSTATE and where it happened. */
+type DatabaseError = { code: string; table?: string; column?: string; constraint?: string; routine?: string };
+
+function databaseErrorOf(err: unknown, depth = 0): DatabaseError | null {
+  if (!err || typeof err !== 'object' || depth > 5) return null;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return err as DatabaseError;
+  return databaseErrorOf((err as { cause?: unknown }).cause, depth + 1);
+}
+
+/** `insert into "subjects"`: what kind of statement on which table, never its text or parameters. */
+function statementOf(err: unknown): string | undefined {
+  const query = (err as { query?: unknown }).query;
+  if (typeof query !== 'string') return undefined;
+  const verb = /^\s*(\w+)/.exec(query)?.[1]?.toLowerCase();
+  const table = /\b(?:from|into|update)\s+("?[\w.]+"?)/i.exec(query)?.[1];
+  return [verb, table].filter(Boolean).join(' ') || undefined;
+}
+
+/**
+ * What a 5xx logs. Drizzle puts the SQL and every parameter in its message (names, dates of birth),
+ * and PostgreSQL's own message and detail quote values (`Key (username)=(…)`): a database error is
+ * logged by its code, statement kind and schema names only (issue 10). Anything else by its type,
+ * message and stack, with no cause chain that could carry one of those.
+ */
+export function loggableError(err: unknown): Record<string, unknown> {
+  const db = databaseErrorOf(err);
+  if (db)
+    return {
+      type: (err as Error)?.constructor?.name ?? 'Error',
+      code: db.code,
+      statement: statementOf(err),
+      table: db.table,
+      column: db.column,
+      constraint: db.constraint,
+      routine: db.routine,
+    };
+  if (err instanceof Error) return { type: err.constructor.name, message: err.message, stack: err.stack?.split('\ncaused by')[0] };
+  return { type: typeof err };
+}
+
+// 22021: a byte sequence not valid in the encoding (a NUL); 22P05: a character with no equivalent.
+// The text schema refuses these first; this is the last line of defence if a field escaped it.
+const UNSTORABLE_CODES = new Set(['22021', '22P05']);
 
 /**
  * One place maps errors to answers: JSON `{ error, fields }` for the API (DESIGN.md "Public
@@ -14,6 +60,7 @@ export default fp(async (app) => {
     let status = 500;
     let body: Record<string, unknown> = { error: 'Something went wrong' };
     if (err instanceof ZodError) err = new ValidationFailed(zodFields(err));
+    if (UNSTORABLE_CODES.has(databaseErrorOf(err)?.code ?? '')) err = new ValidationFailed([], UNSTORABLE_MESSAGE);
     if (err instanceof AppError) {
       status = err.statusCode;
       body = { error: err.message };
@@ -23,7 +70,7 @@ export default fp(async (app) => {
       status = err.statusCode;
       body = { error: err.message };
     }
-    if (status >= 500) req.log.error({ err }, 'unhandled error');
+    if (status >= 500) req.log.error({ error: loggableError(err) }, 'unhandled error');
     reply.status(status);
     if (isApi(req) || req.headers.accept?.includes('application/json')) return reply.send(body);
     return reply.page('views/error.njk', { status, message: body.error });

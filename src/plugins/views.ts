@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -25,8 +26,9 @@ export const SERVICE_NAME = 'Referral Desk';
 
 /** GOV.UK Frontend and MoJ Frontend, served by the app itself (no CDN), and Nunjucks pages. */
 export default fp(async (app) => {
+  // MoJ Frontend's stylesheet asks for its icons (the filter's tag crosses, toggles) at /assets/images/.
   await app.register(fastifyStatic, {
-    root: [path.join(govukDist, 'govuk/assets'), path.join(srcDir, 'public')],
+    root: [path.join(govukDist, 'govuk/assets'), path.join(mojRoot, 'moj/assets'), path.join(srcDir, 'public')],
     prefix: '/assets/',
     decorateReply: false,
     maxAge: '1d',
@@ -45,6 +47,12 @@ export default fp(async (app) => {
     decorateReply: false,
     maxAge: '1d',
   });
+
+  // Browsers ask for it at the root whatever the page says; the layout names no other icon.
+  const favicon = fs.readFileSync(path.join(srcDir, 'public/favicon.ico'));
+  app.get('/favicon.ico', { config: { roles: 'public' } }, async (_req, reply) =>
+    reply.type('image/x-icon').header('cache-control', 'public, max-age=86400').send(favicon),
+  );
 
   await app.register(view, {
     engine: { nunjucks },

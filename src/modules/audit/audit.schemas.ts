@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from '../../schemas/text.js';
 import { AUDIT_OPERATIONS } from '../../db/schema/audit.js';
 import { isRealDate, londonStartOfDay } from '../../domain/dates.js';
 import type { AuditFilter } from './audit.repository.js';
@@ -11,8 +12,7 @@ const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefi
 const text = (label: string, max: number) =>
   z.preprocess(
     blank,
-    z
-      .string({ error: `Enter a ${label}` })
+    plainText({ error: `Enter a ${label}` })
       .trim()
       .max(max, `${label[0]!.toUpperCase()}${label.slice(1)} must be ${max} characters or fewer`)
       .optional(),
@@ -22,8 +22,7 @@ const text = (label: string, max: number) =>
 const calendarDate = (label: string) =>
   z.preprocess(
     blank,
-    z
-      .string()
+    plainText()
       .trim()
       .transform((v) => {
         const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(v);

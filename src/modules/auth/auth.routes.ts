@@ -40,10 +40,9 @@ const authRoutes: FastifyPluginAsync<{ services: Services; config: Config }> = a
       }
       const result = await services.users.signIn(input.username, input.password, req.ip);
       if (!result.ok) {
-        const text =
-          result.reason === 'locked'
-            ? `Too many failed attempts: this account is locked. Try again in ${result.minutes} minutes.`
-            : 'The username or password is not right';
+        // One answer for an unknown username, a wrong password and a locked account, so that the
+        // page tells no one which usernames exist or which accounts are locked (issue 10).
+        const text = `The username or password is not right. After ${config.signIn.maxFailures} wrong passwords an account is locked for ${config.signIn.lockoutMinutes} minutes: wait and try again, or ask an admin to unlock it`;
         return retry([{ text, href: '#username' }], { username: text });
       }
       const raw = await services.auth.startSession(result.user.id, req.cookies[SESSION_COOKIE]);
@@ -66,7 +65,10 @@ const authRoutes: FastifyPluginAsync<{ services: Services; config: Config }> = a
   app.post('/account/password', { config: { roles: 'signed_in', allowPasswordChangePending: true } }, async (req, reply) => {
     try {
       const input = parse(changePasswordSchema, req.body ?? {});
-      await services.users.changePassword(actorOf(req), input.currentPassword, input.newPassword);
+      await services.users.changePassword(actorOf(req), input.currentPassword, input.newPassword, {
+        keepSession: req.session?.idHash,
+        revokeTokens: input.revokeTokens,
+      });
     } catch (err) {
       if (!(err instanceof ValidationFailed)) throw err;
       return reply

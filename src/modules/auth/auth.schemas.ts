@@ -1,17 +1,23 @@
 import { z } from 'zod';
+import { plainText } from '../../schemas/text.js';
 import { newPassword } from '../users/users.schemas.js';
 
 export const signInSchema = z.object({
-  username: z.string().trim().min(1, 'Enter your username').max(64, 'Enter your username'),
-  password: z.string().min(1, 'Enter your password').max(256, 'Enter your password'),
-  returnTo: z.string().optional(),
+  username: plainText().trim().min(1, 'Enter your username').max(64, 'Enter your username'),
+  password: plainText().min(1, 'Enter your password').max(256, 'Enter your password'),
+  returnTo: plainText().optional(),
 });
 
 export const changePasswordSchema = z
   .object({
-    currentPassword: z.string().min(1, 'Enter your current password').max(256, 'Enter your current password'),
+    currentPassword: plainText().min(1, 'Enter your current password').max(256, 'Enter your current password'),
     newPassword,
-    confirmPassword: z.string(),
+    confirmPassword: plainText(),
+    /** A checkbox: also revoke the person's API tokens (issue 10). */
+    revokeTokens: z
+      .literal('yes', { error: 'Tick the box or leave it empty' })
+      .optional()
+      .transform((v) => v === 'yes'),
   })
   .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'The passwords do not match' });
 

@@ -15,6 +15,8 @@ export type TransitionOptions = {
   comment?: string | null;
   /** DPA 2018 s.62: `alter` unless the step discloses data (a submission to a platform). */
   operation?: AuditOperation;
+  /** DPA 2018 s.62(2): the justification, where the step has one of its own (a disclosure's). */
+  purpose?: string | null;
   recipient?: string | null;
   auditDetail?: Record<string, unknown>;
   /**
@@ -63,6 +65,7 @@ export function createLifecycleService(db: Db, audit: AuditService, clock: () =>
           operation: options.operation ?? 'alter',
           entity: 'referral',
           entityId: referralId,
+          purpose: options.purpose ?? null,
           recipient: options.recipient ?? null,
           detail: {
             action: event.action,

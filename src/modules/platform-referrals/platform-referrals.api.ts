@@ -1,9 +1,9 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Role } from '../../db/schema/users.js';
 import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
 import { parse } from '../../validation.js';
-import { referralDetailSchema } from '../referrals/referrals.schemas.js';
+import { unitDetailSchema } from '../referrals/referrals.schemas.js';
 import { docSchemas, platformParamsSchema } from './platform-referrals.schemas.js';
 
 /** DESIGN.md "Roles": operatives and sergeants record submissions and decisions (SOP 10.5-10.7). */
@@ -13,7 +13,7 @@ type Params = { Params: { id: string; platform: string } };
 const tags = ['platform referrals'];
 const doc = (summary: string, body: (typeof docSchemas)[keyof typeof docSchemas]) => ({
   roles: PLATFORM_STEP_ROLES,
-  openapi: { summary, tags, params: platformParamsSchema, body, response: referralDetailSchema },
+  openapi: { summary, tags, params: platformParamsSchema, body, response: unitDetailSchema },
 });
 
 /**
@@ -24,12 +24,16 @@ const doc = (summary: string, body: (typeof docSchemas)[keyof typeof docSchemas]
  */
 const platformReferralsApi: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const steps = services.platformReferrals;
+  // The updated referral the contract answers a step with: part of the step, not a consultation (issue 10).
+  const answer = (req: FastifyRequest<Params>) => services.referrals.updated(actorOf(req), req.params.id);
 
   app.post<Params>(
     '/referrals/:id/platform-referrals/:platform/submission',
     { config: doc('Record that the referral was sent to the platform (SOP 10.5); audited as a disclosure', docSchemas.submission) },
-    async (req) =>
-      steps.recordSubmission(actorOf(req), req.params.id, req.params.platform, parse(steps.schemas().submission, req.body ?? {})),
+    async (req) => {
+      await steps.recordSubmission(actorOf(req), req.params.id, req.params.platform, parse(steps.schemas().submission, req.body ?? {}));
+      return answer(req);
+    },
   );
 
   app.post<Params>(
@@ -40,13 +44,19 @@ const platformReferralsApi: FastifyPluginAsync<{ services: Services }> = async (
         docSchemas.decision,
       ),
     },
-    async (req) => steps.recordDecision(actorOf(req), req.params.id, req.params.platform, parse(steps.schemas().decision, req.body ?? {})),
+    async (req) => {
+      await steps.recordDecision(actorOf(req), req.params.id, req.params.platform, parse(steps.schemas().decision, req.body ?? {}));
+      return answer(req);
+    },
   );
 
   app.post<Params>(
     '/referrals/:id/platform-referrals/:platform/appeal',
     { config: doc('Appeal a not_removed decision, or record why not (SOP 10.7)', docSchemas.appeal) },
-    async (req) => steps.recordAppeal(actorOf(req), req.params.id, req.params.platform, parse(steps.schemas().appeal, req.body ?? {})),
+    async (req) => {
+      await steps.recordAppeal(actorOf(req), req.params.id, req.params.platform, parse(steps.schemas().appeal, req.body ?? {}));
+      return answer(req);
+    },
   );
 };
 

@@ -7,7 +7,7 @@ import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
 import { formErrors, zodFields, type PageError } from '../../validation.js';
 import { dateFromParts, field, partsOf, type DateParts } from '../referrals/referrals.intake-draft.js';
-import { lifecycleStateOf, type ReferralDetail } from '../referrals/referrals.presenter.js';
+import { lifecycleStateOf } from '../referrals/referrals.presenter.js';
 import { PLATFORM_STEP_ROLES } from './platform-referrals.api.js';
 import { londonTimeToUtc } from '../../domain/dates.js';
 import { timeOfDay } from './platform-referrals.schemas.js';
@@ -41,7 +41,8 @@ const platformReferralsPages: FastifyPluginAsync<{ services: Services }> = async
   async function load(actor: Actor, id: string, platform: string, kind: PlatformActionKind) {
     const entry = (await services.platforms.list()).find((p) => p.key === platform);
     if (!entry) throw new NotFound(`${platform} is not a platform in the directory`);
-    const referral = await services.referrals.get(actor, id);
+    // The forms show no subjects: reading for them is not a consultation (issue 10).
+    const referral = await services.referrals.forCasework(actor, id);
     const pr = referral.platformReferrals.find((p) => p.platform === platform);
     if (!pr || !allowedPlatformActions(lifecycleStateOf(referral), actor, platform).includes(kind))
       throw new InvalidTransition(`The ${entry.name} referral cannot take that step now`);
@@ -76,7 +77,7 @@ const platformReferralsPages: FastifyPluginAsync<{ services: Services }> = async
     ctx: Awaited<ReturnType<typeof load>>,
     values: Record<string, unknown>,
     firstField: string,
-    run: () => Promise<ReferralDetail>,
+    run: () => Promise<unknown>,
   ) {
     try {
       await run();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from '../../schemas/text.js';
 import { CHANNELS } from '../../db/schema/platforms.js';
 import { isRealDate } from '../../domain/dates.js';
 
@@ -22,8 +23,7 @@ export function platformReferralSchemas(now: Date, today: string) {
     channel: z
       .enum(CHANNELS, { error: 'Choose how the referral was sent' })
       .describe('SOP 10.5: trusted_flagger, mailbox or individual; recorded as the officer says even if the directory names another'),
-    submittedAt: z
-      .string({ error: 'Enter when the referral was sent' })
+    submittedAt: plainText({ error: 'Enter when the referral was sent' })
       .trim()
       .min(1, 'Enter when the referral was sent')
       .regex(ISO_UTC, 'The time the referral was sent must be an ISO 8601 UTC time, for example 2026-03-10T09:30:00Z')
@@ -36,8 +36,7 @@ export function platformReferralSchemas(now: Date, today: string) {
         'The time the referral was sent must be now or in the past',
       )
       .describe('ISO 8601 UTC, not in the future'),
-    externalReference: z
-      .string()
+    externalReference: plainText()
       .trim()
       .max(LIMITS.externalReference, `The platform's reference must be ${LIMITS.externalReference} characters or fewer`)
       .optional()
@@ -50,8 +49,7 @@ export function platformReferralSchemas(now: Date, today: string) {
     outcome: z
       .enum(DECISION_OUTCOMES, { error: 'Choose the platform’s decision' })
       .describe('removed | not_removed on a submission; removed | upheld after an appeal (not_removed then means upheld)'),
-    decidedOn: z
-      .string({ error: 'Enter the date of the decision' })
+    decidedOn: plainText({ error: 'Enter the date of the decision' })
       .trim()
       .min(1, 'Enter the date of the decision')
       .regex(/^\d{4}-\d{2}-\d{2}$/, 'The date of the decision must be in the format YYYY-MM-DD')
@@ -65,8 +63,7 @@ export function platformReferralSchemas(now: Date, today: string) {
     appeal: z
       .boolean({ error: 'Choose whether you are appealing' })
       .describe('true: an appeal was made; false: the unit decided not to appeal'),
-    reason: z
-      .string({ error: 'Enter the reason' })
+    reason: plainText({ error: 'Enter the reason' })
       .trim()
       .min(1, 'Enter the reason')
       .max(LIMITS.reason, `The reason must be ${LIMITS.reason} characters or fewer`)
@@ -84,8 +81,8 @@ export type AppealInput = z.infer<ReturnType<typeof platformReferralSchemas>['ap
 export const docSchemas = platformReferralSchemas(new Date('9999-12-31T00:00:00Z'), '9999-12-31');
 
 export const platformParamsSchema = z.object({
-  id: z.string().describe('The referral id (uuid)'),
-  platform: z.string().describe('A directory key this referral was referred to, e.g. youtube'),
+  id: plainText().describe('The referral id (uuid)'),
+  platform: plainText().describe('A directory key this referral was referred to, e.g. youtube'),
 });
 
 /** A time of day typed in a form, `14:30`, `9:30` or `14.30` (24-hour clock), or null. */

@@ -6,18 +6,22 @@ import type { TransitionContext } from '../casework/lifecycle.service.js';
 import { createPlatformReferralsRepository } from './platform-referrals.repository.js';
 import { platformReferralSchemas, type AppealInput, type DecisionInput, type Submission } from './platform-referrals.schemas.js';
 
+/** DPA 2018 s.62(2): why a submission discloses the referral to a platform. */
+export const DISCLOSURE_PURPOSE = 'Referral to the platform for removal of the content (SOP 10.5)';
+
 /**
  * Submission, decision and appeal of one platform referral (SOP 10.5-10.7). Each is one step of
  * the life cycle (services.lifecycle.apply): the state machine decides, this service writes the
  * step's own data in the same transaction, and the referral closes with its outcome when every
- * platform referral is final. Each answers the updated referral, as GET /referrals/{id} does.
+ * platform referral is final. Each answers what changed; the API adds the updated referral the
+ * contract gives back, which is part of the step, not a consultation (issue 10).
  *
  * A platform that is not in the directory answers 404 (no such resource). A directory platform
  * this referral was not referred to answers 409, as the state machine says: the referral is not
  * in a state where that platform can take a step.
  */
 export function createPlatformReferralsService(deps: CaseworkDeps) {
-  const { clock, lifecycle, platforms, referrals } = deps;
+  const { clock, lifecycle, platforms } = deps;
   const repo = createPlatformReferralsRepository();
 
   /** The directory entry, read before any transaction opens (one connection on the embedded database). */
@@ -40,17 +44,19 @@ export function createPlatformReferralsService(deps: CaseworkDeps) {
 
     /**
      * SOP 10.5: the referral went to the platform. Sending it is a disclosure outside law
-     * enforcement (DPA 2018 s.62), so it is audited as `disclose` with the platform as recipient.
-     * A channel other than the directory's is recorded as the officer says: it is their fact.
+     * enforcement (DPA 2018 s.62), so it is audited as `disclose` with its purpose, the platform
+     * as recipient and the channel it went through. A channel other than the directory's is
+     * recorded as the officer says: it is their fact.
      */
     async recordSubmission(actor: Actor, referralId: string, platform: string, input: Submission) {
       const entry = await directoryEntry(platform);
-      await lifecycle.apply(
+      return lifecycle.apply(
         actor,
         referralId,
         { kind: 'submission', platform },
         {
           operation: 'disclose',
+          purpose: DISCLOSURE_PURPOSE,
           recipient: entry.name,
           auditDetail: {
             channel: input.channel,
@@ -68,7 +74,6 @@ export function createPlatformReferralsService(deps: CaseworkDeps) {
               .then(() => undefined),
         },
       );
-      return referrals.get(actor, referralId);
     },
 
     /**
@@ -80,7 +85,7 @@ export function createPlatformReferralsService(deps: CaseworkDeps) {
     async recordDecision(actor: Actor, referralId: string, platform: string, input: DecisionInput) {
       await directoryEntry(platform);
       const auditDetail: Record<string, unknown> = { decidedOn: input.decidedOn };
-      await lifecycle.apply(
+      return lifecycle.apply(
         actor,
         referralId,
         { kind: 'decision', platform, outcome: input.outcome === 'removed' ? 'removed' : 'not_removed' },
@@ -113,13 +118,12 @@ export function createPlatformReferralsService(deps: CaseworkDeps) {
           },
         },
       );
-      return referrals.get(actor, referralId);
     },
 
     /** SOP 10.7: on not removed, an appeal or a recorded reason not to appeal; the reason goes on the timeline. */
     async recordAppeal(actor: Actor, referralId: string, platform: string, input: AppealInput) {
       await directoryEntry(platform);
-      await lifecycle.apply(
+      return lifecycle.apply(
         actor,
         referralId,
         { kind: 'appeal', platform, appeal: input.appeal },
@@ -132,7 +136,6 @@ export function createPlatformReferralsService(deps: CaseworkDeps) {
               .then(() => undefined),
         },
       );
-      return referrals.get(actor, referralId);
     },
   };
 }

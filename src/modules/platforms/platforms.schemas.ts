@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from '../../schemas/text.js';
 import { CHANNELS, type Clause } from '../../db/schema/platforms.js';
 import { isHttpUrl } from '../../domain/content-url.js';
 import { DRAFT_PLACEHOLDERS } from '../../domain/referral-draft.js';
@@ -28,30 +29,27 @@ const lines = (s: string) =>
     .filter((l) => l.text !== '');
 
 const optionalUrl = (what: string) =>
-  z
-    .string()
+  plainText()
     .trim()
     .max(2_048, `${what} must be 2,048 characters or fewer`)
     .refine((v) => v === '' || isHttpUrl(v), `${what} must start with http:// or https://`)
     .transform((v) => v || null);
 
 export const platformFormSchema = z.object({
-  name: z
-    .string({ error: 'Enter the platform’s name' })
+  name: plainText({ error: 'Enter the platform’s name' })
     .trim()
     .min(1, 'Enter the platform’s name')
     .max(80, 'Name must be 80 characters or fewer'),
   channel: z.enum(CHANNELS, { error: 'Choose how the platform receives referrals' }),
-  contact: z
-    .string()
+  contact: plainText()
     .trim()
     .max(300, 'Contact must be 300 characters or fewer')
     .default('')
     .transform((v) => v || null),
   termsUrl: optionalUrl('The terms of service link').default(''),
   guidelinesUrl: optionalUrl('The community guidelines link').default(''),
-  hosts: z
-    .string()
+  hosts: plainText()
+    .max(10_000, 'Host names must be 10,000 characters or fewer')
     .default('')
     .transform((s, ctx) => {
       const hosts = lines(s).map((l) => ({ ...l, text: l.text.toLowerCase().replace(/\.$/, '') }));
@@ -61,8 +59,8 @@ export const platformFormSchema = z.object({
       if (!hosts.length) ctx.addIssue({ code: 'custom', message: 'Enter at least one host name' });
       return [...new Set(hosts.map((l) => l.text))];
     }),
-  clauses: z
-    .string()
+  clauses: plainText()
+    .max(50_000, 'Clauses must be 50,000 characters or fewer')
     .default('')
     .transform((s, ctx) => {
       const seen = new Set<string>();
@@ -90,8 +88,7 @@ export const platformFormSchema = z.object({
       if (!lines(s).length) ctx.addIssue({ code: 'custom', message: 'Enter at least one clause to cite' });
       return clauses;
     }),
-  template: z
-    .string({ error: 'Enter the referral template' })
+  template: plainText({ error: 'Enter the referral template' })
     .trim()
     .min(1, 'Enter the referral template')
     .max(10_000, 'The template must be 10,000 characters or fewer')
@@ -110,8 +107,7 @@ export type PlatformForm = z.infer<typeof platformFormSchema>;
 
 /** Adding a platform also takes its key, which never changes (platform referrals cite it). */
 export const newPlatformFormSchema = platformFormSchema.extend({
-  key: z
-    .string({ error: 'Enter a key' })
+  key: plainText({ error: 'Enter a key' })
     .trim()
     .min(1, 'Enter a key')
     .max(40, 'The key must be 40 characters or fewer')

@@ -4,7 +4,7 @@ import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
 import { parse } from '../../validation.js';
 import { UNIT_READERS } from '../referrals/referrals.policy.js';
-import { idParamsSchema, referralDetailSchema } from '../referrals/referrals.schemas.js';
+import { idParamsSchema, unitDetailSchema } from '../referrals/referrals.schemas.js';
 import { claimBodySchema, countsQuerySchema, selfTaskDocSchema, selfTaskSchema, statusCountsSchema } from './queue.schemas.js';
 
 const tags = ['queue'];
@@ -42,13 +42,15 @@ const queueApi: FastifyPluginAsync<{ services: Services }> = async (app, { servi
           tags,
           params: idParamsSchema,
           body: claimBodySchema,
-          response: referralDetailSchema,
+          response: unitDetailSchema,
         },
       },
     },
     async (req) => {
       const { assignee } = parse(claimBodySchema, req.body ?? {});
-      return queue.claim(actorOf(req), req.params.id, assignee);
+      await queue.claim(actorOf(req), req.params.id, assignee);
+      // The contract's answer is part of the command, not a consultation (issue 10).
+      return services.referrals.updated(actorOf(req), req.params.id);
     },
   );
 
@@ -62,7 +64,7 @@ const queueApi: FastifyPluginAsync<{ services: Services }> = async (app, { servi
             'Open a self-tasked referral (SOP 8.5): the referral body plus selfTaskedReason; created in_review, assigned to you, you as applicant. 409 if the content already has an open referral',
           tags,
           body: selfTaskDocSchema,
-          response: referralDetailSchema,
+          response: unitDetailSchema,
           status: 201,
         },
       },

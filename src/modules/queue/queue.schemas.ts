@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from '../../schemas/text.js';
 import { docSchemas, listQuerySchema, type ReferralSchemas } from '../referrals/referrals.schemas.js';
 
 /** SOP 8.5: the reason an operative opens a referral themselves. */
@@ -10,8 +11,7 @@ export const QUEUE_PAGE_SIZE = 25;
 /** POST …/{id}/claim: nothing to take it yourself; a sergeant names the operative to assign it to (SOP 8.5-8.6). */
 export const claimBodySchema = z
   .object({
-    assignee: z
-      .string({ error: 'Enter the id or username of the operative to assign the referral to' })
+    assignee: plainText({ error: 'Enter the id or username of the operative to assign the referral to' })
       .trim()
       .min(1, 'Enter the id or username of the operative to assign the referral to')
       .max(64, 'Enter the id or username of the operative to assign the referral to')
@@ -21,8 +21,7 @@ export const claimBodySchema = z
   .strict();
 export type ClaimBody = z.infer<typeof claimBodySchema>;
 
-const selfTaskedReason = z
-  .string({ error: 'Enter why you are opening this referral yourself' })
+const selfTaskedReason = plainText({ error: 'Enter why you are opening this referral yourself' })
   .trim()
   .min(1, 'Enter why you are opening this referral yourself')
   .max(SELF_TASKED_REASON_MAX, `Reason must be ${SELF_TASKED_REASON_MAX.toLocaleString('en-GB')} characters or fewer`)

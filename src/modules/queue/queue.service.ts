@@ -52,21 +52,18 @@ export function createQueueService({ db, clock, lifecycle, referrals }: Casework
      * SOP 8.5-8.6: with no assignee, the caller claims the referral (`submitted` → `in_review`,
      * assigned to them). A sergeant may name an active operative to assign it to instead, also
      * from `in_review` (reassignment). Wrong state 409, wrong person 403: nothing changes.
+     * Answers what changed (a command never reads the referral back: issue 10).
      */
     async claim(actor: Actor, referralId: string, assignee?: string) {
-      if (assignee === undefined) {
-        await lifecycle.apply(actor, referralId, { kind: 'claim' });
-      } else {
-        if (!hasAnyRole(actor, ASSIGNERS)) throw new Forbidden('Only a sergeant may assign a referral to someone else');
-        const to = await operativeFor(assignee);
-        await lifecycle.apply(
-          actor,
-          referralId,
-          { kind: 'assign', assigneeId: to.id, assigneeRoles: to.roles },
-          { auditDetail: { assigneeId: to.id } },
-        );
-      }
-      return referrals.get(actor, referralId);
+      if (assignee === undefined) return lifecycle.apply(actor, referralId, { kind: 'claim' });
+      if (!hasAnyRole(actor, ASSIGNERS)) throw new Forbidden('Only a sergeant may assign a referral to someone else');
+      const to = await operativeFor(assignee);
+      return lifecycle.apply(
+        actor,
+        referralId,
+        { kind: 'assign', assigneeId: to.id, assigneeRoles: to.roles },
+        { auditDetail: { assigneeId: to.id } },
+      );
     },
 
     /**

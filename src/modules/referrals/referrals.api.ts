@@ -41,7 +41,7 @@ const referralsApi: FastifyPluginAsync<{ services: Services }> = async (app, { s
         roles: REFERRAL_READERS,
         openapi: {
           summary:
-            'List referrals with filters (status, platform, assignee, overdue, age), sorted and paged; newest first unless sorted; a requester sees only their own',
+            'List referrals with filters (status, platform, assignee, overdue, age), sorted and paged; newest first unless sorted; a requester sees only their own, in the requester’s shape',
           tags,
           query: listQuerySchema,
           response: referralListSchema,
@@ -57,7 +57,8 @@ const referralsApi: FastifyPluginAsync<{ services: Services }> = async (app, { s
       config: {
         roles: REFERRAL_READERS,
         openapi: {
-          summary: 'One referral with its timeline; opening one with subjects is logged as a consultation',
+          summary:
+            'One referral with its timeline; opening one with subjects is logged as a consultation. A requester with no unit role gets the requester’s shape (DESIGN.md "Who sees what")',
           tags,
           params: idParamsSchema,
           response: referralDetailSchema,
@@ -80,7 +81,11 @@ const referralsApi: FastifyPluginAsync<{ services: Services }> = async (app, { s
         },
       },
     },
-    async (req) => referrals.withdraw(actorOf(req), req.params.id),
+    async (req) => {
+      await referrals.withdraw(actorOf(req), req.params.id);
+      // The contract's answer is part of the withdrawal, not a consultation (issue 10).
+      return referrals.updated(actorOf(req), req.params.id);
+    },
   );
 };
 

@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { allowedActions, allowedPlatformActions } from '../../domain/lifecycle.js';
 import { actorOf } from '../../plugins/auth.js';
 import { pagination } from '../../views/pagination.js';
-import { lifecycleStateOf, STATUS_TAG } from './referrals.presenter.js';
+import { STATUS_TAG } from './referrals.presenter.js';
 import type { Services } from '../../services.js';
 import intakePages from './referrals.intake-pages.js';
-import { readsAllReferrals, REFERRAL_READERS, REFERRAL_SUBMITTERS } from './referrals.policy.js';
+import { REFERRAL_READERS, REFERRAL_SUBMITTERS } from './referrals.policy.js';
 import { ageBandText, type AgeBand } from './referrals.schemas.js';
 import { presentSafeguardingPanel } from './safeguarding.presenter.js';
 
@@ -28,21 +28,24 @@ const referralsPages: FastifyPluginAsync<{ services: Services }> = async (app, {
     });
   });
 
-  // Opening a referral with subjects is a logged consultation (the service writes it).
+  // Opening a referral with subjects is a logged consultation (the service writes it). A requester
+  // with no unit role gets their own view (DESIGN.md "Who sees what"): the unit's panels are not
+  // rendered for them, and their `referral` holds none of the unit's working to render anyway.
   app.get<{ Params: { id: string } }>('/referrals/:id', { config: { roles: REFERRAL_READERS } }, async (req, reply) => {
     const actor = actorOf(req);
-    const referral = await services.referrals.get(actor, req.params.id);
+    const read = await services.referrals.page(actor, req.params.id);
+    const { view: seen, referral, state } = read;
     const directory = await services.platforms.list();
-    const state = lifecycleStateOf(referral);
     return reply.page(view('detail'), {
-      ...(await services.review.panel(referral.id)),
+      ...(seen === 'unit' ? await services.review.panel(referral.id) : {}),
+      unitView: seen === 'unit',
       referral,
       // DESIGN.md "Safeguarding": the answers are shown to the unit.
-      safeguardingPanel: readsAllReferrals(actor) ? presentSafeguardingPanel(referral) : null,
+      safeguardingPanel: read.view === 'unit' ? presentSafeguardingPanel(read.referral) : null,
       platformNames: referral.platforms.map((k) => directory.find((p) => p.key === k)?.name ?? k),
       ageBand: (b: AgeBand) => ageBandText(b),
       statusTag: STATUS_TAG,
-      canWithdraw: referral.status === 'submitted' && referral.requesterId === actor.id,
+      canWithdraw: state.status === 'submitted' && state.requesterId === actor.id,
       // Which steps this person may take now: pages offer only those (the author never sees Approve, SOP 10.2).
       allowed: allowedActions(state, actor),
       platformAllowed: Object.fromEntries(

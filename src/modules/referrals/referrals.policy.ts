@@ -10,6 +10,14 @@ export const REFERRAL_SUBMITTERS = ['requester'] as const satisfies readonly Rol
 
 export const readsAllReferrals = (actor: Pick<Actor, 'roles'>) => hasAnyRole(actor, UNIT_READERS);
 
+/**
+ * DESIGN.md "Who sees what": the unit sees the whole referral; a requester who holds no unit role
+ * sees only what they gave and what happened to it (minimisation inside the force). A person who
+ * is both a requester and in the unit sees the unit's view.
+ */
+export type ReferralView = 'unit' | 'requester';
+export const referralViewFor = (actor: Pick<Actor, 'roles'>): ReferralView => (readsAllReferrals(actor) ? 'unit' : 'requester');
+
 /** May this person see this referral? Pure; the service answers 404 when not (its existence is not disclosed). */
 export function maySeeReferral(actor: Pick<Actor, 'id' | 'roles'>, referral: { requesterId: string }): boolean {
   if (readsAllReferrals(actor)) return true;

@@ -1,6 +1,6 @@
 import { isFinal, type ReferralState } from '../../domain/lifecycle.js';
 import type { FieldError } from '../../errors.js';
-import type { ReferralDetailRows, ReferralSummaryRow } from './referrals.repository.js';
+import type { ReferralDetailRows, ReferralRow, ReferralSummaryRow } from './referrals.repository.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -91,7 +91,74 @@ export const lifecycleStateOf = (d: ReferralDetail): ReferralState => ({
   draftAuthorId: d.draftAuthorId,
   platformReferrals: d.platformReferrals.map(({ platform, status, notAppealed }) => ({ platform, status, notAppealed })),
 });
+
+/** The life-cycle state of a referral as read, whichever view of it is shown. */
+export const lifecycleStateOfRows = (rows: ReferralDetailRows): ReferralState => ({
+  status: rows.referral.status,
+  outcome: rows.referral.outcome ?? null,
+  requesterId: rows.referral.requesterId,
+  assigneeId: rows.referral.assigneeId ?? null,
+  draftAuthorId: rows.referral.draftAuthorId ?? null,
+  platformReferrals: rows.platformReferrals.map(({ platform, status, notAppealed }) => ({ platform, status, notAppealed })),
+});
 export type ReferralSummary = ReturnType<typeof presentSummary>;
+
+/*
+ * DESIGN.md "Who sees what": a requester who holds no unit role sees, of their own referrals, only
+ * what they gave and what happened to it. These presenters build that view field by field from
+ * the rows (an allow-list, never the unit's view with fields deleted), so a field added to the
+ * referral later stays hidden from requesters until it is named here. Not here, on purpose: the
+ * assignee and any other unit member's name, drafts and their author, QA comments, the review
+ * (research, factors, its safeguarding answer), appeal reasons, the intelligence record, other
+ * requesters' rationales, and the account ids and applicant block (the applicant is the reader).
+ */
+
+/** The unit's members are named to a requester only as the unit. */
+export const UNIT_NAME = 'Online Harm Referral Team';
+
+/** A referral in a requester's list: what they gave and where it stands. */
+export function presentRequesterSummary({ referral: r }: { referral: ReferralRow }) {
+  return {
+    id: r.id,
+    reference: r.reference,
+    status: r.status,
+    outcome: r.outcome ?? null,
+    contentTitle: r.contentTitle,
+    contentUrl: r.contentUrl,
+    platforms: r.platforms,
+    submittedAt: r.submittedAt.toISOString(),
+    closedAt: iso(r.closedAt),
+  };
+}
+
+/**
+ * One referral as its requester sees it. The timeline holds their own steps, named as them, and
+ * the step that closed it, by the unit: never who in the unit, never a comment.
+ */
+export function presentForRequester(rows: ReferralDetailRows) {
+  const r = rows.referral;
+  return {
+    ...presentRequesterSummary(rows),
+    contentUploadedOn: r.contentUploadedOn,
+    incidentReferences: rows.incidentReferences.map(({ system, reference }) => ({ system, reference })),
+    rationale: r.rationale,
+    subjects: rows.subjects.map(({ name, category, ageBand, dateOfBirth }) => ({
+      name,
+      category,
+      ageBand,
+      dateOfBirth: dateOfBirth ?? null,
+    })),
+    timeline: rows.events.flatMap(({ event, actor }) => {
+      const at = event.at.toISOString();
+      if (event.actorId === r.requesterId) return [{ at, actor: { name: actor?.name ?? r.applicantName }, action: event.action }];
+      // The outcome, whichever step of the unit's reached it (a review, a decision, an appeal not made).
+      if (event.toStatus === 'closed') return [{ at, actor: { name: UNIT_NAME }, action: 'closed' }];
+      return [];
+    }),
+  };
+}
+export type RequesterReferral = ReturnType<typeof presentForRequester>;
+export type RequesterReferralSummary = ReturnType<typeof presentRequesterSummary>;
 
 /** What a requester sees of a referral they added their rationale to: not another requester's data. */
 export const presentCombined = (d: ReferralDetail) => ({

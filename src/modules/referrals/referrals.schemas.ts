@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { repeats } from '../../schemas/lists.js';
+import { plainText } from '../../schemas/text.js';
 import {
   AGE_BANDS,
   INCIDENT_SYSTEMS,
@@ -23,6 +25,7 @@ export const LIMITS = {
   rationale: 5_000,
   incidentReference: 60,
   incidentReferences: 10,
+  platforms: 50,
   subjects: 20,
   subjectName: 120,
   safeguardingDetail: 2_000,
@@ -59,8 +62,7 @@ export const ageBandText = (b: AgeBand) => AGE_BAND_TEXT[b];
 const pastDate = (today: string, what: string) => {
   const What = `${what[0]!.toUpperCase()}${what.slice(1)}`;
   return (
-    z
-      .string({ error: `Enter ${what}` })
+    plainText({ error: `Enter ${what}` })
       .trim()
       .min(1, `Enter ${what}`)
       // The question pages always send this format; only an API caller can get it wrong.
@@ -79,8 +81,7 @@ export const safeguardingSchema = z
     action: z
       .enum(SAFEGUARDING_ACTIONS, { error: 'Choose whether it has been referred, is already known, or is not needed' })
       .describe('referred (to a safeguarding team), already_known (to one), or not_needed'),
-    detail: z
-      .string({ error: 'Enter to whom it was referred and their reference, or why it is not needed' })
+    detail: plainText({ error: 'Enter to whom it was referred and their reference, or why it is not needed' })
       .trim()
       .min(1, 'Enter to whom it was referred and their reference, or why it is not needed')
       .max(LIMITS.safeguardingDetail, `The safeguarding detail must be ${LIMITS.safeguardingDetail} characters or fewer`)
@@ -94,8 +95,7 @@ export function referralSchemas(today: string) {
     system: z
       .enum(INCIDENT_SYSTEMS, { error: 'Choose the system the reference is from' })
       .describe('SOP 8.3.3: the police system the reference belongs to'),
-    reference: z
-      .string({ error: 'Enter the incident reference' })
+    reference: plainText({ error: 'Enter the incident reference' })
       .trim()
       .min(1, 'Enter the incident reference')
       .max(LIMITS.incidentReference, `Incident reference must be ${LIMITS.incidentReference} characters or fewer`)
@@ -105,8 +105,7 @@ export function referralSchemas(today: string) {
   /** SOP 8.4.1; DPA 2018 s.38(3) categories. The age band is always recorded, never blank. */
   const subject = z
     .object({
-      name: z
-        .string({ error: 'Enter the name or online handle' })
+      name: plainText({ error: 'Enter the name or online handle' })
         .trim()
         .min(1, 'Enter the name or online handle')
         .max(LIMITS.subjectName, `Name must be ${LIMITS.subjectName} characters or fewer`)
@@ -131,52 +130,48 @@ export function referralSchemas(today: string) {
     });
 
   const newReferral = z.object({
-    contentTitle: z
-      .string({ error: 'Enter the title of the content' })
+    contentTitle: plainText({ error: 'Enter the title of the content' })
       .trim()
       .min(1, 'Enter the title of the content')
       .max(LIMITS.contentTitle, `Title must be ${LIMITS.contentTitle} characters or fewer`)
       .describe('SOP 8.3.4: the title of the content, as shown on the platform'),
-    contentUrl: z
-      .string({ error: 'Enter the content URL' })
+    contentUrl: plainText({ error: 'Enter the content URL' })
       .trim()
       .min(1, 'Enter the content URL')
       .max(LIMITS.contentUrl, `URL must be ${LIMITS.contentUrl} characters or fewer`)
       .refine(isHttpUrl, 'Enter a URL starting with http:// or https://')
       .describe('SOP 8.3.5: the link to the content, http or https only'),
     platforms: z
-      .array(z.string({ error: 'Choose a platform from the list' }).trim().min(1, 'Choose a platform from the list').max(40), {
+      .array(plainText({ error: 'Choose a platform from the list' }).trim().min(1, 'Choose a platform from the list').max(40), {
         error: 'Choose at least one platform',
       })
       .min(1, 'Choose at least one platform')
+      .max(LIMITS.platforms, { message: `Choose up to ${LIMITS.platforms} platforms`, abort: true })
       .superRefine((keys, ctx) => {
-        keys.forEach((k, i) => {
-          if (keys.indexOf(k) !== i) ctx.addIssue({ code: 'custom', path: [i], message: `${k} is chosen more than once` });
-        });
+        for (const { index, item } of repeats(keys))
+          ctx.addIssue({ code: 'custom', path: [index], message: `${item} is chosen more than once` });
       })
       .describe('SOP 8.3.6: platform directory keys hosting the content (GET /api/v1/platforms), at least one, each once'),
     contentUploadedOn: pastDate(today, 'the date the content was uploaded').describe('SOP 8.3.2: YYYY-MM-DD, not in the future'),
     incidentReferences: z
       .array(incidentReference)
-      .max(LIMITS.incidentReferences, `Enter up to ${LIMITS.incidentReferences} incident references`)
+      .max(LIMITS.incidentReferences, { message: `Enter up to ${LIMITS.incidentReferences} incident references`, abort: true })
       .default([])
       .describe('SOP 8.3.3: incident references where applicable; may be empty'),
-    rationale: z
-      .string({ error: 'Enter why you are referring this content' })
+    rationale: plainText({ error: 'Enter why you are referring this content' })
       .trim()
       .min(1, 'Enter why you are referring this content')
       .max(LIMITS.rationale, `Rationale must be ${LIMITS.rationale} characters or fewer`)
       .describe('SOP 8.3.7: why the content is referred to the team'),
     subjects: z
       .array(subject)
-      .max(LIMITS.subjects, `Enter up to ${LIMITS.subjects} subjects`)
+      .max(LIMITS.subjects, { message: `Enter up to ${LIMITS.subjects} subjects`, abort: true })
       .default([])
       .describe('SOP 8.4.1: subjects linked to the content, only where known; optional'),
     safeguarding: safeguardingSchema
       .optional()
       .describe('Optional at intake: the requester’s safeguarding answer when a subject is under 18 (DESIGN.md "Safeguarding")'),
-    duplicateOf: z
-      .string()
+    duplicateOf: plainText()
       .trim()
       .min(1)
       .max(60)
@@ -213,12 +208,17 @@ const days = (what: string) =>
 export const LIST_SORTS = ['submitted_desc', 'submitted_asc', 'status'] as const;
 export type ListSort = (typeof LIST_SORTS)[number];
 
+// More than every status, so that a checkbox group plus a typed list still fits.
+const STATUS_PARAMS_MAX = 20;
+
 /**
  * One or more statuses: repeated (`status=submitted&status=in_review`, as checkboxes send them) or
  * comma-separated. One message naming `status` for any unknown value.
  */
 const statusList = z
-  .union([z.string(), z.array(z.string())])
+  .union([plainText(), z.array(plainText()).max(STATUS_PARAMS_MAX, { abort: true })], {
+    error: `Status must be one of ${REFERRAL_STATUSES.join(', ')}, given at most ${STATUS_PARAMS_MAX} times`,
+  })
   .transform((v, ctx) => {
     const list = [v].flat().flatMap((s) =>
       s
@@ -244,10 +244,10 @@ export const listQuerySchema = z.object({
     'Only referrals in these statuses: repeat the parameter or separate with commas (submitted, in_review, awaiting_qa, referred, closed)',
   ),
   platform: z
-    .preprocess(blankAsAbsent, z.string().trim().min(1).max(40).optional())
+    .preprocess(blankAsAbsent, plainText().trim().min(1).max(40).optional())
     .describe('Only referrals to this platform (directory key)'),
   assignee: z
-    .preprocess(blankAsAbsent, z.string().trim().min(1).max(64).optional())
+    .preprocess(blankAsAbsent, plainText().trim().min(1).max(64).optional())
     .describe('Only referrals assigned to this user (id or username); "me" or "mine" for the caller, "none" or "unassigned" for nobody'),
   overdue: z
     .preprocess(blankAsAbsent, z.enum(['true', 'false'], { error: 'Overdue must be true or false' }).optional())
@@ -278,27 +278,48 @@ export const listQuerySchema = z.object({
 });
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
-export const idParamsSchema = z.object({ id: z.string().describe('The referral id (uuid)') });
+export const idParamsSchema = z.object({ id: plainText().describe('The referral id (uuid)') });
 
 const person = z.object({ id: z.string(), username: z.string(), name: z.string() });
 const fieldWarning = z.object({ path: z.string(), message: z.string() });
 
-export const referralSummarySchema = z.object({
-  id: z.string(),
-  reference: z.string().describe('Human reference, e.g. OHRT-2026-000123'),
-  status: z.enum(REFERRAL_STATUSES),
-  outcome: z.enum(REFERRAL_OUTCOMES).nullable(),
-  contentTitle: z.string(),
-  contentUrl: z.string(),
-  platforms: z.array(z.string()),
-  requesterId: z.string().describe('The account that submitted it'),
-  applicant: z
-    .object({ name: z.string(), ocu: z.string().nullable(), unit: z.string().nullable() })
-    .describe('SOP 8.3.1, as at submission'),
-  assignee: person.nullable(),
-  submittedAt: z.string().describe('ISO 8601 UTC'),
-  closedAt: z.string().nullable(),
-});
+/*
+ * DESIGN.md "Who sees what": two shapes of a referral. The unit (operative, sergeant, inspector)
+ * sees the whole referral; a requester who holds no unit role sees, of their own, only what they
+ * gave and what happened to it (the requester's shape, with no other fields).
+ */
+const incidentReferencesSchema = z.array(z.object({ system: z.enum(INCIDENT_SYSTEMS), reference: z.string() }));
+const subjectsSchema = z.array(
+  z.object({ name: z.string(), category: z.enum(SUBJECT_CATEGORIES), ageBand: z.enum(AGE_BANDS), dateOfBirth: z.string().nullable() }),
+);
+
+/** A referral in a requester's list: the requester's shape. */
+export const requesterSummarySchema = z
+  .object({
+    id: z.string(),
+    reference: z.string().describe('Human reference, e.g. OHRT-2026-000123'),
+    status: z.enum(REFERRAL_STATUSES),
+    outcome: z.enum(REFERRAL_OUTCOMES).nullable(),
+    contentTitle: z.string(),
+    contentUrl: z.string(),
+    platforms: z.array(z.string()),
+    submittedAt: z.string().describe('ISO 8601 UTC'),
+    closedAt: z.string().nullable(),
+  })
+  .describe('What a requester with no unit role sees of their own referral in a list');
+
+/** A referral in the unit's list. */
+export const unitSummarySchema = requesterSummarySchema
+  .extend({
+    requesterId: z.string().describe('The account that submitted it'),
+    applicant: z
+      .object({ name: z.string(), ocu: z.string().nullable(), unit: z.string().nullable() })
+      .describe('SOP 8.3.1, as at submission'),
+    assignee: person.nullable(),
+  })
+  .describe('What the unit sees of a referral in a list');
+
+export const referralSummarySchema = z.union([unitSummarySchema, requesterSummarySchema]);
 
 export const referralListSchema = z.object({
   items: z.array(referralSummarySchema),
@@ -307,13 +328,31 @@ export const referralListSchema = z.object({
   pageSize: z.number(),
 });
 
-export const referralDetailSchema = referralSummarySchema.extend({
+/** One referral as its requester (with no unit role) sees it. */
+export const requesterDetailSchema = requesterSummarySchema
+  .extend({
+    contentUploadedOn: z.string(),
+    rationale: z.string(),
+    incidentReferences: incidentReferencesSchema,
+    subjects: subjectsSchema,
+    timeline: z
+      .array(z.object({ at: z.string(), actor: z.object({ name: z.string() }), action: z.string() }))
+      .describe('Their own steps, and the step that closed it with the unit named as "Online Harm Referral Team"; no comments'),
+    warnings: z
+      .array(fieldWarning)
+      .optional()
+      .describe('Only in the answer to POST /referrals: things to look at in what was submitted, e.g. the URL’s host'),
+  })
+  .describe('What a requester with no unit role sees of their own referral (DESIGN.md "Who sees what")');
+
+/** One referral as the unit sees it: the whole referral. */
+export const unitDetailSchema = unitSummarySchema.extend({
   contentUploadedOn: z.string(),
+  draftAuthorId: z.string().nullable().describe('Who wrote the drafts: never the sergeant who quality-assures them (SOP 10.2)'),
+  selfTaskedReason: z.string().nullable().describe('Why an operative opened it themselves (SOP 8.5)'),
   rationale: z.string(),
-  incidentReferences: z.array(z.object({ system: z.enum(INCIDENT_SYSTEMS), reference: z.string() })),
-  subjects: z.array(
-    z.object({ name: z.string(), category: z.enum(SUBJECT_CATEGORIES), ageBand: z.enum(AGE_BANDS), dateOfBirth: z.string().nullable() }),
-  ),
+  incidentReferences: incidentReferencesSchema,
+  subjects: subjectsSchema,
   additionalRationales: z
     .array(z.object({ applicantName: z.string(), rationale: z.string(), addedAt: z.string() }))
     .describe('Deconfliction: rationales of later requesters'),
@@ -335,8 +374,11 @@ export const referralDetailSchema = referralSummarySchema.extend({
   warnings: z.array(fieldWarning).describe('Things a person should look at, e.g. a URL whose host is not one of the platforms chosen'),
 });
 
+/** One referral, in the shape its reader may see. */
+export const referralDetailSchema = z.union([unitDetailSchema, requesterDetailSchema]);
+
 /** A referral a requester added their rationale to: only what they need, not another requester's data. */
-export const combinedSchema = referralSummarySchema
+export const combinedSchema = requesterSummarySchema
   .pick({ id: true, reference: true, status: true, outcome: true, contentTitle: true, platforms: true })
   .extend({
     combined: z.literal(true),

@@ -2,15 +2,25 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../../config.js';
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { Actor } from '../../domain/actor.js';
+import type { ReferralState } from '../../domain/lifecycle.js';
 import { contentKey, urlMatchesPlatforms } from '../../domain/content-url.js';
 import { londonToday } from '../../domain/dates.js';
 import { daysBefore, overdueCutoff } from '../../domain/queue-rules.js';
-import { DuplicateReferral, NotFound, ValidationFailed, type FieldError } from '../../errors.js';
+import { DuplicateReferral, Forbidden, NotFound, ValidationFailed, type FieldError } from '../../errors.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { LifecycleService } from '../casework/lifecycle.service.js';
 import type { PlatformRow, PlatformsService } from '../platforms/platforms.service.js';
-import { maySeeReferral, readsAllReferrals } from './referrals.policy.js';
-import { presentCombined, presentDetail, presentSummary, type ReferralDetail } from './referrals.presenter.js';
+import { maySeeReferral, readsAllReferrals, referralViewFor, type ReferralView } from './referrals.policy.js';
+import {
+  lifecycleStateOfRows,
+  presentCombined,
+  presentDetail,
+  presentForRequester,
+  presentRequesterSummary,
+  presentSummary,
+  type ReferralDetail,
+  type RequesterReferral,
+} from './referrals.presenter.js';
 import { createReferralsRepository, totalOf, type ReferralDetailRows, type ReferralFilter } from './referrals.repository.js';
 import { createSafeguardingRepository } from './safeguarding.repository.js';
 import { referralSchemas, type ListQuery, type NewReferral } from './referrals.schemas.js';
@@ -19,8 +29,27 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Matches no user: an assignee filter naming nobody finds nothing.
 const NOBODY = '00000000-0000-0000-0000-000000000000';
 
+/**
+ * DPA 2018 s.62(2): the justification of a consultation, one fixed text per kind of reader. Only a
+ * read that shows personal data (a referral's subjects) is a consultation; a command's answer is
+ * part of the command (issue 10).
+ */
+export const CONSULT_PURPOSE: Record<ReferralView, string> = {
+  unit: 'Casework on the referral (SOP 8-10)',
+  requester: 'The requester reading their own referral',
+};
+
+/** One referral as this reader may see it (DESIGN.md "Who sees what"). */
+export type ReferralAnswer = ReferralDetail | RequesterReferral;
+
+/** The referral page's read: the view, and the life-cycle state for the steps it offers. */
+export type ReferralPageRead =
+  | { view: 'unit'; referral: ReferralDetail; state: ReferralState }
+  | { view: 'requester'; referral: RequesterReferral; state: ReferralState };
+
 export type SubmitResult =
-  { kind: 'created'; referral: ReferralDetail } | { kind: 'combined'; referral: ReturnType<typeof presentCombined> };
+  | { kind: 'created'; referral: ReferralDetail | (RequesterReferral & { warnings: FieldError[] }) }
+  | { kind: 'combined'; referral: ReturnType<typeof presentCombined> };
 
 /** Referral intake (SOP 8.1-8.4), reading and withdrawal. */
 export function createReferralsService(
@@ -54,6 +83,9 @@ export function createReferralsService(
     ];
   }
 
+  /** A list's row as this person may see it. */
+  const summaryFor = (actor: Actor) => (referralViewFor(actor) === 'unit' ? presentSummary : presentRequesterSummary);
+
   async function loadDetail(tx: DbOrTx, id: string) {
     const rows = await repo.detail(tx, id);
     if (!rows) throw new NotFound('No such referral');
@@ -65,6 +97,41 @@ export function createReferralsService(
   async function detailOf(tx: DbOrTx, id: string, directory: PlatformRow[]) {
     const rows = await loadDetail(tx, id);
     return presentDetail(rows, hostWarnings(rows.referral.contentUrl, rows.referral.platforms, directory));
+  }
+
+  /**
+   * The rows of a referral this person may see; anyone else's is 404 (its existence is not
+   * disclosed). The reads run together on the pool, outside any transaction.
+   */
+  async function readable(actor: Actor, id: string) {
+    if (!UUID.test(id)) throw new NotFound('No such referral');
+    const [directory, rows] = await Promise.all([platforms.list(), repo.detail(db, id)]);
+    if (!rows || !maySeeReferral(actor, rows.referral)) throw new NotFound('No such referral');
+    return { rows, directory };
+  }
+
+  const unitView = (rows: ReferralDetailRows, directory: PlatformRow[]) =>
+    presentDetail(rows, hostWarnings(rows.referral.contentUrl, rows.referral.platforms, directory));
+
+  /** DESIGN.md "Who sees what": the unit's whole referral, or the requester's allow-listed view. */
+  const answerFor = (actor: Actor, rows: ReferralDetailRows, directory: PlatformRow[]): ReferralAnswer =>
+    referralViewFor(actor) === 'unit' ? unitView(rows, directory) : presentForRequester(rows);
+
+  /**
+   * DPA 2018 s.62: showing a referral that names subjects is a consultation, logged with its
+   * purpose. The entry is one statement (decision 008), so it needs no transaction of its own;
+   * the answer is given only once it is committed (issue 4).
+   */
+  async function consulted(actor: Actor, rows: ReferralDetailRows) {
+    if (!rows.subjects.length) return;
+    await audit.record(db, {
+      actor,
+      operation: 'consult',
+      entity: 'referral',
+      entityId: rows.referral.id,
+      purpose: CONSULT_PURPOSE[referralViewFor(actor)],
+      detail: { subjects: rows.subjects.length },
+    });
   }
 
   return {
@@ -201,32 +268,56 @@ export function createReferralsService(
           };
         },
       );
-      if (written.kind === 'created')
-        return { kind: 'created', referral: presentDetail(written.rows, hostWarnings(input.contentUrl, input.platforms, directory)) };
+      if (written.kind === 'created') {
+        const warnings = hostWarnings(input.contentUrl, input.platforms, directory);
+        // The requester's view, and the intake's check of the URL they gave.
+        const referral =
+          referralViewFor(actor) === 'unit' ? presentDetail(written.rows, warnings) : { ...presentForRequester(written.rows), warnings };
+        return { kind: 'created', referral };
+      }
       // On the embedded database, never query `db` while a transaction is open: read after it ends.
       return { kind: 'combined', referral: presentCombined(await detailOf(db, written.id, directory)) };
     },
 
     /**
-     * One referral with its timeline. A requester sees only their own (anyone else's: 404).
-     * Opening one that names subjects is a consultation of personal data (DPA 2018 s.62).
+     * One referral with its timeline, as this person may see it (DESIGN.md "Who sees what"). A
+     * requester sees only their own (anyone else's: 404). Opening one that names subjects is a
+     * consultation of personal data (DPA 2018 s.62).
      */
-    async get(actor: Actor, id: string) {
-      if (!UUID.test(id)) throw new NotFound('No such referral');
-      // The reads run together on the pool, outside any transaction (each statement sees committed
-      // data either way). The consultation's audit entry is one statement (decision 008), so it
-      // needs no transaction of its own; the answer is given only once it is committed (issue 4).
-      const [directory, rows] = await Promise.all([platforms.list(), repo.detail(db, id)]);
-      if (!rows || !maySeeReferral(actor, rows.referral)) throw new NotFound('No such referral');
-      if (rows.subjects.length)
-        await audit.record(db, {
-          actor,
-          operation: 'consult',
-          entity: 'referral',
-          entityId: id,
-          detail: { subjects: rows.subjects.length },
-        });
-      return presentDetail(rows, hostWarnings(rows.referral.contentUrl, rows.referral.platforms, directory));
+    async get(actor: Actor, id: string): Promise<ReferralAnswer> {
+      const { rows, directory } = await readable(actor, id);
+      await consulted(actor, rows);
+      return answerFor(actor, rows, directory);
+    },
+
+    /**
+     * The updated referral a command answers with (DESIGN.md "Every transition answers 200 with
+     * the updated referral"), as this person may see it. It is part of the command, whose own
+     * audit entry records it, not a consultation: nothing is logged here (DPA 2018 s.62, issue 10).
+     */
+    async updated(actor: Actor, id: string): Promise<ReferralAnswer> {
+      const { rows, directory } = await readable(actor, id);
+      return answerFor(actor, rows, directory);
+    },
+
+    /** The referral page: the view this person may see, a consultation as `get`, and the state for its steps. */
+    async page(actor: Actor, id: string): Promise<ReferralPageRead> {
+      const { rows, directory } = await readable(actor, id);
+      await consulted(actor, rows);
+      const state = lifecycleStateOfRows(rows);
+      return referralViewFor(actor) === 'unit'
+        ? { view: 'unit', referral: unitView(rows, directory), state }
+        : { view: 'requester', referral: presentForRequester(rows), state };
+    },
+
+    /**
+     * The unit's view for its own step forms (review, QA, platform steps), which show no subjects:
+     * not a consultation. Only for the unit: a requester is refused (the routes keep them out anyway).
+     */
+    async forCasework(actor: Actor, id: string): Promise<ReferralDetail> {
+      if (referralViewFor(actor) !== 'unit') throw new Forbidden('Only the unit works on referrals');
+      const { rows, directory } = await readable(actor, id);
+      return unitView(rows, directory);
     },
 
     /**
@@ -256,11 +347,12 @@ export function createReferralsService(
     async list(actor: Actor, q: ListQuery) {
       const filter = await this.listFilter(actor, q);
       const [items, total] = await Promise.all([repo.pageItems(db, filter, q.page, q.pageSize, q.sort), repo.count(db, filter)]);
-      return { items: items.map(presentSummary), total, page: q.page, pageSize: q.pageSize };
+      return { items: items.map(summaryFor(actor)), total, page: q.page, pageSize: q.pageSize };
     },
 
-    /** The list and its counts per status (the work queue): the total is the counts' sum, not a second count. */
+    /** The list and its counts per status (the unit's work queue): the total is the counts' sum, not a second count. */
     async listWithCounts(actor: Actor, q: ListQuery) {
+      if (referralViewFor(actor) !== 'unit') throw new Forbidden('The work queue is the unit’s');
       const filter = await this.listFilter(actor, q);
       const [items, counts] = await Promise.all([repo.pageItems(db, filter, q.page, q.pageSize, q.sort), repo.countsByStatus(db, filter)]);
       return { items: items.map(presentSummary), total: totalOf(counts, filter.statuses), counts, page: q.page, pageSize: q.pageSize };
@@ -275,7 +367,7 @@ export function createReferralsService(
     async mine(actor: Actor, page: number, pageSize: number) {
       const mine = { requesterId: actor.id };
       const [items, total] = await Promise.all([repo.pageItems(db, mine, page, pageSize), repo.count(db, mine)]);
-      return { items: items.map(presentSummary), total, page, pageSize };
+      return { items: items.map(summaryFor(actor)), total, page, pageSize };
     },
 
     /** DESIGN.md life cycle: the requester withdraws before review; closed with outcome withdrawn. */
@@ -284,8 +376,7 @@ export function createReferralsService(
       // Someone else's referral is not disclosed to a requester: 404, as for reading it.
       const r = await repo.byIdOrReference(db, id);
       if (!r || !maySeeReferral(actor, r)) throw new NotFound('No such referral');
-      await lifecycle.apply(actor, id, { kind: 'withdraw' });
-      return this.get(actor, id);
+      return lifecycle.apply(actor, id, { kind: 'withdraw' });
     },
   };
 }

@@ -1,8 +1,8 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
 import { parse } from '../../validation.js';
-import { referralDetailSchema } from '../referrals/referrals.schemas.js';
+import { unitDetailSchema } from '../referrals/referrals.schemas.js';
 import {
   docReviewSchema,
   draftQuerySchema,
@@ -20,6 +20,8 @@ type Id = { Params: { id: string } };
 /** JSON API for review (SOP 9), drafting (10.1), QA (10.2) and the intelligence record (10.4). */
 const reviewApi: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const review = services.review;
+  // The updated referral the contract answers a step with: part of the step, not a consultation (issue 10).
+  const answer = (req: FastifyRequest<Id>) => services.referrals.updated(actorOf(req), req.params.id);
 
   app.post<Id>(
     '/referrals/:id/review',
@@ -32,11 +34,14 @@ const reviewApi: FastifyPluginAsync<{ services: Services }> = async (app, { serv
           tags,
           params: idParamsSchema,
           body: docReviewSchema,
-          response: referralDetailSchema,
+          response: unitDetailSchema,
         },
       },
     },
-    async (req) => review.review(actorOf(req), req.params.id, parse(review.schemas().review, req.body ?? {})),
+    async (req) => {
+      await review.review(actorOf(req), req.params.id, parse(review.schemas().review, req.body ?? {}));
+      return answer(req);
+    },
   );
 
   app.get<Id>(
@@ -67,11 +72,14 @@ const reviewApi: FastifyPluginAsync<{ services: Services }> = async (app, { serv
           tags,
           params: idParamsSchema,
           body: qaSchema,
-          response: referralDetailSchema,
+          response: unitDetailSchema,
         },
       },
     },
-    async (req) => review.qa(actorOf(req), req.params.id, parse(qaSchema, req.body ?? {})),
+    async (req) => {
+      await review.qa(actorOf(req), req.params.id, parse(qaSchema, req.body ?? {}));
+      return answer(req);
+    },
   );
 
   app.get<Id>(

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { CONTENT_FORMATS, REVIEW_FACTORS } from '../../db/schema/casework.js';
 import type { Actor } from '../../domain/actor.js';
+import { findLeaks } from '../../domain/data-sharing-guard.js';
 import {
   HANDLING_CODE_LABELS,
   HANDLING_CODES,
@@ -19,7 +20,8 @@ import { lifecycleStateOf, type ReferralDetail } from '../referrals/referrals.pr
 import { presentSafeguardingPanel } from '../referrals/safeguarding.presenter.js';
 import { SAFEGUARDING_ACTION_TEXT, SAFEGUARDING_ACTIONS } from '../../domain/safeguarding.js';
 import { FACTOR_TEXT, FORMAT_TEXT, forceReferenceSchema, LIMITS, qaSchema } from './review.schemas.js';
-import { CASE_WORKERS, INTELLIGENCE_READERS, QA_ROLES } from './review.service.js';
+import { leakWarning } from './review.presenter.js';
+import { CASE_WORKERS, INTELLIGENCE_READERS, personalDataOf, QA_ROLES } from './review.service.js';
 
 const view = (name: string) => `modules/review/views/${name}.njk`;
 type Id = { Params: { id: string } };
@@ -53,7 +55,8 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
   /* Review and assessment ------------------------------------------------------------------- */
 
   async function reviewPage(reply: FastifyReply, actor: Actor, id: string, form?: ReviewForm, errs: PageError[] = []) {
-    const referral = await services.referrals.get(actor, id);
+    // The form shows no subjects: reading for it is not a consultation (issue 10).
+    const referral = await services.referrals.forCasework(actor, id);
     refuseUnlessAllowed(referral, actor, { kind: 'review', outcome: 'no_further_action', platforms: [] });
     const { platforms } = await review.draftsForPage(id);
     const latest = await review.latestReview(id);
@@ -198,7 +201,8 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
   >;
 
   async function qaPage(reply: FastifyReply, actor: Actor, id: string, form?: QaForm, errs: PageError[] = []) {
-    const referral = await services.referrals.get(actor, id);
+    // The form shows no subjects: reading for it is not a consultation (issue 10).
+    const referral = await services.referrals.forCasework(actor, id);
     refuseUnlessAllowed(referral, actor, { kind: 'qa', decision: 'approve' });
     const latest = await review.latestReview(id);
     const directory = await services.platforms.list();
@@ -214,6 +218,9 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
     };
     const radios = <T extends string | number>(list: readonly T[], labels: Record<T, string>, chosen: string) =>
       list.map((v) => ({ value: String(v), text: `${v}: ${labels[v]}`, checked: String(v) === chosen }));
+    // SOP 6.4: the review's check, run again on the drafts as stored (one sent to QA before the check
+    // last grew may hold what it now catches): a warning here, since the sergeant decides (SOP 10.2).
+    const personal = personalDataOf(referral);
     const { errors, errorList } = formErrors(errs);
     return reply.status(errs.length ? 400 : 200).page(view('qa'), {
       pageTitle: `Quality assure ${referral.reference}`,
@@ -227,11 +234,13 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
       backLink: `/referrals/${id}`,
       drafts: referral.platformReferrals.map((p) => {
         const platform = directory.find((d) => d.key === p.platform);
+        const leaks = findLeaks(p.draft, personal);
         return {
           key: p.platform,
           name: platform?.name ?? p.platform,
           terms: p.termsBreached.map((k) => platform?.clauses.find((c) => c.key === k)?.title ?? k),
           draft: p.draft,
+          warning: leaks.length ? leakWarning(leaks) : null,
         };
       }),
       sourceEvaluations: radios(SOURCE_EVALUATIONS, SOURCE_EVALUATION_LABELS, values.sourceEvaluation),

@@ -25,17 +25,33 @@ export function presentReview(row: ReviewRow) {
 }
 export type PresentedReview = ReturnType<typeof presentReview>;
 
-const LEAK_KIND_TEXT: Record<Leak['kind'], string> = {
-  subject_name: 'a subject’s name',
-  handle: 'a subject’s handle',
-  date_of_birth: 'a date of birth',
-  incident_reference: 'an incident reference',
-};
+/** What each kind of leak does to the subject, in the words of the message. */
+const LEAK_GROUPS: { verb: string; kinds: readonly Leak['kind'][] }[] = [
+  { verb: 'names a subject', kinds: ['subject_name', 'handle'] },
+  { verb: 'gives a date of birth', kinds: ['date_of_birth'] },
+  { verb: 'gives an incident reference', kinds: ['incident_reference'] },
+];
 
-/** SOP 6.4: name the offending words as the draft wrote them, and what they are. */
+/**
+ * SOP 6.4: what the draft gives away, each phrase quoted whole as the draft writes it (line breaks
+ * shown as spaces): "names a subject (“J. Doe”, “@jd_drill”) and gives a date of birth (“3/3/2005”)".
+ */
+function leakPhrases(leaks: readonly Leak[]) {
+  const groups = LEAK_GROUPS.flatMap(({ verb, kinds }) => {
+    const words = [...new Set(leaks.filter((l) => kinds.includes(l.kind)).map((l) => `“${l.match.replace(/\s+/g, ' ')}”`))];
+    return words.length ? [`${verb} (${words.join(', ')})`] : [];
+  });
+  return groups.length > 1 ? `${groups.slice(0, -1).join(', ')} and ${groups[groups.length - 1]}` : (groups[0] ?? '');
+}
+
+/** The refusal of a draft at review (SOP 6.4), at `platformReferrals[i].draft`. */
 export function leakMessage(platformName: string, leaks: readonly Leak[]) {
-  const words = leaks.map((l) => `“${l.match}” (${LEAK_KIND_TEXT[l.kind]})`);
-  return `The referral to ${platformName} shows personal data: ${[...new Set(words)].join(', ')}. Remove it: a platform may be sent only what the content itself shows`;
+  return `The draft for ${platformName} ${leakPhrases(leaks)}: a platform gets only what the content itself shows (SOP 6.4), so take ${leaks.length > 1 ? 'them' : 'it'} out`;
+}
+
+/** The same check at QA, as a warning: the sergeant decides (SOP 10.2). */
+export function leakWarning(leaks: readonly Leak[]) {
+  return `This draft ${leakPhrases(leaks)}. A platform gets only what the content itself shows (SOP 6.4): return it unless the content shows this too`;
 }
 
 export const gradingOf = (row: IntelligenceRow): IntelligenceGrading =>

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { repeats } from '../../schemas/lists.js';
+import { plainText } from '../../schemas/text.js';
 import { CONTENT_FORMATS, REVIEW_FACTORS, type ReviewFactor } from '../../db/schema/casework.js';
 import { isRealDate } from '../../domain/dates.js';
 import { validateGrading, type IntelligenceGrading } from '../../domain/intelligence-grading.js';
@@ -19,6 +21,8 @@ export const LIMITS = {
   qaComment: 2_000,
   intelligenceSummary: 2_000,
   forceReference: 60,
+  platformReferrals: 50,
+  termsBreached: 100,
   safeguardingDetail: REFERRAL_LIMITS.safeguardingDetail,
 } as const;
 
@@ -43,8 +47,7 @@ export const FORMAT_TEXT: Record<(typeof CONTENT_FORMATS)[number], string> = {
 };
 
 const text = (what: string, max: number, What = `${what[0]!.toUpperCase()}${what.slice(1)}`) =>
-  z
-    .string({ error: `Enter ${what}` })
+  plainText({ error: `Enter ${what}` })
     .trim()
     .min(1, `Enter ${what}`)
     .max(max, `${What} must be ${max} characters or fewer`);
@@ -56,8 +59,7 @@ const factor = z.union([
   factorKey.transform((f) => ({ factor: f, note: '' })),
   z.object({
     factor: factorKey,
-    note: z
-      .string()
+    note: plainText()
       .trim()
       .max(LIMITS.factorNote, `A factor note must be ${LIMITS.factorNote} characters or fewer`)
       .default('')
@@ -66,12 +68,17 @@ const factor = z.union([
 ]);
 
 const platformReferral = z.object({
-  platform: z.string({ error: 'Choose the platform' }).trim().min(1, 'Choose the platform').max(40).describe('A platform of this referral'),
+  platform: plainText({ error: 'Choose the platform' })
+    .trim()
+    .min(1, 'Choose the platform')
+    .max(40)
+    .describe('A platform of this referral'),
   termsBreached: z
-    .array(z.string({ error: 'Choose a clause from the directory' }).trim().min(1, 'Choose a clause from the directory').max(80), {
+    .array(plainText({ error: 'Choose a clause from the directory' }).trim().min(1, 'Choose a clause from the directory').max(80), {
       error: 'Choose at least one term breached',
     })
     .min(1, 'Choose at least one term breached')
+    .max(LIMITS.termsBreached, { message: `Choose up to ${LIMITS.termsBreached} terms breached`, abort: true })
     .describe('SOP 9.4: clause keys of that platform in the directory (GET /api/v1/platforms), at least one, each once'),
   draft: text('the referral to the platform', LIMITS.draft, 'The referral').describe(
     'SOP 10.1: the text sent to the platform (GET …/draft gives one from the template); any {{placeholder}} left is filled from the review. Checked against the referral’s personal data (SOP 6.4)',
@@ -84,20 +91,18 @@ export function reviewSchemas(today: string) {
       contentFormat: z.enum(CONTENT_FORMATS, { error: 'Choose the format of the content' }).describe('SOP 8.6.6'),
       factors: z
         .array(factor, { error: 'Factors must be a list' })
-        .max(REVIEW_FACTORS.length)
+        .max(REVIEW_FACTORS.length, { message: `Give each factor at most once (${REVIEW_FACTORS.length} in all)`, abort: true })
         .default([])
         .describe('SOP 9.2.1-9.2.7: factor keys, or { factor, note } with a note per factor; each once'),
       researchSummary: text('a summary of the research', LIMITS.researchSummary, 'The research summary').describe(
         'SOP 9.3: a summary of research against police indices, not copies of intelligence',
       ),
-      researchReferences: z
-        .string()
+      researchReferences: plainText()
         .trim()
         .max(LIMITS.researchReferences, `References must be ${LIMITS.researchReferences} characters or fewer`)
         .optional()
         .describe('SOP 9.3: references to the records found'),
-      reviewedOn: z
-        .string({ error: 'Enter the date of the review' })
+      reviewedOn: plainText({ error: 'Enter the date of the review' })
         .trim()
         .min(1, 'Enter the date of the review')
         .regex(/^\d{4}-\d{2}-\d{2}$/, 'The date of the review must be in the format YYYY-MM-DD')
@@ -110,6 +115,7 @@ export function reviewSchemas(today: string) {
       ),
       platformReferrals: z
         .array(platformReferral, { error: 'Platform referrals must be a list' })
+        .max(LIMITS.platformReferrals, { message: `Refer to up to ${LIMITS.platformReferrals} platforms`, abort: true })
         .default([])
         .describe('SOP 10.1, 9.4: one per platform to refer to (refer only; empty for no further action)'),
       safeguarding: safeguardingSchema
@@ -119,21 +125,25 @@ export function reviewSchemas(today: string) {
         ),
     })
     .superRefine((r, ctx) => {
-      r.factors.forEach((f, i) => {
-        if (r.factors.findIndex((g) => g.factor === f.factor) !== i)
-          ctx.addIssue({ code: 'custom', path: ['factors', i], message: `${FACTOR_TEXT[f.factor]} is given more than once` });
-      });
+      for (const { index, item } of repeats(r.factors, (f) => f.factor))
+        ctx.addIssue({ code: 'custom', path: ['factors', index], message: `${FACTOR_TEXT[item.factor]} is given more than once` });
       if (r.outcome === 'refer' && r.platformReferrals.length === 0)
         ctx.addIssue({ code: 'custom', path: ['platformReferrals'], message: 'Choose at least one platform to refer the content to' });
       if (r.outcome === 'no_further_action' && r.platformReferrals.length > 0)
         ctx.addIssue({ code: 'custom', path: ['platformReferrals'], message: 'No further action sends nothing to platforms' });
-      r.platformReferrals.forEach((p, i) => {
-        if (r.platformReferrals.findIndex((q) => q.platform === p.platform) !== i)
-          ctx.addIssue({ code: 'custom', path: ['platformReferrals', i, 'platform'], message: `${p.platform} is given more than once` });
-        p.termsBreached.forEach((k, j) => {
-          if (p.termsBreached.indexOf(k) !== j)
-            ctx.addIssue({ code: 'custom', path: ['platformReferrals', i, 'termsBreached', j], message: `${k} is given more than once` });
+      for (const { index, item } of repeats(r.platformReferrals, (p) => p.platform))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['platformReferrals', index, 'platform'],
+          message: `${item.platform} is given more than once`,
         });
+      r.platformReferrals.forEach((p, i) => {
+        for (const { index, item } of repeats(p.termsBreached))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['platformReferrals', i, 'termsBreached', index],
+            message: `${item} is given more than once`,
+          });
       });
     });
   return { review };
@@ -147,11 +157,11 @@ export const docReviewSchema = reviewSchemas('9999-12-31').review;
 /** SOP 10.4.5 and the 3x5x2 grading, as sent (validated with `validateGrading`). */
 const intelligenceInput = z
   .object({
-    summary: z.string().optional().describe('SOP 10.4.5: a brief summary of the nature of the content'),
-    sourceEvaluation: z.string().optional().describe('A, B or C'),
-    intelligenceAssessment: z.union([z.string(), z.number()]).optional().describe('1 to 5'),
-    handlingCode: z.string().optional().describe('P or C'),
-    handlingConditions: z.string().optional().describe('Required with handling code C (SOP 6.3)'),
+    summary: plainText().optional().describe('SOP 10.4.5: a brief summary of the nature of the content'),
+    sourceEvaluation: plainText().optional().describe('A, B or C'),
+    intelligenceAssessment: z.union([plainText(), z.number()]).optional().describe('1 to 5'),
+    handlingCode: plainText().optional().describe('P or C'),
+    handlingConditions: plainText().optional().describe('Required with handling code C (SOP 6.3)'),
   })
   .describe('Required to approve: the intelligence record is made on approval (SOP 10.4)');
 
@@ -160,8 +170,7 @@ export type IntelligenceProposal = { summary: string; grading: IntelligenceGradi
 export const qaSchema = z
   .object({
     decision: z.enum(['approve', 'return'], { error: 'Choose whether to approve or return the referral' }).describe('SOP 10.2'),
-    comment: z
-      .string()
+    comment: plainText()
       .trim()
       .max(LIMITS.qaComment, `The comment must be ${LIMITS.qaComment} characters or fewer`)
       .default('')
@@ -190,12 +199,20 @@ export const qaSchema = z
 export type QaInput = z.output<typeof qaSchema>;
 
 export const draftQuerySchema = z.object({
-  platform: z.string({ error: 'Choose the platform' }).trim().min(1, 'Choose the platform').max(40).describe('A platform of this referral'),
+  platform: plainText({ error: 'Choose the platform' })
+    .trim()
+    .min(1, 'Choose the platform')
+    .max(40)
+    .describe('A platform of this referral'),
   termsBreached: z
-    .preprocess((v) => (v === undefined ? [] : [v].flat()), z.array(z.string().trim().min(1).max(80)))
+    .preprocess(
+      (v) => (v === undefined ? [] : [v].flat()),
+      z
+        .array(plainText().trim().min(1).max(80))
+        .max(LIMITS.termsBreached, { message: `Choose up to ${LIMITS.termsBreached} terms breached`, abort: true }),
+    )
     .describe('Clause keys to name in the draft (repeat the parameter); their placeholder is left when none'),
-  rationale: z
-    .string()
+  rationale: plainText()
     .trim()
     .max(LIMITS.rationale, `The rationale must be ${LIMITS.rationale} characters or fewer`)
     .optional()
@@ -209,7 +226,7 @@ export const forceReferenceSchema = z.object({
   ),
 });
 
-export const idParamsSchema = z.object({ id: z.string().describe('The referral id (uuid)') });
+export const idParamsSchema = z.object({ id: plainText().describe('The referral id (uuid)') });
 
 export const draftSchema = z.object({ platform: z.string(), termsBreached: z.array(z.string()), draft: z.string() });
 

@@ -3,6 +3,7 @@ import type { Role } from '../../db/schema/users.js';
 import type { Actor } from '../../domain/actor.js';
 import { findLeaks, type PersonalData } from '../../domain/data-sharing-guard.js';
 import { londonToday } from '../../domain/dates.js';
+import { identitiesOf } from '../../domain/subject-identities.js';
 import { breachDetails, fillTemplate } from '../../domain/referral-draft.js';
 import { isChildAgeBand, needsSafeguarding } from '../../domain/safeguarding.js';
 import { NotFound, ValidationFailed, type FieldError } from '../../errors.js';
@@ -16,17 +17,23 @@ import { reviewSchemas, type DraftQuery, type QaInput, type ReviewInput } from '
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * SOP 6.4: the referral's own personal data. A subject "name" without spaces is an online handle
- * ("@j_smith", "drillking99"), looked for with its separators changed; one with spaces is a name,
- * looked for whole.
+ * SOP 6.4: the referral's own personal data. A subject field may hold a name, a handle or both
+ * ("Jayden Doe (@jd_drill)"): each is looked for as what it is. A reference is looked for with its
+ * system ("CAD 1234/22Nov"), and the guard finds it without. The content's title and address are
+ * what the content itself shows: the draft may repeat them.
  */
-export function personalDataOf(facts: Pick<ReferralFacts, 'subjects' | 'incidentReferences'>): PersonalData {
-  const names = facts.subjects.map((s) => s.name.trim());
+export function personalDataOf(
+  facts: Pick<ReferralFacts, 'subjects' | 'incidentReferences' | 'contentTitle' | 'contentUrl'>,
+): PersonalData {
+  const identities = facts.subjects.map((s) => identitiesOf(s.name));
   return {
-    subjectNames: names.filter((n) => /\s/.test(n)),
-    handles: names.filter((n) => !/\s/.test(n)),
+    subjectNames: identities.flatMap((i) => i.names),
+    handles: identities.flatMap((i) => i.handles),
     datesOfBirth: facts.subjects.flatMap((s) => (s.dateOfBirth ? [s.dateOfBirth] : [])),
-    incidentReferences: facts.incidentReferences.map((i) => i.reference),
+    incidentReferences: facts.incidentReferences.map(({ system, reference }) =>
+      reference.toUpperCase().startsWith(system) ? reference : `${system} ${reference}`,
+    ),
+    shownByContent: [facts.contentTitle, facts.contentUrl],
   };
 }
 
@@ -37,7 +44,7 @@ const safeguardingMessage = (subjects: readonly { ageBand: string }[]) =>
     : 'Record what has been done to safeguard the person at risk: the review found a concern of exploitation (SOP 9.2.7)';
 
 /** Review and assessment (SOP 9, 8.6), drafting (10.1), QA (10.2) and the intelligence record (10.4). */
-export function createReviewService({ db, clock, audit, platforms, lifecycle, referrals }: CaseworkDeps) {
+export function createReviewService({ db, clock, audit, platforms, lifecycle }: CaseworkDeps) {
   const repo = createReviewRepository();
   const safeguarding = createSafeguardingRepository();
   const today = () => londonToday(clock());
@@ -113,13 +120,13 @@ export function createReviewService({ db, clock, audit, platforms, lifecycle, re
     today,
     schemas: () => reviewSchemas(today()),
 
-    /** SOP 9, 8.6: the assignee records the review; refer sends the drafts to QA, NFA closes it (8.6.2). */
+    /** SOP 9, 8.6: the assignee records the review; refer sends the drafts to QA, NFA closes it (8.6.2). Answers what changed. */
     async review(actor: Actor, id: string, input: ReviewInput) {
       const facts = await loadFacts(id);
       const directory = await platforms.list();
       const { errors, drafts } = reviewProblems(input, facts, directory);
       if (errors.length) throw new ValidationFailed(errors);
-      await lifecycle.apply(
+      return lifecycle.apply(
         actor,
         id,
         { kind: 'review', outcome: input.outcome, platforms: input.platformReferrals.map((p) => p.platform) },
@@ -158,7 +165,6 @@ export function createReviewService({ db, clock, audit, platforms, lifecycle, re
           },
         },
       );
-      return referrals.get(actor, id);
     },
 
     /** SOP 10.1: a draft for one platform of the referral, from its template. */
@@ -198,12 +204,13 @@ export function createReviewService({ db, clock, audit, platforms, lifecycle, re
     /**
      * SOP 10.2: a sergeant who did not write the drafts approves or returns them. Approval makes the
      * intelligence record (SOP 10.4) in the same transaction, graded 3x5x2 as the sergeant sets it.
+     * Answers what changed.
      */
     async qa(actor: Actor, id: string, input: QaInput) {
       const facts = await loadFacts(id);
       const directory = await platforms.list();
       const intelligence = input.intelligence;
-      await lifecycle.apply(
+      return lifecycle.apply(
         actor,
         id,
         { kind: 'qa', decision: input.decision },
@@ -246,7 +253,6 @@ export function createReviewService({ db, clock, audit, platforms, lifecycle, re
           },
         },
       );
-      return referrals.get(actor, id);
     },
 
     /** The latest review and whether an intelligence record exists, for the referral page's panel. */

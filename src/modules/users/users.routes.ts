@@ -100,7 +100,9 @@ const usersRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { se
     const body = (req.body ?? {}) as Record<string, unknown>;
     const retry = (fields: FieldError[]) =>
       renderEdit(reply.status(400), user.id, { ...formErrors(fields), values: { ...body, roles: [body.roles ?? []].flat() } });
-    const form = validate(profileFormSchema, body);
+    // The page offers an admin no roles of their own to change (separation of duties): keep them.
+    const self = user.id === actorOf(req).id;
+    const form = validate(profileFormSchema, self && body.roles === undefined ? { ...body, roles: user.roles } : body);
     if (!form.ok) return retry(form.fields);
     try {
       await users.updateProfile(actorOf(req), user.id, form.value);

@@ -1,26 +1,30 @@
 import { z } from 'zod';
+import { plainText } from '../../schemas/text.js';
 import { ROLES } from '../../db/schema/users.js';
+import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from './password-policy.js';
 
-export const username = z
-  .string()
+export const username = plainText()
   .trim()
   .min(2, 'Enter a username of at least 2 characters')
   .max(64, 'Username must be 64 characters or fewer')
   .regex(/^[a-z0-9._-]+$/, 'Username may contain only lower-case letters, digits, dots, hyphens and underscores');
 
-/** NCSC guidance: length over complexity. */
-export const newPassword = z
-  .string()
+/** NCSC guidance: length over complexity, and none of the most common passwords. */
+export const newPassword = plainText()
   .min(12, 'Password must be at least 12 characters')
-  .max(256, 'Password must be 256 characters or fewer');
+  .max(256, 'Password must be 256 characters or fewer')
+  .refine((p) => !isCommonPassword(p), COMMON_PASSWORD_MESSAGE);
 
-export const roles = z.array(z.enum(ROLES, { error: 'Choose a role from the list' })).min(1, 'Select at least one role');
+export const roles = z
+  .array(z.enum(ROLES, { error: 'Choose a role from the list' }))
+  .min(1, 'Select at least one role')
+  .max(ROLES.length, { message: 'Select each role at most once', abort: true });
 
 export const newUserSchema = z.object({
   username,
-  displayName: z.string().trim().min(1, 'Enter the person’s name').max(120, 'Name must be 120 characters or fewer'),
-  ocu: z.string().trim().max(60, 'OCU must be 60 characters or fewer').optional(),
-  unit: z.string().trim().max(60, 'Unit must be 60 characters or fewer').optional(),
+  displayName: plainText().trim().min(1, 'Enter the person’s name').max(120, 'Name must be 120 characters or fewer'),
+  ocu: plainText().trim().max(60, 'OCU must be 60 characters or fewer').optional(),
+  unit: plainText().trim().max(60, 'Unit must be 60 characters or fewer').optional(),
   roles,
   password: newPassword,
 });

@@ -5,7 +5,7 @@ import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { apiTokens, type Role } from '../../db/schema/index.js';
 import type { Actor } from '../../domain/actor.js';
-import { NotFound, ValidationFailed } from '../../errors.js';
+import { Forbidden, NotFound, ValidationFailed } from '../../errors.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { createUsersRepository, type UserRow } from './users.repository.js';
 import { newUserSchema, type NewUser, type Profile } from './users.schemas.js';
@@ -34,7 +34,9 @@ const isUniqueViolation = (err: unknown): boolean =>
 /** Locked out by too many failed sign-ins, until the lock runs out or an admin unlocks it. */
 export const isLocked = (u: Pick<UserRow, 'lockedUntil'>, now: Date) => !!u.lockedUntil && u.lockedUntil > now;
 
-export type SignInResult = { ok: true; user: UserRow } | { ok: false; reason: 'bad_credentials' | 'locked'; minutes?: number };
+export type SignInResult = { ok: true; user: UserRow } | { ok: false; reason: 'bad_credentials' | 'locked' };
+
+export const OWN_ROLES_MESSAGE = 'You cannot change your own roles: ask another admin';
 
 export function createUsersService(db: Db, audit: AuditService, config: Config, clock: () => Date) {
   const repo = createUsersRepository();
@@ -117,61 +119,54 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
       return password;
     },
 
-    /** Checks a password, counting failures and locking the account after too many. */
+    /**
+     * Checks a password, counting failures and locking the account after too many. The password is
+     * verified whatever the account's state (unknown, locked), so that every refusal takes an
+     * argon2 verification's time and says nothing about the account (issue 10). Failures are
+     * counted by one atomic update, so parallel guesses are each counted.
+     */
     async signIn(username: string, password: string, ip: string): Promise<SignInResult> {
       const user = await repo.byUsername(db, username);
       const now = clock();
+      const failed = (entityId: string | undefined, reason: string) =>
+        db.transaction((tx) =>
+          audit.record(tx, { actor: null, operation: 'sign_in_failed', entity: 'session', entityId, detail: { username, ip, reason } }),
+        );
       if (!user || !user.active) {
         await argon2.verify(await decoyHash, password);
-        await db.transaction((tx) =>
-          audit.record(tx, {
-            actor: null,
-            operation: 'sign_in_failed',
-            entity: 'session',
-            detail: { username, ip, reason: 'unknown or inactive' },
-          }),
-        );
+        await failed(undefined, 'unknown or inactive');
         return { ok: false, reason: 'bad_credentials' };
       }
-      if (user.lockedUntil && user.lockedUntil > now) {
-        await db.transaction((tx) =>
-          audit.record(tx, {
-            actor: null,
-            operation: 'sign_in_failed',
-            entity: 'session',
-            entityId: user.id,
-            detail: { username, ip, reason: 'locked' },
-          }),
-        );
-        return { ok: false, reason: 'locked', minutes: Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 60_000) };
-      }
-      const good = await argon2.verify(user.passwordHash, password);
-      return db.transaction(async (tx) => {
-        if (good) {
-          await repo.update(tx, user.id, { failedSignIns: 0, lockedUntil: null });
+      if (await argon2.verify(user.passwordHash, password)) {
+        const signedIn = await db.transaction(async (tx) => {
+          // Not if the account was locked meanwhile, by a guess counted while this one was verified.
+          if (!(await repo.clearFailures(tx, user.id, now))) return false;
           await audit.record(tx, { actor: user, operation: 'sign_in', entity: 'session', entityId: user.id, detail: { ip } });
-          return { ok: true as const, user };
-        }
-        const failures = user.failedSignIns + 1;
-        const lock = failures >= config.signIn.maxFailures;
-        await repo.update(tx, user.id, {
-          failedSignIns: lock ? 0 : failures,
-          lockedUntil: lock ? new Date(now.getTime() + config.signIn.lockoutMinutes * 60_000) : user.lockedUntil,
+          return true;
         });
+        if (signedIn) return { ok: true, user };
+        await failed(user.id, 'locked');
+        return { ok: false, reason: 'locked' };
+      }
+      return db.transaction(async (tx) => {
+        const counted = await repo.countFailure(tx, user.id, now, config.signIn.maxFailures, config.signIn.lockoutMinutes);
+        const locked = isLocked(counted, now);
         await audit.record(tx, {
           actor: null,
           operation: 'sign_in_failed',
           entity: 'session',
           entityId: user.id,
-          detail: { username, ip, reason: lock ? 'wrong password; account locked' : 'wrong password' },
+          detail: { username, ip, reason: locked ? 'wrong password; account locked' : 'wrong password', failures: counted.failedSignIns },
         });
-        return lock
-          ? { ok: false as const, reason: 'locked' as const, minutes: config.signIn.lockoutMinutes }
-          : { ok: false as const, reason: 'bad_credentials' as const };
+        return locked ? { ok: false as const, reason: 'locked' as const } : { ok: false as const, reason: 'bad_credentials' as const };
       });
     },
 
-    async changePassword(actor: Actor, current: string, next: string) {
+    /**
+     * A new password ends every other session of the user (whoever else may know the old one is
+     * signed out), and, when asked, revokes their API tokens (issue 10).
+     */
+    async changePassword(actor: Actor, current: string, next: string, options: { keepSession?: string; revokeTokens?: boolean } = {}) {
       const user = await mustFind(actor.id);
       if (!(await argon2.verify(user.passwordHash, current)))
         throw new ValidationFailed([{ path: 'currentPassword', message: 'Your current password is not right' }]);
@@ -180,16 +175,28 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
       const passwordHash = await argon2.hash(next, { type: argon2.argon2id });
       await db.transaction(async (tx) => {
         await repo.update(tx, user.id, { passwordHash, mustChangePassword: false });
-        await audit.record(tx, { actor, operation: 'alter', entity: 'user', entityId: user.id, detail: { changed: ['password'] } });
+        const sessionsEnded = await repo.endOtherSessions(tx, user.id, options.keepSession);
+        const revoked = options.revokeTokens ? await repo.revokeTokens(tx, user.id, clock()) : [];
+        await audit.record(tx, {
+          actor,
+          operation: 'alter',
+          entity: 'user',
+          entityId: user.id,
+          detail: { changed: ['password'], sessionsEnded, tokensRevoked: revoked.length },
+        });
+        for (const id of revoked)
+          await audit.record(tx, { actor, operation: 'erase', entity: 'api_token', entityId: id, detail: { username: user.username } });
       });
     },
 
     /** Admin: name, OCU, unit and roles; role changes are audited with before and after. */
     async updateProfile(actor: Actor, id: string, profile: Profile) {
       const user = await mustFind(id);
-      // Otherwise an admin could lock every admin out of user management, themselves included.
-      if (actor.id === id && user.roles.includes('admin') && !profile.roles.includes('admin'))
-        throw new ValidationFailed([{ path: 'roles', message: 'You cannot remove your own admin role' }]);
+      const rolesGranted = profile.roles.filter((r) => !user.roles.includes(r));
+      const rolesRemoved = user.roles.filter((r) => !profile.roles.includes(r));
+      // Separation of duties: an admin holds no case role unless a second admin grants it (README),
+      // and cannot remove their own admin role either.
+      if (actor.id === id && (rolesGranted.length || rolesRemoved.length)) throw new Forbidden(OWN_ROLES_MESSAGE);
       await db.transaction(async (tx) => {
         await repo.update(tx, id, {
           displayName: profile.displayName,
@@ -206,6 +213,8 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
             username: user.username,
             rolesBefore: user.roles,
             rolesAfter: profile.roles,
+            rolesGranted,
+            rolesRemoved,
             profileBefore: { displayName: user.displayName, ocu: user.ocu, unit: user.unit },
           },
         });
