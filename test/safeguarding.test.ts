@@ -241,15 +241,20 @@ describe('POST /api/v1/referrals with safeguarding (intake)', () => {
   });
 
   it('refuses a bad answer at its path, storing nothing', async () => {
+    const before = (await t.db.select().from(referralSafeguarding)).length;
     for (const [safeguarding, path] of [
       [{ action: 'referred', detail: '' }, 'safeguarding.detail'],
       [{ detail: 'Lambeth MASH' }, 'safeguarding.action'],
+      // The shared text rule (issue 10): a NUL or a lone surrogate is refused at the field, not a 500.
+      [{ action: 'referred', detail: 'Lambeth MASH\u0000' }, 'safeguarding.detail'],
+      [{ action: 'referred', detail: 'Lambeth MASH \ud83d' }, 'safeguarding.detail'],
       ['yes', 'safeguarding'],
     ] as const) {
       const res = await post(requester, '/api/v1/referrals', referralBody({ safeguarding }));
       expect(res.statusCode).toBe(400);
       expect(res.json().fields.map((f: { path: string }) => f.path)).toContain(path);
     }
+    expect((await t.db.select().from(referralSafeguarding)).length).toBe(before);
   });
 
   it('a second requester’s answer on the same content is kept with the open referral', async () => {
