@@ -70,7 +70,10 @@ describe.runIf(chromiumAvailable())('intake journey in the browser', () => {
     await intake.uploaded({ day: '3', month: '11', year: '2026' });
     await intake.incident({ system: 'CAD', reference: '1234/03NOV' });
     await intake.rationale('Goads a rival group days after a stabbing; likely to provoke retaliation.');
-    await intake.subjects({ name: 'Rapper Handle', category: 'suspect', ageBand: '16_17' });
+    await intake.subjects(
+      { name: 'Rapper Handle', category: 'suspect', ageBand: '16_17' },
+      { action: 'already_known', detail: 'Known to Southwark MASH, ref MASH/26/118' },
+    );
 
     // Check your answers: the applicant comes from the profile (SOP 8.3.1).
     expect(await page.locator('[data-qa="applicant"]').textContent()).toContain('PC Sam Jones');

@@ -115,6 +115,7 @@ describe('POST /api/v1/referrals (SOP 8.3, 8.4)', () => {
       draftAuthorId: null,
       selfTaskedReason: null,
       additionalRationales: [],
+      safeguarding: [],
       platformReferrals: [],
       timeline: [
         { at: NOW.toISOString(), actor: { id: requester.id, username: requester.username, name: 'PC Amy Jones' }, action: 'submitted' },

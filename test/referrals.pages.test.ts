@@ -154,6 +154,10 @@ describe('referral question pages (SOP 8.3, 8.4)', () => {
     expect(res.body).toContain('href="#dateOfBirth-day"');
     expect(res.body).toContain('13 to 15');
     res = await b.post('/referrals/new/subjects/add', { name: '@rival_handle', category: 'suspect', ageBand: '16_17' });
+    // A child subject brings the safeguarding question (test/safeguarding.pages.test.ts).
+    expect(res.headers.location).toBe('/referrals/new/safeguarding');
+    await b.get('/referrals/new/safeguarding');
+    res = await b.post('/referrals/new/safeguarding', { action: 'already_known', detail: 'Known to Brent MASH' });
     expect(res.headers.location).toBe('/referrals/new/subjects/list');
     const list = await b.get('/referrals/new/subjects/list');
     expect(list.body).toContain('@rival_handle');

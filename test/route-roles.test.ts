@@ -56,6 +56,8 @@ const TABLE: Record<string, RouteRoles> = {
   'POST /referrals/new/duplicate': REQUESTER,
   'GET /referrals/new/subjects/list': REQUESTER,
   'POST /referrals/new/subjects/:index/remove': REQUESTER,
+  'GET /referrals/new/safeguarding': REQUESTER,
+  'POST /referrals/new/safeguarding': REQUESTER,
   'GET /referrals/new/confirmation': REQUESTER,
   'GET /referrals/mine': REQUESTER,
   'POST /referrals/:id/withdraw': REQUESTER,

@@ -36,7 +36,13 @@ export class CaseworkPages {
   }
 
   /** SOP 9: format, a factor with its note, research, date, outcome refer with the clause and the draft. */
-  async reviewAndRefer(r: { platform: string; clause: string; reviewedOn: Day; draftExtra?: string }) {
+  async reviewAndRefer(r: {
+    platform: string;
+    clause: string;
+    reviewedOn: Day;
+    draftExtra?: string;
+    safeguarding?: { action: string; detail: string };
+  }) {
     await this.page.locator('[data-qa="review-and-assess"]').click();
     await expectAccessible(this.page);
     await this.page.locator('input[name="contentFormat"][value="video"]').check();
@@ -53,6 +59,17 @@ export class CaseworkPages {
       await draft.fill(`${await draft.inputValue()}\n${r.draftExtra}`);
     }
     await this.page.locator('#rationale').fill('Likely to provoke retaliation; breaches the platform terms.');
+    if (r.safeguarding) await this.fillSafeguarding(r.safeguarding);
+    await this.submit('send-review');
+  }
+
+  /** DESIGN.md "Safeguarding": the review's fieldset, on the review page as it stands. */
+  async fillSafeguarding(a: { action: string; detail: string }) {
+    await this.page.locator(`input[name="safeguardingAction"][value="${a.action}"]`).check();
+    await this.page.locator('#safeguardingDetail').fill(a.detail);
+  }
+
+  async sendReview() {
     await this.submit('send-review');
   }
 

@@ -61,15 +61,35 @@ export class ReferralIntakePages {
     await this.next();
   }
 
-  async subjects(s?: { name: string; category: string; ageBand: string }) {
-    await this.page.locator(`input[name="hasSubjects"][value="${s ? 'yes' : 'no'}"]`).check();
+  /** Answers "yes" to knowing of subjects and adds one; a child lands on the safeguarding question. */
+  async addSubject(s: { name: string; category: string; ageBand: string }) {
+    await this.page.locator('input[name="hasSubjects"][value="yes"]').check();
     await this.next();
-    if (!s) return;
     await this.page.locator('#name').fill(s.name);
     await this.page.locator(`input[name="category"][value="${s.category}"]`).check();
     await this.page.locator(`input[name="ageBand"][value="${s.ageBand}"]`).check();
     await this.page.locator('[data-qa="add-subject"]').click();
     await expectAccessible(this.page);
+  }
+
+  /** DESIGN.md "Safeguarding": the question asked when a subject is under 18. */
+  async safeguarding(a: { action: 'referred' | 'already_known' | 'not_needed'; detail: string }) {
+    await this.page.locator(`input[name="action"][value="${a.action}"]`).check();
+    await this.page.locator('#detail').fill(a.detail);
+    await this.next();
+  }
+
+  async subjects(
+    s?: { name: string; category: string; ageBand: string },
+    safeguarding?: { action: 'referred' | 'already_known' | 'not_needed'; detail: string },
+  ) {
+    if (!s) {
+      await this.page.locator('input[name="hasSubjects"][value="no"]').check();
+      await this.next();
+      return;
+    }
+    await this.addSubject(s);
+    if (safeguarding) await this.safeguarding(safeguarding);
     await this.next();
   }
 

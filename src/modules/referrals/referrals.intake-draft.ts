@@ -2,7 +2,25 @@ import type { FastifyRequest } from 'fastify';
 import { Forbidden, type FieldError } from '../../errors.js';
 import type { Services } from '../../services.js';
 import { fieldId, type PageError } from '../../validation.js';
-import type { NewSubject } from './referrals.schemas.js';
+import { needsSafeguarding } from '../../domain/safeguarding.js';
+import type { NewSubject, SafeguardingInput } from './referrals.schemas.js';
+
+/** The question pages, one thing per page (GOV.UK Design System), in order. */
+export const INTAKE = {
+  start: '/referrals/new',
+  content: '/referrals/new/content',
+  platforms: '/referrals/new/platforms',
+  uploaded: '/referrals/new/uploaded',
+  incidents: '/referrals/new/incident-references',
+  rationale: '/referrals/new/rationale',
+  hasSubjects: '/referrals/new/subjects',
+  addSubject: '/referrals/new/subjects/add',
+  subjects: '/referrals/new/subjects/list',
+  safeguarding: '/referrals/new/safeguarding',
+  check: '/referrals/new/check',
+  duplicate: '/referrals/new/duplicate',
+  confirmation: '/referrals/new/confirmation',
+} as const;
 
 /**
  * The referral being drafted through the question pages. It lives server-side with the session
@@ -18,6 +36,11 @@ export type IntakeDraft = {
   rationale?: string;
   hasSubjects?: 'yes' | 'no';
   subjects: NewSubject[];
+  /**
+   * DESIGN.md "Safeguarding": asked once a child subject is added; kept if that subject is
+   * removed, but sent only while the referral has a child subject.
+   */
+  safeguarding?: SafeguardingInput;
   /** Set once the requester has reached check your answers: each page then returns there. */
   checked?: boolean;
   /** Deconfliction: the open referral that already has this URL. */
@@ -59,6 +82,12 @@ export async function saveDraft(services: Services, req: FastifyRequest, draft: 
   s.draft = draft === null ? null : JSON.stringify(draft);
 }
 
+/** The subjects the referral will carry: none when the requester answered that they know of none. */
+export const draftSubjects = (d: IntakeDraft) => (d.hasSubjects === 'yes' ? d.subjects : []);
+
+/** DESIGN.md "Safeguarding": the intake pages ask the question when the referral has a child subject. */
+export const draftNeedsSafeguarding = (d: IntakeDraft) => needsSafeguarding(draftSubjects(d));
+
 /** The draft as the API body it becomes (the same schema validates both). */
 export const draftBody = (d: IntakeDraft) => ({
   contentTitle: d.contentTitle,
@@ -67,7 +96,8 @@ export const draftBody = (d: IntakeDraft) => ({
   contentUploadedOn: d.contentUploadedOn,
   incidentReferences: d.incidentReferences ?? [],
   rationale: d.rationale,
-  subjects: d.hasSubjects === 'yes' ? d.subjects : [],
+  subjects: draftSubjects(d),
+  safeguarding: draftNeedsSafeguarding(d) ? d.safeguarding : undefined,
 });
 
 /** A form field as a string: the first value if a field came twice. */

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodType, z } from 'zod';
 import { AGE_BANDS, INCIDENT_SYSTEMS, SUBJECT_CATEGORIES } from '../../db/schema/referrals.js';
+import { SAFEGUARDING_ACTION_TEXT } from '../../domain/safeguarding.js';
 import { DuplicateReferral, ValidationFailed, type FieldError } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
@@ -8,32 +9,20 @@ import { formErrors, zodFields, type PageError } from '../../validation.js';
 import {
   dateFromParts,
   draftBody,
+  draftNeedsSafeguarding,
+  draftSubjects,
   field,
   fields,
+  INTAKE,
   partsOf,
   questionDraft,
   readDraft,
   saveDraft,
   type IntakeDraft,
 } from './referrals.intake-draft.js';
+import intakeSafeguarding from './referrals.intake-safeguarding.js';
 import { REFERRAL_SUBMITTERS } from './referrals.policy.js';
 import { ageBandText, LIMITS, yesNoSchema, duplicateChoiceSchema } from './referrals.schemas.js';
-
-/** The question pages, one thing per page (GOV.UK Design System), in order. */
-export const INTAKE = {
-  start: '/referrals/new',
-  content: '/referrals/new/content',
-  platforms: '/referrals/new/platforms',
-  uploaded: '/referrals/new/uploaded',
-  incidents: '/referrals/new/incident-references',
-  rationale: '/referrals/new/rationale',
-  hasSubjects: '/referrals/new/subjects',
-  addSubject: '/referrals/new/subjects/add',
-  subjects: '/referrals/new/subjects/list',
-  check: '/referrals/new/check',
-  duplicate: '/referrals/new/duplicate',
-  confirmation: '/referrals/new/confirmation',
-} as const;
 
 const view = (name: string) => `modules/referrals/views/${name}.njk`;
 const INCIDENT_ROWS = 3;
@@ -47,6 +36,7 @@ const PAGE_OF: Record<string, string> = {
   incidentReferences: INTAKE.incidents,
   rationale: INTAKE.rationale,
   subjects: INTAKE.subjects,
+  safeguarding: INTAKE.safeguarding,
 };
 
 function check<S extends ZodType>(
@@ -69,6 +59,7 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
   const save = (req: FastifyRequest, d: IntakeDraft | null) => saveDraft(services, req, d);
   const schemas = () => referrals.schemas().newReferral;
   const next = (d: IntakeDraft, page: string) => (d.checked ? INTAKE.check : page);
+  await app.register(intakeSafeguarding, { services });
 
   app.get(INTAKE.start, { config: { roles } }, async (_req, reply) => reply.page(view('start'), { pageTitle: 'Make a referral' }));
 
@@ -247,8 +238,10 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
       );
     const d = questionDraft(req);
     if (d.subjects.length >= LIMITS.subjects) return reply.redirect(INTAKE.subjects);
-    await save(req, { ...d, hasSubjects: 'yes', subjects: [...d.subjects, r.data] });
-    return reply.redirect(INTAKE.subjects);
+    const added: IntakeDraft = { ...d, hasSubjects: 'yes', subjects: [...d.subjects, r.data] };
+    await save(req, added);
+    // DESIGN.md "Safeguarding": a child subject brings the safeguarding question, once.
+    return reply.redirect(draftNeedsSafeguarding(added) && !d.safeguarding ? INTAKE.safeguarding : INTAKE.subjects);
   });
 
   app.get(INTAKE.subjects, { config: { roles } }, async (req, reply) => {
@@ -279,6 +272,12 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
     });
     if (!errs.length && d.platforms)
       errs.push(...(await referrals.checkPlatforms(d.platforms)).map((e) => ({ ...e, href: INTAKE.platforms })));
+    if (draftNeedsSafeguarding(d) && !d.safeguarding)
+      errs.push({
+        path: 'safeguarding',
+        message: 'Answer what has been done to keep the child safe: a subject is under 18',
+        href: INTAKE.safeguarding,
+      });
     if (d.hasSubjects === undefined)
       errs.push({
         path: 'hasSubjects',
@@ -296,7 +295,10 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
       draft: d,
       actor: actorOf(req),
       platformNames: (d.platforms ?? []).map((k) => directory.find((p) => p.key === k)?.name ?? k),
-      subjects: d.hasSubjects === 'yes' ? d.subjects : [],
+      subjects: draftSubjects(d),
+      askSafeguarding: draftNeedsSafeguarding(d),
+      safeguarding: d.safeguarding ?? null,
+      safeguardingText: SAFEGUARDING_ACTION_TEXT,
       warnings,
       ageBand: ageBandText,
       pages: INTAKE,

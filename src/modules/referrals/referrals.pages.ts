@@ -8,6 +8,7 @@ import type { Services } from '../../services.js';
 import intakePages from './referrals.intake-pages.js';
 import { REFERRAL_READERS, REFERRAL_SUBMITTERS } from './referrals.policy.js';
 import { ageBandText, type AgeBand } from './referrals.schemas.js';
+import { presentSafeguardingPanel } from './safeguarding.presenter.js';
 
 const view = (name: string) => `modules/referrals/views/${name}.njk`;
 const MINE_PAGE_SIZE = 20;
@@ -38,6 +39,8 @@ const referralsPages: FastifyPluginAsync<{ services: Services }> = async (app, {
       ...(seen === 'unit' ? await services.review.panel(referral.id) : {}),
       unitView: seen === 'unit',
       referral,
+      // DESIGN.md "Safeguarding": the answers are shown to the unit.
+      safeguardingPanel: seen === 'unit' ? presentSafeguardingPanel(referral) : null,
       platformNames: referral.platforms.map((k) => directory.find((p) => p.key === k)?.name ?? k),
       ageBand: (b: AgeBand) => ageBandText(b),
       statusTag: STATUS_TAG,

@@ -43,6 +43,14 @@ export function presentDetail(rows: ReferralDetailRows, warnings: FieldError[]) 
       rationale: a.rationale,
       addedAt: a.addedAt.toISOString(),
     })),
+    // DESIGN.md "Safeguarding": every answer, for the unit (a requester's presenter leaves them out).
+    safeguarding: rows.safeguarding.map(({ answer, recorder }) => ({
+      stage: answer.stage,
+      action: answer.action,
+      detail: answer.detail,
+      recordedBy: recorder,
+      recordedAt: answer.recordedAt.toISOString(),
+    })),
     // SOP 10: one per platform the content is referred to, from drafting to the final decision.
     platformReferrals: rows.platformReferrals.map((p) => ({
       platform: p.platform,

@@ -17,6 +17,7 @@ import {
   type ReferralStatus,
 } from '../../db/schema/index.js';
 import { OVERDUE_STATUSES } from '../../domain/queue-rules.js';
+import { createSafeguardingRepository } from './safeguarding.repository.js';
 
 export type ReferralRow = typeof referrals.$inferSelect;
 export type NewReferralRow = typeof referrals.$inferInsert;
@@ -56,6 +57,7 @@ export const totalOf = (counts: StatusCounts, statuses?: readonly ReferralStatus
   (statuses?.length ? statuses : REFERRAL_STATUSES).reduce((n, s) => n + counts[s], 0);
 
 const assignee = alias(users, 'assignee');
+const safeguarding = createSafeguardingRepository();
 
 const summaryColumns = {
   referral: referrals,
@@ -221,7 +223,7 @@ export function createReferralsRepository() {
 
     /** Everything the detail shows, in one round trip per table, run together. */
     async detail(tx: DbOrTx, id: string) {
-      const [head, incidents, subjectRows, rationales, events, prs] = await Promise.all([
+      const [head, incidents, subjectRows, rationales, events, prs, answers] = await Promise.all([
         tx.select(summaryColumns).from(referrals).leftJoin(assignee, eq(assignee.id, referrals.assigneeId)).where(eq(referrals.id, id)),
         tx.select().from(incidentReferences).where(eq(incidentReferences.referralId, id)).orderBy(asc(incidentReferences.position)),
         tx.select().from(subjects).where(eq(subjects.referralId, id)).orderBy(asc(subjects.position)),
@@ -233,6 +235,7 @@ export function createReferralsRepository() {
           .where(eq(referralEvents.referralId, id))
           .orderBy(asc(referralEvents.at), asc(referralEvents.id)),
         tx.select().from(platformReferrals).where(eq(platformReferrals.referralId, id)).orderBy(asc(platformReferrals.platform)),
+        safeguarding.list(tx, id),
       ]);
       const h = head[0];
       if (!h) return undefined;
@@ -243,6 +246,7 @@ export function createReferralsRepository() {
         additionalRationales: rationales,
         events,
         platformReferrals: prs,
+        safeguarding: answers,
       };
     },
 

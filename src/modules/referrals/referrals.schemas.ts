@@ -11,6 +11,7 @@ import {
 } from '../../db/schema/referrals.js';
 import { isRealDate } from '../../domain/dates.js';
 import { isHttpUrl } from '../../domain/content-url.js';
+import { SAFEGUARDING_ACTIONS, SAFEGUARDING_STAGES } from '../../domain/safeguarding.js';
 
 /**
  * The one referral schema: the API validates with it, every intake question page validates with
@@ -27,6 +28,7 @@ export const LIMITS = {
   platforms: 50,
   subjects: 20,
   subjectName: 120,
+  safeguardingDetail: 2_000,
 } as const;
 
 export type AgeBand = (typeof AGE_BANDS)[number];
@@ -69,6 +71,24 @@ const pastDate = (today: string, what: string) => {
       .refine((v) => !isRealDate(v) || v <= today, `${What} must be today or in the past`)
   );
 };
+
+/**
+ * DESIGN.md "Safeguarding" (SOP 9.2.7): what was done about a child subject or a concern of
+ * exploitation. The same shape at intake (optional) and at review (required when needed).
+ */
+export const safeguardingSchema = z
+  .object({
+    action: z
+      .enum(SAFEGUARDING_ACTIONS, { error: 'Choose whether it has been referred, is already known, or is not needed' })
+      .describe('referred (to a safeguarding team), already_known (to one), or not_needed'),
+    detail: plainText({ error: 'Enter to whom it was referred and their reference, or why it is not needed' })
+      .trim()
+      .min(1, 'Enter to whom it was referred and their reference, or why it is not needed')
+      .max(LIMITS.safeguardingDetail, `The safeguarding detail must be ${LIMITS.safeguardingDetail} characters or fewer`)
+      .describe('To whom and their reference, or why it is not needed; shown to the unit, never to platforms'),
+  })
+  .describe('DESIGN.md "Safeguarding": what was done about a child subject or a concern of exploitation (SOP 9.2.7)');
+export type SafeguardingInput = z.infer<typeof safeguardingSchema>;
 
 export function referralSchemas(today: string) {
   const incidentReference = z.object({
@@ -148,6 +168,9 @@ export function referralSchemas(today: string) {
       .max(LIMITS.subjects, { message: `Enter up to ${LIMITS.subjects} subjects`, abort: true })
       .default([])
       .describe('SOP 8.4.1: subjects linked to the content, only where known; optional'),
+    safeguarding: safeguardingSchema
+      .optional()
+      .describe('Optional at intake: the requester’s safeguarding answer when a subject is under 18 (DESIGN.md "Safeguarding")'),
     duplicateOf: plainText()
       .trim()
       .min(1)
@@ -333,6 +356,17 @@ export const unitDetailSchema = unitSummarySchema.extend({
   additionalRationales: z
     .array(z.object({ applicantName: z.string(), rationale: z.string(), addedAt: z.string() }))
     .describe('Deconfliction: rationales of later requesters'),
+  safeguarding: z
+    .array(
+      z.object({
+        stage: z.enum(SAFEGUARDING_STAGES),
+        action: z.enum(SAFEGUARDING_ACTIONS),
+        detail: z.string(),
+        recordedBy: person,
+        recordedAt: z.string(),
+      }),
+    )
+    .describe('DESIGN.md "Safeguarding": every answer, oldest first (the unit only)'),
   platformReferrals: z
     .array(z.object({ platform: z.string(), status: z.string(), channel: z.string() }))
     .describe('SOP 10: one per platform, once referred'),

@@ -22,6 +22,7 @@ import {
   type RequesterReferral,
 } from './referrals.presenter.js';
 import { createReferralsRepository, totalOf, type ReferralDetailRows, type ReferralFilter } from './referrals.repository.js';
+import { createSafeguardingRepository } from './safeguarding.repository.js';
 import { referralSchemas, type ListQuery, type NewReferral } from './referrals.schemas.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -60,6 +61,7 @@ export function createReferralsService(
   clock: () => Date,
 ) {
   const repo = createReferralsRepository();
+  const safeguarding = createSafeguardingRepository();
   const today = () => londonToday(clock());
 
   /** SOP 8.3.6: each platform must be a key of the directory; unknown keys are named by position. */
@@ -183,13 +185,15 @@ export function createReferralsService(
               addedAt: now,
             });
             await repo.addEvent(tx, { referralId: existing.id, at: now, actorId: actor.id, action: 'rationale_added' });
+            // DESIGN.md "Safeguarding": what this requester did about a child is kept with the referral too.
+            if (input.safeguarding) await safeguarding.record(tx, existing.id, { stage: 'intake', ...input.safeguarding }, actor.id, now);
             // DPA 2018 s.62: two requesters' information about one piece of content is combined.
             await audit.record(tx, {
               actor,
               operation: 'combine',
               entity: 'referral',
               entityId: existing.id,
-              detail: { addedRationale: true },
+              detail: { addedRationale: true, ...(input.safeguarding ? { safeguarding: input.safeguarding.action } : {}) },
             });
             return { kind: 'combined', id: existing.id };
           }
@@ -227,6 +231,10 @@ export function createReferralsService(
             toStatus: row.status,
             comment: options.selfTaskedReason ?? null,
           });
+          // DESIGN.md "Safeguarding": the requester's answer, if they gave one, with its own timeline entry.
+          const answered = input.safeguarding
+            ? await safeguarding.record(tx, row.id, { stage: 'intake', ...input.safeguarding }, actor.id, now)
+            : undefined;
           const reference = await repo.assignReference(tx, id, config.referencePrefix, Number(londonToday(now).slice(0, 4)));
           // DPA 2018 s.62 "collection"; counts only, no personal data in the log.
           await audit.record(tx, {
@@ -240,6 +248,8 @@ export function createReferralsService(
               incidentReferences: input.incidentReferences.length,
               subjects: input.subjects.length,
               ...(selfTasked ? { selfTasked: true } : {}),
+              // The action only: the detail may name people (it stays in the referral).
+              ...(input.safeguarding ? { safeguarding: input.safeguarding.action } : {}),
             },
           });
           const person = { id: actor.id, username: actor.username, name: actor.displayName };
@@ -251,8 +261,9 @@ export function createReferralsService(
               incidentReferences: inserted.incidentReferences,
               subjects: inserted.subjects,
               additionalRationales: [],
-              events: [{ event, actor: person }],
+              events: [{ event, actor: person }, ...(answered ? [{ event: answered.event, actor: person }] : [])],
               platformReferrals: [],
+              safeguarding: answered ? [{ answer: answered.answer, recorder: person }] : [],
             },
           };
         },

@@ -17,6 +17,8 @@ import type { Services } from '../../services.js';
 import { formErrors, zodFields, type PageError } from '../../validation.js';
 import { dateFromParts, field, fields, partsOf, type DateParts } from '../referrals/referrals.intake-draft.js';
 import { lifecycleStateOf, type ReferralDetail } from '../referrals/referrals.presenter.js';
+import { presentSafeguardingPanel } from '../referrals/safeguarding.presenter.js';
+import { SAFEGUARDING_ACTION_TEXT, SAFEGUARDING_ACTIONS } from '../../domain/safeguarding.js';
 import { FACTOR_TEXT, FORMAT_TEXT, forceReferenceSchema, LIMITS, qaSchema } from './review.schemas.js';
 import { leakWarning } from './review.presenter.js';
 import { CASE_WORKERS, INTELLIGENCE_READERS, personalDataOf, QA_ROLES } from './review.service.js';
@@ -40,6 +42,7 @@ type ReviewForm = {
   outcome: string;
   rationale: string;
   platforms: Record<string, { refer: boolean; terms: string[]; draft: string }>;
+  safeguarding: { action: string; detail: string };
 };
 
 /**
@@ -59,6 +62,8 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
     const latest = await review.latestReview(id);
     // A referral returned by QA keeps its drafts and review: the form starts from them.
     const drafted = new Map(referral.platformReferrals.map((p) => [p.platform, p]));
+    // A review sent again after a QA return starts from the reviewer's last answer, never the requester's.
+    const lastAnswer = referral.safeguarding.filter((a) => a.stage === 'review').at(-1);
     const values: ReviewForm = form ?? {
       contentFormat: latest?.contentFormat ?? '',
       factors: Object.fromEntries(
@@ -78,6 +83,7 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
           return [p.key, { refer: !!d, terms: d?.termsBreached ?? [], draft: d?.draft ?? p.draft }];
         }),
       ),
+      safeguarding: { action: lastAnswer?.action ?? '', detail: lastAnswer?.detail ?? '' },
     };
     const { errors, errorList } = formErrors(errs);
     return reply.status(errs.length ? 400 : 200).page(view('review'), {
@@ -90,6 +96,14 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
       backLink: `/referrals/${id}`,
       formats: CONTENT_FORMATS.map((f) => ({ value: f, text: FORMAT_TEXT[f], checked: values.contentFormat === f })),
       factors: REVIEW_FACTORS.map((f) => ({ key: f, text: FACTOR_TEXT[f], ...values.factors[f]! })),
+      // DESIGN.md "Safeguarding": always offered (without JavaScript the page cannot know whether
+      // exploitation will be ticked); the service decides whether it is required.
+      safeguardingPanel: presentSafeguardingPanel(referral),
+      safeguardingActions: SAFEGUARDING_ACTIONS.map((a) => ({
+        value: a,
+        text: SAFEGUARDING_ACTION_TEXT[a],
+        checked: values.safeguarding.action === a,
+      })),
       platforms: platforms.map((p) => ({
         key: p.key,
         name: p.name,
@@ -125,6 +139,7 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
           { refer: field(b, `refer_${p.key}`) === 'yes', terms: fields(b, `terms_${p.key}`), draft: field(b, `draft_${p.key}`) },
         ]),
       ),
+      safeguarding: { action: field(b, 'safeguardingAction'), detail: field(b, 'safeguardingDetail') },
     };
     const date = dateFromParts('reviewedOn', form.reviewed, 'The date of the review');
     if (date.error) return reviewPage(reply, actor, id, form, [date.error]);
@@ -143,6 +158,11 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
         termsBreached: form.platforms[p.key]!.terms,
         draft: form.platforms[p.key]!.draft,
       })),
+      // Sent when either part is filled in; left blank, the service says whether it was needed.
+      safeguarding:
+        form.safeguarding.action || form.safeguarding.detail.trim()
+          ? { action: form.safeguarding.action || undefined, detail: form.safeguarding.detail }
+          : undefined,
     };
     // Field paths of the API → the form's ids.
     const toPage = (errs: FieldError[]): PageError[] =>
@@ -158,6 +178,8 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
         if (factor) return { ...e, path: `note_${body.factors[Number(factor[1])]?.factor ?? ''}` };
         if (e.path.startsWith('factors')) return { ...e, path: 'factors' };
         if (e.path === 'reviewedOn') return { ...e, href: '#reviewedOn-day' };
+        if (e.path === 'safeguarding' || e.path === 'safeguarding.action') return { ...e, path: 'safeguardingAction' };
+        if (e.path === 'safeguarding.detail') return { ...e, path: 'safeguardingDetail' };
         return e;
       });
     const parsed = review.schemas().review.safeParse(body);
@@ -204,6 +226,7 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
       pageTitle: `Quality assure ${referral.reference}`,
       referral,
       review: latest,
+      safeguardingPanel: presentSafeguardingPanel(referral),
       values,
       errors,
       errorList,

@@ -10,8 +10,8 @@ export type ReferralFacts = NonNullable<Awaited<ReturnType<ReturnType<typeof cre
 export function createReviewRepository() {
   return {
     /**
-     * What a review is checked against: the referral's content, platforms, and the personal data a
-     * platform draft must not repeat (SOP 6.4). The system reading it for the guard is no consultation.
+     * What a review is checked against: the referral's content, platforms, the personal data a
+     * platform draft must not repeat (SOP 6.4), and the subjects' age bands (safeguarding, SOP 9.2.7). The system reading it for the guard is no consultation.
      */
     async facts(db: DbOrTx, id: string) {
       const [r] = await db
@@ -28,7 +28,7 @@ export function createReviewRepository() {
         .where(eq(referrals.id, id));
       if (!r) return undefined;
       const people = await db
-        .select({ name: subjects.name, dateOfBirth: subjects.dateOfBirth })
+        .select({ name: subjects.name, ageBand: subjects.ageBand, dateOfBirth: subjects.dateOfBirth })
         .from(subjects)
         .where(eq(subjects.referralId, id));
       const incidents = await db

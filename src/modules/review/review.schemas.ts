@@ -4,6 +4,7 @@ import { plainText } from '../../schemas/text.js';
 import { CONTENT_FORMATS, REVIEW_FACTORS, type ReviewFactor } from '../../db/schema/casework.js';
 import { isRealDate } from '../../domain/dates.js';
 import { validateGrading, type IntelligenceGrading } from '../../domain/intelligence-grading.js';
+import { LIMITS as REFERRAL_LIMITS, safeguardingSchema } from '../referrals/referrals.schemas.js';
 
 /**
  * The review (SOP 9, 8.6), QA (SOP 10.2) and intelligence record (SOP 10.4) schemas: the API
@@ -22,6 +23,7 @@ export const LIMITS = {
   forceReference: 60,
   platformReferrals: 50,
   termsBreached: 100,
+  safeguardingDetail: REFERRAL_LIMITS.safeguardingDetail,
 } as const;
 
 /** SOP 9.2.1-9.2.7, as people read them. */
@@ -116,6 +118,11 @@ export function reviewSchemas(today: string) {
         .max(LIMITS.platformReferrals, { message: `Refer to up to ${LIMITS.platformReferrals} platforms`, abort: true })
         .default([])
         .describe('SOP 10.1, 9.4: one per platform to refer to (refer only; empty for no further action)'),
+      safeguarding: safeguardingSchema
+        .optional()
+        .describe(
+          'DESIGN.md "Safeguarding": required, for either outcome, when a subject is under 18 or the factors include exploitation_concern (SOP 9.2.7); recorded when given otherwise. The reviewer’s own answer: an intake answer does not stand for it',
+        ),
     })
     .superRefine((r, ctx) => {
       for (const { index, item } of repeats(r.factors, (f) => f.factor))

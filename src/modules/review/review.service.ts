@@ -5,9 +5,11 @@ import { findLeaks, type PersonalData } from '../../domain/data-sharing-guard.js
 import { londonToday } from '../../domain/dates.js';
 import { identitiesOf } from '../../domain/subject-identities.js';
 import { breachDetails, fillTemplate } from '../../domain/referral-draft.js';
+import { isChildAgeBand, needsSafeguarding } from '../../domain/safeguarding.js';
 import { NotFound, ValidationFailed, type FieldError } from '../../errors.js';
 import type { CaseworkDeps } from '../../services.js';
 import type { PlatformRow } from '../platforms/platforms.service.js';
+import { createSafeguardingRepository } from '../referrals/safeguarding.repository.js';
 import { leakMessage, presentIntelligence, presentReview } from './review.presenter.js';
 import { createReviewRepository, type ReferralFacts } from './review.repository.js';
 import { reviewSchemas, type DraftQuery, type QaInput, type ReviewInput } from './review.schemas.js';
@@ -35,9 +37,16 @@ export function personalDataOf(
   };
 }
 
+/** Why the review needs a safeguarding answer, in the words the form shows. */
+const safeguardingMessage = (subjects: readonly { ageBand: string }[]) =>
+  subjects.some((s) => isChildAgeBand(s.ageBand))
+    ? 'Record what has been done to safeguard the child: a subject is under 18'
+    : 'Record what has been done to safeguard the person at risk: the review found a concern of exploitation (SOP 9.2.7)';
+
 /** Review and assessment (SOP 9, 8.6), drafting (10.1), QA (10.2) and the intelligence record (10.4). */
 export function createReviewService({ db, clock, audit, platforms, lifecycle }: CaseworkDeps) {
   const repo = createReviewRepository();
+  const safeguarding = createSafeguardingRepository();
   const today = () => londonToday(clock());
 
   // Read before any transaction opens: on the embedded database a query outside an open
@@ -69,6 +78,15 @@ export function createReviewService({ db, clock, audit, platforms, lifecycle }: 
     const submittedOn = londonToday(facts.submittedAt);
     if (input.reviewedOn < submittedOn)
       errors.push({ path: 'reviewedOn', message: 'The date of the review must be on or after the day the referral was submitted' });
+    // DESIGN.md "Safeguarding", SOP 9.2.7: the reviewer's own answer, whatever the requester said.
+    if (
+      !input.safeguarding &&
+      needsSafeguarding(
+        facts.subjects,
+        input.factors.map((f) => f.factor as ReviewFactor),
+      )
+    )
+      errors.push({ path: 'safeguarding', message: safeguardingMessage(facts.subjects) });
     const personal = personalDataOf(facts);
     const drafts = input.platformReferrals.map((pr, i) => {
       const at = `platformReferrals[${i}]`;
@@ -113,8 +131,13 @@ export function createReviewService({ db, clock, audit, platforms, lifecycle }: 
         id,
         { kind: 'review', outcome: input.outcome, platforms: input.platformReferrals.map((p) => p.platform) },
         {
-          // Counts and keys only: the review's text stays in the review.
-          auditDetail: { outcome: input.outcome, factors: input.factors.map((f) => f.factor), platforms: input.platformReferrals.length },
+          // Counts and keys only: the review's text (and the safeguarding detail) stays in the review.
+          auditDetail: {
+            outcome: input.outcome,
+            factors: input.factors.map((f) => f.factor),
+            platforms: input.platformReferrals.length,
+            ...(input.safeguarding ? { safeguarding: input.safeguarding.action } : {}),
+          },
           write: async ({ tx, now }) => {
             // The latest review stands (a QA return means another): keep their times strictly
             // increasing, even when a clock gives two reviews the same millisecond.
@@ -132,6 +155,7 @@ export function createReviewService({ db, clock, audit, platforms, lifecycle }: 
               rationale: input.rationale,
               createdAt,
             });
+            if (input.safeguarding) await safeguarding.record(tx, id, { stage: 'review', ...input.safeguarding }, actor.id, now);
             if (input.outcome === 'refer')
               await repo.replaceDrafts(
                 tx,

@@ -1,0 +1,110 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PASSWORD } from '../test/harness.js';
+import { CaseworkPages } from './pages/casework.page.js';
+import { ReferralIntakePages } from './pages/referral-intake.page.js';
+import { SignInPage } from './pages/sign-in.page.js';
+import { chromiumAvailable, expectAccessible, launchBrowser, watchPage } from './support/browser.js';
+import { startServer } from './support/server.js';
+
+/** Today in London, as the date inputs take it. */
+function londonToday() {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: 'numeric', day: 'numeric' })
+      .formatToParts(new Date())
+      .map((p) => [p.type, p.value]),
+  );
+  return { day: parts.day!, month: parts.month!, year: parts.year! };
+}
+
+/**
+ * DESIGN.md "Safeguarding (children and exploitation)" in the browser: a requester adds a child
+ * subject and is asked what has been done to keep the child safe (an error first, then the
+ * answer); the operative sees it, cannot send the review without their own answer, then does.
+ * axe-core checks every page on the way, error pages included.
+ */
+describe.runIf(chromiumAvailable())('safeguarding in the browser', () => {
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let browser: { context: BrowserContext; close: () => Promise<void> };
+  let page: Page;
+  let watch: { cspErrors: string[] };
+  let signIn: SignInPage;
+  let referralId = '';
+
+  beforeAll(async () => {
+    server = await startServer();
+    await server.user(['requester'], { username: 'pc.okoro', displayName: 'PC Chidi Okoro' });
+    await server.user(['operative'], { username: 'dc.lindqvist', displayName: 'DC Maja Lindqvist' });
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    watch = watchPage(page);
+    signIn = new SignInPage(page, server.baseUrl);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function as(username: string) {
+    if (await page.locator('[data-qa="sign-out"]').count()) await signIn.signOut();
+    await signIn.signIn(username, PASSWORD);
+    await page.waitForURL(`${server.baseUrl}/`);
+  }
+
+  it('the requester is asked the safeguarding question for a child subject and sees the answer on check your answers', async () => {
+    await as('pc.okoro');
+    const intake = new ReferralIntakePages(page, server.baseUrl);
+    await intake.start();
+    await intake.content('Video threatening a Year 8 pupil', 'https://www.youtube.com/watch?v=safeguard01');
+    await intake.platforms(['youtube']);
+    await intake.uploaded({ day: '1', month: '11', year: '2026' });
+    await intake.incident();
+    await intake.rationale('Names and threatens a 12-year-old outside her school.');
+    await intake.addSubject({ name: 'Zara Nwosu', category: 'victim', ageBand: 'under_13' });
+
+    expect(page.url()).toBe(`${server.baseUrl}/referrals/new/safeguarding`);
+    expect(await page.locator('h1').textContent()).toContain('What has been done to keep the child safe?');
+    // Continue without an answer: the error summary links to both fields.
+    await page.locator('[data-qa="continue"]').click();
+    await expectAccessible(page);
+    expect(await page.title()).toMatch(/^Error: /);
+    const links = await page.locator('.govuk-error-summary a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(links).toEqual(['#action', '#detail']);
+
+    await intake.safeguarding({ action: 'referred', detail: 'Referred to Haringey MASH, ref MASH-2026-7731' });
+    await page.locator('[data-qa="continue"]').click();
+    await expectAccessible(page);
+    const answers = (await page.locator('[data-qa="answers"]').textContent()) ?? '';
+    expect(answers).toContain('Referred to a safeguarding team');
+    expect(answers).toContain('Haringey MASH, ref MASH-2026-7731');
+    await intake.send();
+    await page.locator('[data-qa="view-referral"]').click();
+    referralId = page.url().split('/').pop()!;
+  });
+
+  it('the operative sees the answer, cannot send the review without their own, then sends it', async () => {
+    await as('dc.lindqvist');
+    const casework = new CaseworkPages(page, server.baseUrl);
+    await casework.open(referralId);
+    expect(await page.locator('[data-qa="safeguarding"]').textContent()).toContain('Haringey MASH, ref MASH-2026-7731');
+    await casework.claim();
+
+    await casework.reviewAndRefer({ platform: 'youtube', clause: 'harassment_cyberbullying', reviewedOn: londonToday() });
+    expect(await page.locator('.govuk-error-summary').textContent()).toContain('Record what has been done to safeguard the child');
+    expect(await page.locator('.govuk-error-summary a').first().getAttribute('href')).toBe('#safeguardingAction');
+    await page.locator('.govuk-error-summary a').first().click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('safeguardingAction');
+
+    await casework.fillSafeguarding({ action: 'already_known', detail: 'Open to Haringey children’s social care, case 55102' });
+    await casework.sendReview();
+    expect(await casework.status()).toMatch(/Awaiting QA/i);
+    const panel = (await page.locator('[data-qa="safeguarding-answers"]').textContent()) ?? '';
+    expect(panel).toContain('Requester, at intake');
+    expect(panel).toContain('Reviewer, at review');
+    expect(panel).toContain('case 55102');
+    const timeline = (await page.locator('[data-qa="timeline"]').textContent()) ?? '';
+    expect(timeline).toMatch(/Safeguarding recorded/i);
+    expect(timeline).toContain('Reviewer, at review: Already known to a safeguarding team.');
+    expect(watch.cspErrors).toEqual([]);
+  });
+});
