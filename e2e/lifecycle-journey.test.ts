@@ -90,7 +90,7 @@ describe.runIf(chromiumAvailable())('life cycle in the browser', () => {
     await casework.claim();
     expect(await casework.status()).toContain('In review');
     await casework.reviewAndRefer({ platform: 'youtube', clause: 'violent_criminal_organisations', reviewedOn: today });
-    expect(await casework.status()).toContain('Awaiting qa');
+    expect(await casework.status()).toContain('Awaiting QA');
 
     await as('ps.sergeant');
     await casework.open(referralId);

@@ -86,7 +86,6 @@ const queuePages: FastifyPluginAsync<{ services: Services }> = async (app, { ser
       sortItems: Object.entries(SORT_TEXT).map(([value, text]) => ({ value, text, selected: value === s.sort })),
       platformName,
       statusTag: STATUS_TAG,
-      statusText: STATUS_TEXT,
       canClaim: hasAnyRole(actor, CASE_WORKERS),
       canSelfTask: hasAnyRole(actor, CASE_WORKERS),
       // A sergeant's view of what awaits QA (SOP 10.2).

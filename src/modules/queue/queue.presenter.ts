@@ -1,5 +1,6 @@
 import { pagination } from '../../views/pagination.js';
 import { REFERRAL_STATUSES, type ReferralStatus } from '../../db/schema/referrals.js';
+import { STATUS_LABELS } from '../../domain/labels.js';
 import { ageInDays, isOverdue, SLA_DAYS } from '../../domain/queue-rules.js';
 import type { ReferralSummary } from '../referrals/referrals.presenter.js';
 import type { ListSort } from '../referrals/referrals.schemas.js';
@@ -18,13 +19,8 @@ export type QueueLinkState = {
   page: number;
 };
 
-export const STATUS_TEXT: Record<ReferralStatus, string> = {
-  submitted: 'Submitted',
-  in_review: 'In review',
-  awaiting_qa: 'Awaiting QA',
-  referred: 'Referred',
-  closed: 'Closed',
-};
+/** domain/labels.ts: the one wording of each status. */
+export const STATUS_TEXT = STATUS_LABELS;
 
 export const SORT_TEXT: Record<ListSort, string> = {
   submitted_desc: 'Submitted, newest first',

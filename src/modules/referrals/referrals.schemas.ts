@@ -24,6 +24,7 @@ export const LIMITS = {
   incidentReferences: 10,
   subjects: 20,
   subjectName: 120,
+  withdrawReason: 1_000,
 } as const;
 
 export type AgeBand = (typeof AGE_BANDS)[number];
@@ -253,6 +254,31 @@ export const listQuerySchema = z.object({
     .describe('1 to 100, default 20'),
 });
 export type ListQuery = z.infer<typeof listQuerySchema>;
+
+/**
+ * POST …/{id}/withdraw: why the requester withdraws it, shown on the timeline. Optional in the API
+ * (it was not asked for before: a new required field would break the contract); the page asks for it.
+ */
+export const withdrawSchema = z
+  .object({
+    reason: z
+      .string({ error: 'Enter why you are withdrawing the referral' })
+      .trim()
+      .max(LIMITS.withdrawReason, `Reason must be ${LIMITS.withdrawReason.toLocaleString('en-GB')} characters or fewer`)
+      .optional()
+      .describe('Why the referral is withdrawn, up to 1,000 characters; shown on the timeline as the comment'),
+  })
+  .strict();
+export type WithdrawInput = z.infer<typeof withdrawSchema>;
+
+/** The withdraw page: the same, with the reason required. */
+export const withdrawPageSchema = z.object({
+  reason: z
+    .string()
+    .trim()
+    .min(1, 'Enter why you are withdrawing the referral')
+    .max(LIMITS.withdrawReason, `Reason must be ${LIMITS.withdrawReason.toLocaleString('en-GB')} characters or fewer`),
+});
 
 export const idParamsSchema = z.object({ id: z.string().describe('The referral id (uuid)') });
 

@@ -267,13 +267,14 @@ export function createReferralsService(
       return { items: items.map(presentSummary), total, page, pageSize };
     },
 
-    /** DESIGN.md life cycle: the requester withdraws before review; closed with outcome withdrawn. */
-    async withdraw(actor: Actor, id: string) {
+    /** DESIGN.md life cycle: the requester withdraws before review, with an optional reason; closed with outcome withdrawn. */
+    async withdraw(actor: Actor, id: string, reason?: string) {
       if (!UUID.test(id)) throw new NotFound('No such referral');
       // Someone else's referral is not disclosed to a requester: 404, as for reading it.
       const r = await repo.byIdOrReference(db, id);
       if (!r || !maySeeReferral(actor, r)) throw new NotFound('No such referral');
-      await lifecycle.apply(actor, id, { kind: 'withdraw' });
+      // The reason is the timeline's comment, as a QA return's is.
+      await lifecycle.apply(actor, id, { kind: 'withdraw' }, { comment: reason || null });
       return this.get(actor, id);
     },
   };
