@@ -1,3 +1,4 @@
+import { normaliseReference } from '../../domain/referral-reference.js';
 import { z } from 'zod';
 import {
   AGE_BANDS,
@@ -234,6 +235,23 @@ export const listQuerySchema = z.object({
     ),
   olderThanDays: days('Older than').describe('Only referrals submitted more than this many days ago'),
   withinDays: days('Within').describe('Only referrals submitted within this many days (0: within the last 24 hours)'),
+  reference: z
+    .preprocess(
+      blankAsAbsent,
+      z
+        .string()
+        .max(40, 'Enter a reference like OHRT-2026-000123')
+        .transform((v, ctx) => {
+          const r = normaliseReference(v);
+          if (r === null) {
+            ctx.addIssue({ code: 'custom', message: 'Enter a reference like OHRT-2026-000123' });
+            return z.NEVER;
+          }
+          return r;
+        })
+        .optional(),
+    )
+    .describe('Only the referral with this reference, e.g. OHRT-2026-000123: any case, leading zeros optional'),
   sort: z
     .preprocess(blankAsAbsent, z.enum(LIST_SORTS, { error: `Sort must be one of ${LIST_SORTS.join(', ')}` }).default('submitted_desc'))
     .describe(

@@ -224,7 +224,7 @@ export function createReferralsService(
      */
     async listFilter(actor: Actor, q: Omit<ListQuery, 'page' | 'pageSize' | 'sort'>): Promise<ReferralFilter> {
       const now = clock();
-      const filter: ReferralFilter = { statuses: q.status };
+      const filter: ReferralFilter = { statuses: q.status, reference: q.reference };
       if (!readsAllReferrals(actor)) filter.requesterId = actor.id;
       if (q.platform) {
         if (platformErrors([q.platform], await platforms.list()).length)
