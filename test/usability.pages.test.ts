@@ -167,6 +167,48 @@ describe('plain words: status and event labels from one map, clause titles not k
   });
 });
 
+describe('the intelligence record prints (SOP 10.4, 6.3)', () => {
+  it('has a print button for JavaScript only, and the protective marking and handling code above the heading', async () => {
+    const r = await awaitingQa();
+    const approve = await api(sergeant, 'POST', `/api/v1/referrals/${r.id}/qa`, {
+      decision: 'approve',
+      comment: '',
+      intelligence: {
+        summary: 'Drill video goading a rival group.',
+        sourceEvaluation: 'B',
+        intelligenceAssessment: 2,
+        handlingCode: 'C',
+        handlingConditions: 'Not to be shared outside the force without the OHRT sergeant’s consent',
+      },
+    });
+    expect(approve.statusCode, approve.body).toBe(200);
+    const page = await (await t.browser(inspector)).get(`/referrals/${r.id}/intelligence`);
+    expect(page.statusCode).toBe(200);
+    const marking = /<p class="app-marking" data-qa="marking">([\s\S]*?)<\/p>/.exec(page.body)![1]!;
+    expect(marking).toContain('OFFICIAL-SENSITIVE');
+    expect(marking).toContain('Handling code C:');
+    expect(marking).toContain('sergeant’s consent');
+    expect(page.body.indexOf('data-qa="marking"')).toBeLessThan(page.body.indexOf('<h1'));
+    expect(page.body).toMatch(
+      /<button type="button" class="[^"]*app-js-only[^"]*" data-module="app-print" data-qa="print">Print this record<\/button>/,
+    );
+    // The print stylesheet hides what is not the record.
+    const css = (await t.app.inject({ method: 'GET', url: '/assets/app/app.css' })).body;
+    const print = css.slice(css.indexOf('@media print'));
+    for (const hidden of [
+      '.govuk-template__header',
+      '.govuk-service-navigation',
+      '.govuk-footer',
+      'form',
+      '.govuk-button',
+      '.app-no-print',
+    ])
+      expect(print).toContain(hidden);
+    const js = (await t.app.inject({ method: 'GET', url: '/assets/app/init.js' })).body;
+    expect(js).toContain('querySelectorAll(\'[data-module="app-print"]\')');
+  });
+});
+
 describe('the queue finds a referral by its reference', () => {
   it('opens the referral for its exact, lower-case or zero-less reference, and says when none has it', async () => {
     const r = await submitted();

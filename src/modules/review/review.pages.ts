@@ -6,6 +6,7 @@ import {
   HANDLING_CODES,
   INTELLIGENCE_ASSESSMENT_LABELS,
   INTELLIGENCE_ASSESSMENTS,
+  PROTECTIVE_MARKING,
   SOURCE_EVALUATION_LABELS,
   SOURCE_EVALUATIONS,
 } from '../../domain/intelligence-grading.js';
@@ -265,6 +266,7 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
     return reply.status(errs.length ? 400 : 200).page(view('intelligence'), {
       pageTitle: `Intelligence record for ${record.reference}`,
       record,
+      protectiveMarking: PROTECTIVE_MARKING,
       forceReference: forceReference ?? record.forceReference ?? '',
       canRecordReference: actor.roles.some((r) => (CASE_WORKERS as readonly string[]).includes(r)),
       saved,
