@@ -167,6 +167,98 @@ describe('plain words: status and event labels from one map, clause titles not k
   });
 });
 
+describe('the review: filled drafts, and a preview before sending to QA', () => {
+  const decode = (x: string) =>
+    x
+      .replace(/&#39;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
+  const formFor = (draft: string) => ({
+    contentFormat: 'video',
+    factors: ['inflammatory_language'],
+    note_inflammatory_language: 'Says “we’ll ride on” the rival estate <b>tonight</b>',
+    researchSummary: 'Two linked stabbings.',
+    researchReferences: '',
+    'reviewedOn-day': '10',
+    'reviewedOn-month': '3',
+    'reviewedOn-year': '2026',
+    outcome: 'refer',
+    rationale: 'Goads a rival group; "likely" to provoke violence.',
+    refer_youtube: 'yes',
+    terms_youtube: ['firearms', 'violent_criminal_organisations'],
+    draft_youtube: draft,
+    draft_instagram: '',
+    step: 'preview',
+  });
+
+  it('shows no {{placeholders}}, previews the final text, "Change" keeps every value, "Send to QA" sends it', async () => {
+    const r = await submitted();
+    await t.services.lifecycle.apply(actor(operative), r.id, { kind: 'claim' });
+    const b = await t.browser(operative);
+    const page = await b.get(`/referrals/${r.id}/review`);
+    expect(page.body).not.toMatch(/\{\{\s*\w+\s*\}\}/);
+    const draft = decode(/<textarea[^>]*id="draft_youtube"[^>]*>([\s\S]*?)<\/textarea>/.exec(page.body)![1]!.trim());
+    expect(draft).toContain('[the terms you tick above]');
+    expect(draft).toContain('[the rationale you write above]');
+
+    const preview = await b.post(`/referrals/${r.id}/review`, formFor(draft));
+    expect(preview.statusCode).toBe(200);
+    expect(preview.body).toContain('<h1 class="govuk-heading-l">Check the referrals before sending them to QA</h1>');
+    const shown = decode(/data-qa="preview-draft-youtube">([\s\S]*?)<\/pre>/.exec(preview.body)![1]!);
+    expect(shown).toContain('Firearms\nViolent criminal organisations');
+    expect(shown).toContain('Why: Goads a rival group; "likely" to provoke violence.');
+    expect(shown).not.toMatch(/\{\{|\[the /);
+    // Nothing is recorded by a preview.
+    expect((await api(operative, 'GET', `/api/v1/referrals/${r.id}`)).json().status).toBe('in_review');
+
+    // "Change": the form again, as it was, hostile text escaped and intact.
+    const hidden = Object.fromEntries(
+      [...preview.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)]
+        .filter((m) => m[1] !== '_csrf')
+        .map((m) => [m[1]!, decode(m[2]!)]),
+    );
+    expect(hidden.note_inflammatory_language).toBe('Says “we’ll ride on” the rival estate <b>tonight</b>');
+    expect(preview.body).not.toContain('<b>tonight</b>');
+    const change = await b.post(`/referrals/${r.id}/review`, { ...formFor(draft), step: 'change' });
+    expect(change.statusCode).toBe(200);
+    expect(change.body).toContain('Says “we’ll ride on” the rival estate &lt;b&gt;tonight&lt;/b&gt;');
+    expect(change.body).toMatch(/value="firearms" checked/);
+
+    // Without the CSRF token nothing is sent.
+    expect((await b.post(`/referrals/${r.id}/review`, { ...formFor(draft), step: 'send', _csrf: 'forged' })).statusCode).toBe(403);
+    const sent = await b.post(`/referrals/${r.id}/review`, { ...formFor(draft), step: 'send' });
+    expect(sent.headers.location).toBe(`/referrals/${r.id}?reviewed=qa`);
+    const stored = (await api(operative, 'GET', `/api/v1/referrals/${r.id}`)).json();
+    expect(stored.status).toBe('awaiting_qa');
+    expect(stored.platformReferrals[0].draft).toBe(shown);
+    const after = await b.get(`/referrals/${r.id}?reviewed=qa`);
+    expect(after.body.indexOf('Sent to QA')).toBeLessThan(after.body.indexOf('<h1'));
+  });
+
+  it('refuses a draft with a gap left to fill, on the form and in the API (400 naming the draft)', async () => {
+    const r = await submitted();
+    await t.services.lifecycle.apply(actor(operative), r.id, { kind: 'claim' });
+    const b = await t.browser(operative);
+    await b.get(`/referrals/${r.id}/review`);
+    const gap = await b.post(`/referrals/${r.id}/review`, formFor('Please remove this. Ticket: {{ticketNumber}}'));
+    expect(gap.statusCode).toBe(400);
+    expect(gap.body).toContain('href="#draft_youtube">The referral to YouTube still has a gap to fill: replace {{ticketNumber}}');
+    const viaApi = await api(operative, 'POST', `/api/v1/referrals/${r.id}/review`, {
+      ...reviewBody,
+      platformReferrals: [{ platform: 'youtube', termsBreached: ['firearms'], draft: 'See [the terms you tick above] for why.' }],
+    });
+    expect(viaApi.statusCode).toBe(400);
+    expect(viaApi.json().fields).toEqual([
+      {
+        path: 'platformReferrals[0].draft',
+        message: 'The referral to YouTube still has a gap to fill: replace [the terms you tick above]',
+      },
+    ]);
+  });
+});
+
 describe('the intelligence record prints (SOP 10.4, 6.3)', () => {
   it('has a print button for JavaScript only, and the protective marking and handling code above the heading', async () => {
     const r = await awaitingQa();

@@ -55,6 +55,7 @@ const referralsPages: FastifyPluginAsync<{ services: Services }> = async (app, {
       clauseTitle: (platform: string, key: string) => clauseTitleOf(directory, platform, key),
       withdrawn: (req.query as { withdrawn?: string }).withdrawn === '1',
       platformDone: (req.query as { platformDone?: string }).platformDone,
+      reviewed: (req.query as { reviewed?: string }).reviewed,
     });
   });
 
