@@ -7,7 +7,7 @@ import { createTestApp, type TestApp, type TestUser } from './harness.js';
 const NOW = new Date('2026-03-10T10:00:00Z');
 const SENT = '2026-03-09T09:30:00Z';
 // QA approves before SENT: a submission cannot be dated before its approval (SOP 10.2-10.5).
-const APPROVED = new Date('2026-03-09T08:00:00Z');
+const APPROVED = new Date('2026-03-09T08:00:45Z');
 let now = NOW;
 
 let t: TestApp;
@@ -159,15 +159,15 @@ describe('submission (SOP 10.5)', () => {
   it('refuses a submission time before the QA approval with a 400 naming submittedAt, and writes nothing (SOP 10.2-10.5)', async () => {
     const id = await referredReferral();
     const before = await snapshot(id);
-    // Approved at 08:00 UTC on 9 March; a minute earlier is a typing mistake, not a fact.
+    // Approved at 08:00:45 UTC on 9 March; a minute earlier is a typing mistake, not a fact.
     const early = await submit(id, 'youtube', { submittedAt: '2026-03-09T07:59:00Z' });
     expect(early.statusCode).toBe(400);
     expect(early.json().fields).toEqual([
       { path: 'submittedAt', message: 'The time the referral was sent cannot be before it was approved at QA (9 March 2026 at 08:00)' },
     ]);
     expect(await snapshot(id)).toEqual(before);
-    // The approval's own minute is accepted.
-    await ok(await submit(id, 'youtube', { submittedAt: APPROVED.toISOString() }));
+    // The approval's own minute is accepted: the form takes hours and minutes.
+    await ok(await submit(id, 'youtube', { submittedAt: '2026-03-09T08:00:00Z' }));
   });
 
   it('shows the same refusal on the submission form, against the date sent (SOP 10.2-10.5)', async () => {

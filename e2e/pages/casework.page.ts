@@ -53,7 +53,35 @@ export class CaseworkPages {
       await draft.fill(`${await draft.inputValue()}\n${r.draftExtra}`);
     }
     await this.page.locator('#rationale').fill('Likely to provoke retaliation; breaches the platform terms.');
+    await this.previewReview();
+    await this.sendReview();
+  }
+
+  /** The review form's first step: the preview of each platform's final text (issue 10). */
+  async previewReview() {
+    await this.submit('preview-review');
+  }
+
+  /** The text a platform will get, as the preview shows it. */
+  async previewedDraft(platform: string) {
+    return (await this.page.locator(`[data-qa="preview-draft-${platform}"]`).textContent()) ?? '';
+  }
+
+  async changeReview() {
+    await this.submit('change-review');
+  }
+
+  async sendReview() {
     await this.submit('send-review');
+  }
+
+  /** Withdrawing (a requester): the confirmation page, then the reason (issue 10). */
+  async withdraw(reason: string) {
+    await this.page.locator('[data-qa="withdraw"]').click();
+    await this.page.waitForLoadState('load');
+    await expectAccessible(this.page);
+    await this.page.locator('#reason').fill(reason);
+    await this.submit('confirm-withdraw');
   }
 
   async qaReturn(comment: string) {

@@ -62,8 +62,10 @@ export function createPlatformReferralsService(deps: CaseworkDeps) {
             const submittedAt = new Date(input.submittedAt);
             // SOP 10.2-10.5: a referral goes to the platform only once QA has approved it, so it
             // cannot have been sent before the approval; such a time is a typing mistake (400).
+            // Compared to the minute: the form takes hours and minutes, so "sent at 10:31" after
+            // an approval at 10:31:45 is the same minute, not earlier.
             const approvedAt = await repo.approvedAt(tx, referralId);
-            if (approvedAt && submittedAt < approvedAt)
+            if (approvedAt && submittedAt.getTime() < approvedAt.getTime() - (approvedAt.getTime() % 60_000))
               throw new ValidationFailed([
                 {
                   path: 'submittedAt',
