@@ -72,7 +72,7 @@ export async function buildApp({ config, db, services, logger }: AppOptions) {
 
   // Pages.
   await app.register(authRoutes, { services, config });
-  await app.register(homeRoutes);
+  await app.register(homeRoutes, { services });
   await app.register(referralsPages, { services });
   await app.register(queuePages, { services });
   await app.register(reviewPages, { services });

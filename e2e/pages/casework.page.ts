@@ -60,7 +60,8 @@ export class CaseworkPages {
     }
     await this.page.locator('#rationale').fill('Likely to provoke retaliation; breaches the platform terms.');
     if (r.safeguarding) await this.fillSafeguarding(r.safeguarding);
-    await this.submit('send-review');
+    await this.previewReview();
+    await this.sendReview();
   }
 
   /** DESIGN.md "Safeguarding": the review's fieldset, on the review page as it stands. */
@@ -69,8 +70,31 @@ export class CaseworkPages {
     await this.page.locator('#safeguardingDetail').fill(a.detail);
   }
 
+  /** The review form's first step: the preview of each platform's final text (issue 10). */
+  async previewReview() {
+    await this.submit('preview-review');
+  }
+
+  /** The text a platform will get, as the preview shows it. */
+  async previewedDraft(platform: string) {
+    return (await this.page.locator(`[data-qa="preview-draft-${platform}"]`).textContent()) ?? '';
+  }
+
+  async changeReview() {
+    await this.submit('change-review');
+  }
+
   async sendReview() {
     await this.submit('send-review');
+  }
+
+  /** Withdrawing (a requester): the confirmation page, then the reason (issue 10). */
+  async withdraw(reason: string) {
+    await this.page.locator('[data-qa="withdraw"]').click();
+    await this.page.waitForLoadState('load');
+    await expectAccessible(this.page);
+    await this.page.locator('#reason').fill(reason);
+    await this.submit('confirm-withdraw');
   }
 
   async qaReturn(comment: string) {
