@@ -35,6 +35,7 @@ const UNIT_DETAIL = [
   'incidentReferences',
   'subjects',
   'additionalRationales',
+  'safeguarding',
   'platformReferrals',
   'timeline',
   'warnings',
