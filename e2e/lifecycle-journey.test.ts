@@ -90,7 +90,7 @@ describe.runIf(chromiumAvailable())('life cycle in the browser', () => {
     await casework.claim();
     expect(await casework.status()).toContain('In review');
     await casework.reviewAndRefer({ platform: 'youtube', clause: 'violent_criminal_organisations', reviewedOn: today });
-    expect(await casework.status()).toContain('Awaiting qa');
+    expect(await casework.status()).toContain('Awaiting QA');
 
     await as('ps.sergeant');
     await casework.open(referralId);
@@ -118,7 +118,8 @@ describe.runIf(chromiumAvailable())('life cycle in the browser', () => {
   it('the operative sends it, records a refusal, appeals, and records the removal; the requester sees it', async () => {
     await as('pc.operative');
     await casework.open(referralId);
-    const sent = londonAgo(5);
+    // Not before the approval (a minute ago at most): the form takes the minute.
+    const sent = londonAgo(0);
     await casework.recordSubmission('youtube', sent.day, sent.time, 'TF-2026-0042');
     await casework.recordDecision('youtube', 'not_removed', today);
     await casework.recordAppeal('youtube', 'The video names the group and the victim; the platform missed the context.');

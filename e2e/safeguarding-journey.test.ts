@@ -89,13 +89,15 @@ describe.runIf(chromiumAvailable())('safeguarding in the browser', () => {
     expect(await page.locator('[data-qa="safeguarding"]').textContent()).toContain('Haringey MASH, ref MASH-2026-7731');
     await casework.claim();
 
-    await casework.reviewAndRefer({ platform: 'youtube', clause: 'harassment_cyberbullying', reviewedOn: londonToday() });
+    await casework.fillReview({ platform: 'youtube', clause: 'harassment_cyberbullying', reviewedOn: londonToday() });
+    await casework.previewReview();
     expect(await page.locator('.govuk-error-summary').textContent()).toContain('Record what has been done to safeguard the child');
     expect(await page.locator('.govuk-error-summary a').first().getAttribute('href')).toBe('#safeguardingAction');
     await page.locator('.govuk-error-summary a').first().click();
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('safeguardingAction');
 
     await casework.fillSafeguarding({ action: 'already_known', detail: 'Open to Haringey children’s social care, case 55102' });
+    await casework.previewReview();
     await casework.sendReview();
     expect(await casework.status()).toMatch(/Awaiting QA/i);
     const panel = (await page.locator('[data-qa="safeguarding-answers"]').textContent()) ?? '';

@@ -34,11 +34,15 @@ export type AppOptions = {
   logger?: FastifyServerOptions['logger'];
 };
 
+/** A hop count as Fastify applies one (its types take no number): the nearest `hops` proxies are believed. */
+const hopsTrusted = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 /** Every plugin and module, registered explicitly and in order. Never listens (server.ts does). */
 export async function buildApp({ config, db, services, logger }: AppOptions) {
   const app = Fastify({
     logger: logger ?? { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'] },
-    trustProxy: config.trustTls,
+    // X-Forwarded-For and -Proto only from the configured proxies (issue 10); TRUST_TLS is about cookies and HSTS.
+    trustProxy: typeof config.trustedProxies === 'number' ? hopsTrusted(config.trustedProxies) : config.trustedProxies,
     bodyLimit: 256 * 1024,
   });
   const routes: RegisteredRoute[] = [];
@@ -72,7 +76,7 @@ export async function buildApp({ config, db, services, logger }: AppOptions) {
 
   // Pages.
   await app.register(authRoutes, { services, config });
-  await app.register(homeRoutes);
+  await app.register(homeRoutes, { services });
   await app.register(referralsPages, { services });
   await app.register(queuePages, { services });
   await app.register(reviewPages, { services });

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -22,11 +23,35 @@ const envSchema = z.object({
     .max(24 * 60)
     .default(30),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(72).default(10),
-  /** Set when the service is reached over TLS (directly or behind a proxy): Secure cookies and HSTS. */
+  /** Set when the service is reached over TLS (directly or behind a proxy): Secure cookies and HSTS; proxies: TRUSTED_PROXIES. */
   TRUST_TLS: z
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /**
+   * Whose X-Forwarded-For to believe: none (default), a comma list of proxy addresses or networks
+   * (`10.0.0.1, 10.1.0.0/16`), or the number of proxies in front (`1`). Issue 10: TRUST_TLS alone
+   * used to believe any client's.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .transform((v, ctx) => {
+      if (/^\d+$/.test(v.trim())) {
+        const hops = Number(v);
+        if (hops <= 10) return hops;
+        ctx.addIssue({ code: 'custom', message: 'a hop count must be 0 to 10' });
+        return z.NEVER;
+      }
+      const list = v.split(',').map((a) => a.trim());
+      const bad = list.filter((a) => !isAddressOrNetwork(a));
+      if (bad.length === 0) return list;
+      ctx.addIssue({
+        code: 'custom',
+        message: `not an IP address or network: ${bad.join(', ')} (give addresses, CIDR networks or a hop count)`,
+      });
+      return z.NEVER;
+    })
+    .optional(),
   SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   SIGN_IN_LOCKOUT_MINUTES: z.coerce
     .number()
@@ -41,6 +66,15 @@ const envSchema = z.object({
     .default('OHRT'),
 });
 
+/** `10.0.0.1`, `::1`, `10.0.0.0/8`, `fd00::/8`. */
+function isAddressOrNetwork(a: string): boolean {
+  const [address = '', bits, ...rest] = a.split('/');
+  const family = net.isIP(address);
+  if (!family || rest.length) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
 export type Config = {
   env: 'development' | 'production' | 'test';
   port: number;
@@ -50,6 +84,8 @@ export type Config = {
   sessionSecret?: string;
   session: { idleMinutes: number; absoluteHours: number };
   trustTls: boolean;
+  /** Fastify's trustProxy: false (none), the proxies' addresses or networks, or a hop count. */
+  trustedProxies: false | string[] | number;
   signIn: { maxFailures: number; lockoutMinutes: number };
   logLevel: string;
   referencePrefix: string;
@@ -75,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: e.SESSION_SECRET,
     session: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS },
     trustTls: e.TRUST_TLS,
+    trustedProxies: e.TRUSTED_PROXIES ?? false,
     signIn: { maxFailures: e.SIGN_IN_MAX_FAILURES, lockoutMinutes: e.SIGN_IN_LOCKOUT_MINUTES },
     logLevel: e.LOG_LEVEL,
     referencePrefix: e.REFERENCE_PREFIX,

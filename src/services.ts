@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import { createAuditService, type AuditService } from './modules/audit/audit.service.js';
 import { createAuthService } from './modules/auth/auth.service.js';
+import { createHomeService } from './modules/home/home.service.js';
 import { createLifecycleService, type LifecycleService } from './modules/casework/lifecycle.service.js';
 import { createPlatformReferralsService } from './modules/platform-referrals/platform-referrals.service.js';
 import { createPlatformsService, type PlatformsService } from './modules/platforms/platforms.service.js';
@@ -38,6 +39,7 @@ export function createServices(db: Db, config: Config, clock: () => Date = () =>
     queue: createQueueService(deps),
     review: createReviewService(deps),
     platformReferrals: createPlatformReferralsService(deps),
+    home: createHomeService(deps),
   };
 }
 

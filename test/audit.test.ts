@@ -99,6 +99,36 @@ describe('the audit log page', () => {
     expect(third.body).toContain('href="/audit?entity=bulk_test&amp;operation=consult&amp;page=2"');
   });
 
+  it('names a referral by its reference, linked to its entries, and a referral since gone by its id; the table scrolls in its pane', async () => {
+    const auditor = await signedIn(t, await t.user(['auditor']));
+    const u = await t.user(['requester'], { displayName: 'PC Rhiannon Ap-Gwilym' });
+    const submitted = await t.services.referrals.submit(
+      { id: u.id, username: u.username, displayName: 'PC Rhiannon Ap-Gwilym', ocu: null, unit: null, roles: u.roles },
+      {
+        contentTitle: 'Clip',
+        contentUrl: 'https://www.tiktok.com/@drill_zone/video/7340000000000000001',
+        platforms: ['tiktok'],
+        contentUploadedOn: '2026-04-01',
+        incidentReferences: [],
+        rationale: 'Threatens a rival group.',
+        subjects: [],
+      },
+    );
+    const { id, reference } = submitted.referral;
+    const gone = '7f3c1a52-0d4e-4b8a-9c61-2e5f80a1b2c3';
+    await record(t, { entity: 'referral', entityId: gone, operation: 'erase' });
+    await record(t, { entity: 'referral', entityId: 'not-a-uuid' });
+    const res = await auditor.get('/audit?entity=referral');
+    expect(res.statusCode).toBe(200);
+    // Newest first: the malformed id, the gone one, then the collection of the live one.
+    expect(cells(res.body, 'entity-id')).toEqual(['not-a-uuid', gone, '']);
+    expect(res.body).toContain(
+      `<a class="govuk-link" href="/audit?entity=referral&amp;entityId=${id}" data-qa="referral-link">${reference}</a>`,
+    );
+    // On a phone the table scrolls in a labelled region that takes focus (WCAG 1.4.10, 2.1.1), not the page.
+    expect(res.body).toMatch(/<div class="[\w-]+" role="region" aria-label="Audit entries" tabindex="0"[^>]*>\s*<table/);
+  });
+
   it('re-renders bad filters with an error summary naming each field, not a 500', async () => {
     const auditor = await signedIn(t, await t.user(['auditor']));
     const res = await auditor.get('/audit?from=31/2/2026&to=yesterday&operation=delete_everything');

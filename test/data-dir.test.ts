@@ -36,7 +36,11 @@ async function runServerOnce(dataDir: string) {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATA_DIR: dataDir, PORT: String(port) };
   for (const k of ['DATABASE_URL', 'SESSION_SECRET', 'HOST']) delete env[k];
-  const child = spawn('sh', ['-c', 'umask 000 && exec "$0" --import tsx src/server.ts', process.execPath], { cwd: ROOT, env, stdio: 'pipe' });
+  const child = spawn('sh', ['-c', 'umask 000 && exec "$0" --import tsx src/server.ts', process.execPath], {
+    cwd: ROOT,
+    env,
+    stdio: 'pipe',
+  });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -48,7 +52,13 @@ async function runServerOnce(dataDir: string) {
       child.kill('SIGKILL');
       throw new Error(`no /health in time:\n${output}`);
     }
-    if (await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     await new Promise((r) => setTimeout(r, 200));
   }
   const modeOf = (p: string) => (fs.statSync(p).mode & 0o777).toString(8);

@@ -192,6 +192,8 @@ export function pageSteps(browsers: Record<'requester' | 'operative' | 'operativ
           draft_youtube: UNIT_WORKING.draft,
           safeguardingAction: 'not_needed',
           safeguardingDetail: UNIT_WORKING.safeguardingDetail,
+          // The preview's "Send to QA" (issue 10.6) posts the same values with this step.
+          step: 'send',
         }),
       );
     },
@@ -219,6 +221,10 @@ export function pageSteps(browsers: Record<'requester' | 'operative' | 'operativ
     }),
     decision: platformStep('decision', browsers.operative, { outcome: 'not_removed', ...today('decidedOn') }),
     appeal: platformStep('appeal', browsers.sergeant, { appeal: 'yes', reason: UNIT_WORKING.appealReason }),
-    withdraw: (id: string) => redirected(browsers.requester.post(`/referrals/${id}/withdraw`)),
+    // The confirmation page (issue 10.6) asks for a reason; opening it is no consultation.
+    withdraw: async (id: string) => {
+      await browsers.requester.get(`/referrals/${id}/withdraw`);
+      return redirected(browsers.requester.post(`/referrals/${id}/withdraw`, { reason: 'The video has already been taken down.' }));
+    },
   };
 }

@@ -6,6 +6,9 @@ import { createTestApp, type TestApp, type TestUser } from './harness.js';
 // A fixed "now": 10 March 2026, mid-morning in London (GMT).
 const NOW = new Date('2026-03-10T10:00:00Z');
 const SENT = '2026-03-09T09:30:00Z';
+// QA approves before SENT: a submission cannot be dated before its approval (SOP 10.2-10.5).
+const APPROVED = new Date('2026-03-09T08:00:45Z');
+let now = NOW;
 
 let t: TestApp;
 let requester: TestUser;
@@ -15,7 +18,7 @@ const h: Record<string, Record<string, string>> = {};
 let seq = 0;
 
 beforeAll(async () => {
-  t = await createTestApp({ clock: () => NOW });
+  t = await createTestApp({ clock: () => now });
   requester = await t.user(['requester'], { displayName: 'PC Amy Jones' });
   operative = await t.user(['operative'], { displayName: 'DC Ola Operative' });
   sergeant = await t.user(['sergeant'], { displayName: 'DS Sam Sergeant' });
@@ -68,7 +71,10 @@ async function referredReferral(platforms = ['youtube', 'tiktok']) {
       },
     },
   );
-  await t.services.lifecycle.apply(actor(sergeant, 'DS Sam Sergeant'), id, { kind: 'qa', decision: 'approve' });
+  now = APPROVED;
+  await t.services.lifecycle.apply(actor(sergeant, 'DS Sam Sergeant'), id, { kind: 'qa', decision: 'approve' }).finally(() => {
+    now = NOW;
+  });
   return id;
 }
 
@@ -148,6 +154,35 @@ describe('submission (SOP 10.5)', () => {
     const before = await snapshot(id);
     expect((await submit(id, 'youtube')).statusCode).toBe(409);
     expect(await snapshot(id)).toEqual(before);
+  });
+
+  it('refuses a submission time before the QA approval with a 400 naming submittedAt, and writes nothing (SOP 10.2-10.5)', async () => {
+    const id = await referredReferral();
+    const before = await snapshot(id);
+    // Approved at 08:00:45 UTC on 9 March; a minute earlier is a typing mistake, not a fact.
+    const early = await submit(id, 'youtube', { submittedAt: '2026-03-09T07:59:00Z' });
+    expect(early.statusCode).toBe(400);
+    expect(early.json().fields).toEqual([
+      { path: 'submittedAt', message: 'The time the referral was sent cannot be before it was approved at QA (9 March 2026 at 08:00)' },
+    ]);
+    expect(await snapshot(id)).toEqual(before);
+    // The approval's own minute is accepted: the form takes hours and minutes.
+    await ok(await submit(id, 'youtube', { submittedAt: '2026-03-09T08:00:00Z' }));
+  });
+
+  it('shows the same refusal on the submission form, against the date sent (SOP 10.2-10.5)', async () => {
+    const id = await referredReferral();
+    const b = await t.browser(operative);
+    await b.get(`/referrals/${id}/platform-referrals/youtube/submission`);
+    const res = await b.post(`/referrals/${id}/platform-referrals/youtube/submission`, {
+      channel: 'mailbox',
+      'submittedAt-day': '9',
+      'submittedAt-month': '3',
+      'submittedAt-year': '2026',
+      submittedTime: '07:30',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('href="#submittedAt-day">The time the referral was sent cannot be before it was approved at QA');
   });
 
   it('answers 404 for a platform not in the directory and 409 for a directory platform the referral was not sent to', async () => {

@@ -343,7 +343,8 @@ describe('referral question pages (SOP 8.3, 8.4)', () => {
     const id = /href="\/referrals\/([0-9a-f-]{36})" data-qa="view-referral"/.exec((await b.get('/referrals/new/confirmation')).body)![1]!;
     const detail = await b.get(`/referrals/${id}`);
     expect(detail.body).toContain('data-qa="withdraw"');
-    const res = await b.post(`/referrals/${id}/withdraw`);
+    await b.get(`/referrals/${id}/withdraw`);
+    const res = await b.post(`/referrals/${id}/withdraw`, { reason: 'The video was taken down already' });
     expect(res.headers.location).toBe(`/referrals/${id}?withdrawn=1`);
     const after = await b.get(`/referrals/${id}?withdrawn=1`);
     expect(after.body).toContain('You withdrew this referral');

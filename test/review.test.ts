@@ -326,9 +326,10 @@ describe('review page (/referrals/{id}/review)', () => {
 
     const page = await b.get(`/referrals/${id}/review`);
     expect(page.statusCode).toBe(200);
-    // SOP 10.1: the draft is pre-filled from the template, the rest left to fill.
+    // SOP 10.1: the draft is pre-filled from the template; what the review fills reads as plain words (issue 10).
     expect(page.body).toContain('Platform: YouTube');
-    expect(page.body).toContain('{{termsBreached}}');
+    expect(page.body).toContain('[the terms you tick above]');
+    expect(page.body).not.toMatch(/\{\{\s*\w+\s*\}\}/);
     const draft = /<textarea[^>]*id="draft_youtube"[^>]*>([\s\S]*?)<\/textarea>/
       .exec(page.body)![1]!
       .replace(/&#123;/g, '{')
@@ -359,9 +360,15 @@ describe('review page (/referrals/{id}/review)', () => {
     expect(bad.body).toContain('JORDAN mensah');
     expect((await stored(id)).status).toBe('in_review');
 
-    const ok = await b.post(`/referrals/${id}/review`, { ...form, draft_youtube: decodeEntities(draft) });
+    // Issue 10: a preview of what the platform will get, then "Send to QA" posts the same values back.
+    const preview = await b.post(`/referrals/${id}/review`, { ...form, draft_youtube: decodeEntities(draft) });
+    expect(preview.statusCode).toBe(200);
+    expect(preview.body).toMatch(/data-qa="preview-draft-youtube">[^<]*Platform: YouTube[^<]*Firearms[^<]*Why: Goads a rival group\./);
+    expect(preview.body).not.toContain('data-qa="preview-draft-instagram"');
+    expect((await stored(id)).status).toBe('in_review');
+    const ok = await b.post(`/referrals/${id}/review`, { ...form, draft_youtube: decodeEntities(draft), step: 'send' });
     expect(ok.statusCode).toBe(302);
-    expect(ok.headers.location).toBe(`/referrals/${id}`);
+    expect(ok.headers.location).toBe(`/referrals/${id}?reviewed=qa`);
     const r = await t.services.referrals.forCasework(actor(operative), id);
     expect(r.status).toBe('awaiting_qa');
     expect(r.platformReferrals).toEqual([expect.objectContaining({ platform: 'youtube', termsBreached: ['firearms'] })]);
@@ -390,6 +397,7 @@ describe('review page (/referrals/{id}/review)', () => {
       'reviewedOn-month': '3',
       'reviewedOn-year': '2026',
       refer_youtube: 'yes',
+      step: 'send',
     });
     expect(ok.statusCode).toBe(302);
     expect(await stored(id)).toMatchObject({ status: 'closed', outcome: 'no_further_action', platformReferrals: 0 });

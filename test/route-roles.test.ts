@@ -60,6 +60,7 @@ const TABLE: Record<string, RouteRoles> = {
   'POST /referrals/new/safeguarding': REQUESTER,
   'GET /referrals/new/confirmation': REQUESTER,
   'GET /referrals/mine': REQUESTER,
+  'GET /referrals/:id/withdraw': REQUESTER,
   'POST /referrals/:id/withdraw': REQUESTER,
   'POST /api/v1/referrals': REQUESTER,
   'POST /api/v1/referrals/:id/withdraw': REQUESTER,

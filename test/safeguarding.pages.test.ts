@@ -163,6 +163,8 @@ describe('review page: the safeguarding fieldset', () => {
     'reviewedOn-year': '2026',
     outcome: 'no_further_action',
     rationale: 'Does not breach the platform’s terms.',
+    // The preview's "Send to QA" step (issue 10.6); the preview itself is checked below.
+    step: 'send',
     ...over,
   });
 
@@ -193,6 +195,8 @@ describe('review page: the safeguarding fieldset', () => {
     // Not pre-filled from the requester: the reviewer's answer is their own.
     expect(page.body).not.toMatch(/name="safeguardingAction"[^>]*value="referred" checked/);
 
+    // Neither the preview nor the send goes ahead without the answer.
+    expect((await b.post(`/referrals/${id}/review`, form({ step: '' }))).statusCode).toBe(400);
     let res = await b.post(`/referrals/${id}/review`, form());
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('govuk-error-summary');

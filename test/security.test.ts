@@ -241,3 +241,41 @@ describe('caching, unknown paths and icons', () => {
     expect(res.headers['content-type']).toMatch(/^image\//);
   });
 });
+
+describe('every route, sent NUL and lone surrogates everywhere, answers without a 5xx', () => {
+  // Field names the app's schemas read, each given hostile text; unknown ones are ignored.
+  const FIELDS = [
+    ...['q', 'page', 'status', 'platform', 'assignee', 'overdue', 'sort', 'actor', 'entity', 'entityId', 'operation', 'from', 'to'],
+    ...['returnTo', 'done', 'username', 'password', 'displayName', 'ocu', 'unit', 'roles', 'comment', 'reason', 'decision'],
+    ...['contentTitle', 'contentUrl', 'rationale', 'name', 'key', 'contact', 'hosts', 'clauses', 'template', 'summary'],
+    ...['researchSummary', 'forceReference', 'externalReference', 'submittedAt', 'decidedOn', 'selfTaskedReason', 'draft'],
+  ];
+  for (const [kind, bad] of Object.entries(HOSTILE))
+    it(`with a ${kind}`, async () => {
+      const everyone = await t.user(['requester', 'operative', 'sergeant', 'inspector', 'authorising_officer', 'admin', 'auditor'], {
+        username: `every.role.${kind.replace(/\W/g, '-')}`,
+      });
+      const b = await t.browser(everyone);
+      const api = await t.bearer(everyone);
+      const failures: string[] = [];
+      await b.get('/account/password');
+      for (const route of t.app.registeredRoutes.filter((r) => !r.url.startsWith('/assets/'))) {
+        // A URL cannot carry a lone surrogate (it arrives as U+FFFD): paths and queries get the NUL.
+        const url = route.url.replace(/:(\w+)/g, encodeURIComponent(HOSTILE.nul));
+        const query = new URLSearchParams(FIELDS.map((f) => [f, HOSTILE.nul])).toString();
+        let res;
+        if (route.method === 'GET')
+          res = await t.app.inject({ method: 'GET', url: `${url}?${query}`, headers: { cookie: b.cookieHeader } });
+        else if (url.startsWith('/api/'))
+          res = await t.app.inject({
+            method: route.method as 'POST',
+            url,
+            headers: { ...api, 'content-type': 'application/json' },
+            payload: JSON.stringify(Object.fromEntries(FIELDS.map((f) => [f, bad]))),
+          });
+        else res = await b.post(url, Object.fromEntries(FIELDS.map((f) => [f, bad])));
+        if (res.statusCode >= 500) failures.push(`${route.method} ${route.url}: ${res.statusCode}`);
+      }
+      expect(failures).toEqual([]);
+    });
+});

@@ -2,6 +2,13 @@ import type { Page } from 'playwright-core';
 import { expectAccessible } from '../support/browser.js';
 
 type Day = { day: string; month: string; year: string };
+type ReviewAnswers = {
+  platform: string;
+  clause: string;
+  reviewedOn: Day;
+  draftExtra?: string;
+  safeguarding?: { action: string; detail: string };
+};
 
 /** The unit's pages for one referral: claim, review, QA and the platform steps (SOP 9-10). */
 export class CaseworkPages {
@@ -35,14 +42,15 @@ export class CaseworkPages {
     await this.submit('claim');
   }
 
-  /** SOP 9: format, a factor with its note, research, date, outcome refer with the clause and the draft. */
-  async reviewAndRefer(r: {
-    platform: string;
-    clause: string;
-    reviewedOn: Day;
-    draftExtra?: string;
-    safeguarding?: { action: string; detail: string };
-  }) {
+  /** SOP 9: format, a factor with its note, research, date, outcome refer with the clause and the draft; previewed and sent. */
+  async reviewAndRefer(r: ReviewAnswers) {
+    await this.fillReview(r);
+    await this.previewReview();
+    await this.sendReview();
+  }
+
+  /** Opens the review form from the referral page and fills it in, without sending it. */
+  async fillReview(r: ReviewAnswers) {
     await this.page.locator('[data-qa="review-and-assess"]').click();
     await expectAccessible(this.page);
     await this.page.locator('input[name="contentFormat"][value="video"]').check();
@@ -60,7 +68,6 @@ export class CaseworkPages {
     }
     await this.page.locator('#rationale').fill('Likely to provoke retaliation; breaches the platform terms.');
     if (r.safeguarding) await this.fillSafeguarding(r.safeguarding);
-    await this.submit('send-review');
   }
 
   /** DESIGN.md "Safeguarding": the review's fieldset, on the review page as it stands. */
@@ -69,8 +76,31 @@ export class CaseworkPages {
     await this.page.locator('#safeguardingDetail').fill(a.detail);
   }
 
+  /** The review form's first step: the preview of each platform's final text (issue 10). */
+  async previewReview() {
+    await this.submit('preview-review');
+  }
+
+  /** The text a platform will get, as the preview shows it. */
+  async previewedDraft(platform: string) {
+    return (await this.page.locator(`[data-qa="preview-draft-${platform}"]`).textContent()) ?? '';
+  }
+
+  async changeReview() {
+    await this.submit('change-review');
+  }
+
   async sendReview() {
     await this.submit('send-review');
+  }
+
+  /** Withdrawing (a requester): the confirmation page, then the reason (issue 10). */
+  async withdraw(reason: string) {
+    await this.page.locator('[data-qa="withdraw"]').click();
+    await this.page.waitForLoadState('load');
+    await expectAccessible(this.page);
+    await this.page.locator('#reason').fill(reason);
+    await this.submit('confirm-withdraw');
   }
 
   async qaReturn(comment: string) {

@@ -82,6 +82,13 @@ export function validateGrading(
 }
 
 /** The grade as officers write it, e.g. "B2P". */
+/**
+ * The Government Security Classifications marking printed on the intelligence record. The SOP
+ * itself is marked Official; the record is sensitive material the unit shares only with law
+ * enforcement, with handling instructions (SOP 6.3), hence the SENSITIVE handling caveat.
+ */
+export const PROTECTIVE_MARKING = 'OFFICIAL-SENSITIVE';
+
 export const gradeCode = (g: IntelligenceGrading) => `${g.sourceEvaluation}${g.intelligenceAssessment}${g.handlingCode}`;
 
 /** Each part of the grade with its meaning, for the printable record. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { breachDetails, fillTemplate, unfilledPlaceholders } from './referral-draft.js';
+import { breachDetails, DRAFT_MARKERS, fillTemplate, gapsIn, unfilledPlaceholders, withMarkers, withoutMarkers } from './referral-draft.js';
 
 const TEMPLATE = `Content: {{contentTitle}}
 URL: {{ contentUrl }}
@@ -49,5 +49,24 @@ describe('breachDetails (SOP 10.4.6)', () => {
         { platformName: 'Instagram', clauseTitles: ['Bullying and harassment'] },
       ]),
     ).toBe('YouTube: Firearms; Hate speech\nInstagram: Bullying and harassment');
+  });
+});
+
+describe('markers: the review form shows no {{braces}} (issue 10)', () => {
+  const prefilled = fillTemplate(TEMPLATE, { contentTitle: 'Drill “Ends”', contentUrl: 'https://youtu.be/x', platformName: 'YouTube' });
+
+  it('shows the placeholders only the review fills as plain words, and turns them back for filling', () => {
+    const shown = withMarkers(prefilled);
+    expect(shown).toContain(`Terms:\n${DRAFT_MARKERS.termsBreached}\nWhy: ${DRAFT_MARKERS.rationale}`);
+    expect(shown).not.toMatch(/\{\{\s*(termsBreached|rationale)\s*\}\}/);
+    expect(withoutMarkers(shown)).toBe(prefilled);
+    const filled = fillTemplate(withoutMarkers(shown), { termsBreached: ['Firearms'], rationale: 'Goads a rival.' });
+    expect(filled).toContain('Terms:\nFirearms\nWhy: Goads a rival.');
+  });
+
+  it('names every gap left after filling: unknown placeholders and markers the operative copied elsewhere', () => {
+    expect(gapsIn('Ref: {{unknownThing}} and {{ rationale }}')).toEqual(['{{unknownThing}}', '{{ rationale }}']);
+    expect(gapsIn(`See ${DRAFT_MARKERS.termsBreached}`)).toEqual([DRAFT_MARKERS.termsBreached]);
+    expect(gapsIn('Please remove this video. [sic] {braces}')).toEqual([]);
   });
 });

@@ -2,8 +2,9 @@
  * Drafting a platform referral from the platform's template (SOP 10.1). Pure: no I/O. The
  * template (platform directory, SOP 10.5) holds `{{placeholders}}`; filling is done in two
  * steps on purpose: the review page pre-fills what is known before the operative has chosen
- * the clauses and written the rationale, and leaves those placeholders in the editable draft;
- * the service fills any left when the review is sent, from the review itself.
+ * the clauses and written the rationale, and leaves those placeholders in the editable draft
+ * (shown to people as plain-words markers, `withMarkers`); the service fills any left when the
+ * review is previewed and sent, from the review itself, and refuses a draft with a gap left.
  */
 
 /** The placeholders a referral template may use. */
@@ -34,6 +35,39 @@ export function fillTemplate(template: string, values: DraftValues): string {
     if (typeof v === 'string') return v;
     return v.length ? v.join('\n') : whole;
   });
+}
+
+/**
+ * On the review form, before the operative has ticked the clauses and written the rationale,
+ * the two placeholders only the review can fill read as plain words, not `{{braces}}` (issue 10:
+ * a newcomer took them for a fault). The form turns them back before the review is filled.
+ */
+export const DRAFT_MARKERS = {
+  termsBreached: '[the terms you tick above]',
+  rationale: '[the rationale you write above]',
+} as const satisfies Partial<Record<DraftPlaceholder, string>>;
+type MarkedPlaceholder = keyof typeof DRAFT_MARKERS;
+const isMarked = (name: string): name is MarkedPlaceholder => Object.hasOwn(DRAFT_MARKERS, name);
+
+/** A draft as the review form shows it: its fillable-later placeholders as plain-words markers. */
+export const withMarkers = (draft: string) =>
+  draft.replace(PLACEHOLDER, (whole, name: string) => (isMarked(name) ? DRAFT_MARKERS[name] : whole));
+
+/** A draft from the review form: each marker back to its placeholder, so that filling completes it. */
+export function withoutMarkers(draft: string): string {
+  let out = draft;
+  for (const [name, marker] of Object.entries(DRAFT_MARKERS)) out = out.split(marker).join(`{{${name}}}`);
+  return out;
+}
+
+/**
+ * What a filled draft still leaves for someone to write: any `{{placeholder}}` (known or not, e.g.
+ * one an admin added to a template) and any marker. A draft with a gap does not go to QA.
+ */
+export function gapsIn(draft: string): string[] {
+  const braces = [...draft.matchAll(PLACEHOLDER)].map((m) => m[0]);
+  const markers = Object.values(DRAFT_MARKERS).filter((m) => draft.includes(m));
+  return [...new Set([...braces, ...markers])];
 }
 
 /** The placeholders still in a draft (known ones only), e.g. to warn before it goes to QA. */

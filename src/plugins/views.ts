@@ -8,6 +8,7 @@ import type { FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import nunjucks from 'nunjucks';
 import { formatDate, formatDateTime } from '../domain/dates.js';
+import { eventLabel, outcomeLabel, readable, statusLabel } from '../domain/labels.js';
 import { csrfUserInfo } from './csrf.js';
 
 const require = createRequire(import.meta.url);
@@ -63,7 +64,11 @@ export default fp(async (app) => {
         env.addGlobal('serviceName', SERVICE_NAME);
         env.addFilter('date', (v: string | Date | null | undefined) => (v ? formatDate(v) : ''));
         env.addFilter('dateTime', (v: string | Date | null | undefined) => (v ? formatDateTime(v) : ''));
-        env.addFilter('humanise', (v: string | null | undefined) => (v ? v.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()) : ''));
+        env.addFilter('humanise', (v: string | null | undefined) => (v ? readable(v) : ''));
+        // domain/labels.ts: one wording for each status, outcome and timeline event, on every page.
+        env.addFilter('statusLabel', statusLabel);
+        env.addFilter('outcomeLabel', outcomeLabel);
+        env.addFilter('eventLabel', eventLabel);
       },
     },
   });

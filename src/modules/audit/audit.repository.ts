@@ -1,7 +1,7 @@
-import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import type { StoredLink } from '../../domain/audit-chain.js';
-import { auditHead, auditLog, type AuditOperation } from '../../db/schema/index.js';
+import { auditHead, auditLog, referrals, type AuditOperation } from '../../db/schema/index.js';
 
 export type AuditRow = typeof auditLog.$inferSelect;
 
@@ -103,6 +103,16 @@ export function createAuditRepository() {
           .where(w),
       ]);
       return { items, total: count?.n ?? 0 };
+    },
+
+    /** The references of these referrals, by id, in one query; a referral deleted since has none. */
+    async referralReferences(db: DbOrTx, ids: readonly string[]): Promise<Map<string, string>> {
+      if (!ids.length) return new Map();
+      const rows = await db
+        .select({ id: referrals.id, reference: referrals.reference })
+        .from(referrals)
+        .where(inArray(referrals.id, [...ids]));
+      return new Map(rows.map((r) => [r.id, r.reference]));
     },
   };
 }

@@ -17,6 +17,12 @@ export type AuditEntry = {
 
 export type VerifyResult = { ok: true; entries: number } | { ok: false; entries: number; fault: ChainFault };
 
+/** Entities whose entries are keyed by a referral's id: the audit page names the referral by its reference. */
+const REFERRAL_ENTITIES: readonly string[] = ['referral', 'intelligence_record'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const referralIdOf = (e: { entity: string; entityId: string | null }) =>
+  REFERRAL_ENTITIES.includes(e.entity) && e.entityId && UUID.test(e.entityId) ? e.entityId : null;
+
 /** Entries per read in `verify`: large enough that round trips do not count, small enough to stream. */
 const VERIFY_BATCH = 20_000;
 /** Reads `verify` keeps asked for beyond the one it is checking. */
@@ -103,7 +109,16 @@ export function createAuditService(db: Db, clock: () => Date) {
       return { ok: true, entries };
     },
 
-    list: (filter: AuditFilter, page: number, pageSize: number) => repo.page(db, filter, page, pageSize),
+    /**
+     * One page of entries, newest first. An entry about a referral carries the referral's
+     * `reference` (one look-up for the page, not one per entry), or null once it is gone.
+     */
+    async list(filter: AuditFilter, page: number, pageSize: number) {
+      const { items, total } = await repo.page(db, filter, page, pageSize);
+      const ids = [...new Set(items.map(referralIdOf).filter((id) => id !== null))];
+      const references = await repo.referralReferences(db, ids);
+      return { items: items.map((e) => ({ ...e, reference: references.get(referralIdOf(e) ?? '') ?? null })), total };
+    },
   };
 }
 

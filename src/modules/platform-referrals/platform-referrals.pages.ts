@@ -82,7 +82,14 @@ const platformReferralsPages: FastifyPluginAsync<{ services: Services }> = async
     try {
       await run();
     } catch (err) {
-      if (err instanceof ValidationFailed) return render(reply, kind, ctx, values, err.fields);
+      if (err instanceof ValidationFailed)
+        return render(
+          reply,
+          kind,
+          ctx,
+          values,
+          err.fields.map((e) => dateError('submittedAt', dateError('decidedOn', e))),
+        );
       // e.g. a decision dated before the submission: said against the form's first field.
       if (err instanceof InvalidTransition) return render(reply, kind, ctx, values, [{ path: firstField, message: err.message }], 409);
       throw err;

@@ -1,7 +1,7 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import type { Channel } from '../../db/schema/platforms.js';
-import { intelligenceRecords, platformReferrals } from '../../db/schema/index.js';
+import { intelligenceRecords, platformReferrals, referralEvents } from '../../db/schema/index.js';
 
 /** Queries only; every write takes the life-cycle transaction (SOP 10.5-10.7). */
 export function createPlatformReferralsRepository() {
@@ -12,6 +12,17 @@ export function createPlatformReferralsRepository() {
     async find(tx: DbOrTx, referralId: string, platform: string) {
       const [row] = await tx.select().from(platformReferrals).where(one(referralId, platform));
       return row;
+    },
+
+    /** When QA last approved the drafts (SOP 10.2): the `qa_approved` event's time, if any. */
+    async approvedAt(tx: DbOrTx, referralId: string): Promise<Date | undefined> {
+      const [row] = await tx
+        .select({ at: referralEvents.at })
+        .from(referralEvents)
+        .where(and(eq(referralEvents.referralId, referralId), eq(referralEvents.action, 'qa_approved')))
+        .orderBy(desc(referralEvents.at))
+        .limit(1);
+      return row?.at;
     },
 
     recordSubmission: (

@@ -1,6 +1,6 @@
-import { londonToday } from '../../domain/dates.js';
+import { formatDateTime, londonToday } from '../../domain/dates.js';
 import type { Actor } from '../../domain/actor.js';
-import { InvalidTransition, NotFound } from '../../errors.js';
+import { InvalidTransition, NotFound, ValidationFailed } from '../../errors.js';
 import type { CaseworkDeps } from '../../services.js';
 import type { TransitionContext } from '../casework/lifecycle.service.js';
 import { createPlatformReferralsRepository } from './platform-referrals.repository.js';
@@ -64,14 +64,26 @@ export function createPlatformReferralsService(deps: CaseworkDeps) {
             submittedAt: input.submittedAt,
             externalReference: input.externalReference ?? null,
           },
-          write: ({ tx }) =>
-            repo
-              .recordSubmission(tx, referralId, platform, {
-                channel: input.channel,
-                submittedAt: new Date(input.submittedAt),
-                externalReference: input.externalReference ?? null,
-              })
-              .then(() => undefined),
+          write: async ({ tx }) => {
+            const submittedAt = new Date(input.submittedAt);
+            // SOP 10.2-10.5: a referral goes to the platform only once QA has approved it, so it
+            // cannot have been sent before the approval; such a time is a typing mistake (400).
+            // Compared to the minute: the form takes hours and minutes, so "sent at 10:31" after
+            // an approval at 10:31:45 is the same minute, not earlier.
+            const approvedAt = await repo.approvedAt(tx, referralId);
+            if (approvedAt && submittedAt.getTime() < approvedAt.getTime() - (approvedAt.getTime() % 60_000))
+              throw new ValidationFailed([
+                {
+                  path: 'submittedAt',
+                  message: `The time the referral was sent cannot be before it was approved at QA (${formatDateTime(approvedAt)})`,
+                },
+              ]);
+            await repo.recordSubmission(tx, referralId, platform, {
+              channel: input.channel,
+              submittedAt,
+              externalReference: input.externalReference ?? null,
+            });
+          },
         },
       );
     },

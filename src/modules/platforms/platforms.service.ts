@@ -89,3 +89,11 @@ function changes(before: PlatformRow, after: PlatformForm): Record<string, unkno
 }
 
 export type PlatformsService = ReturnType<typeof createPlatformsService>;
+
+/**
+ * A clause's title from the directory (SOP 9.4), for every page that names a breach: people
+ * read "Violent criminal organisations", not `violent_orgs`. A key no longer in the directory
+ * (an admin removed the clause since) shows as recorded.
+ */
+export const clauseTitleOf = (directory: readonly PlatformRow[], platform: string, key: string) =>
+  directory.find((p) => p.key === platform)?.clauses.find((c) => c.key === key)?.title ?? key;

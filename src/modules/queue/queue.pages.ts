@@ -47,6 +47,9 @@ const queuePages: FastifyPluginAsync<{ services: Services }> = async (app, { ser
       platforms.list(),
       queue.operatives(),
     ]);
+    // A reference typed into the search box that finds its referral goes straight to it.
+    const only = result.items[0];
+    if (q.reference && result.total === 1 && only) return reply.redirect(`/referrals/${only.id}`);
     const s = linkStateOf(q);
     const platformName = (k: string) => directory.find((p) => p.key === k)?.name ?? k;
     const assigneeName = (v: string) =>
@@ -86,12 +89,14 @@ const queuePages: FastifyPluginAsync<{ services: Services }> = async (app, { ser
       sortItems: Object.entries(SORT_TEXT).map(([value, text]) => ({ value, text, selected: value === s.sort })),
       platformName,
       statusTag: STATUS_TAG,
-      statusText: STATUS_TEXT,
       canClaim: hasAnyRole(actor, CASE_WORKERS),
       canSelfTask: hasAnyRole(actor, CASE_WORKERS),
       // A sergeant's view of what awaits QA (SOP 10.2).
       awaitingQa: isSergeant ? { count: result.counts.awaiting_qa, href: queueHref(s, { status: ['awaiting_qa'], page: 1 }) } : undefined,
       here: queueHref(s),
+      // What was typed, to show it back when it is not a reference or finds nothing.
+      referenceTyped:
+        typeof (req.query as { reference?: unknown }).reference === 'string' ? (req.query as { reference: string }).reference : '',
       ...formErrors(errs),
     });
   });

@@ -1,5 +1,6 @@
 import { pagination } from '../../views/pagination.js';
 import { REFERRAL_STATUSES, type ReferralStatus } from '../../db/schema/referrals.js';
+import { STATUS_LABELS } from '../../domain/labels.js';
 import { ageInDays, isOverdue, SLA_DAYS } from '../../domain/queue-rules.js';
 import type { ReferralSummary } from '../referrals/referrals.presenter.js';
 import type { ListSort } from '../referrals/referrals.schemas.js';
@@ -14,17 +15,14 @@ export type QueueLinkState = {
   overdue?: 'true' | 'false';
   olderThanDays?: string;
   withinDays?: string;
+  /** A reference searched for, in its stored form. */
+  reference?: string;
   sort: ListSort;
   page: number;
 };
 
-export const STATUS_TEXT: Record<ReferralStatus, string> = {
-  submitted: 'Submitted',
-  in_review: 'In review',
-  awaiting_qa: 'Awaiting QA',
-  referred: 'Referred',
-  closed: 'Closed',
-};
+/** domain/labels.ts: the one wording of each status. */
+export const STATUS_TEXT = STATUS_LABELS;
 
 export const SORT_TEXT: Record<ListSort, string> = {
   submitted_desc: 'Submitted, newest first',
@@ -39,6 +37,7 @@ export const linkStateOf = (q: QueuePageQuery): QueueLinkState => ({
   overdue: q.overdue === undefined ? undefined : q.overdue ? 'true' : 'false',
   olderThanDays: q.olderThanDays?.toString(),
   withinDays: q.withinDays?.toString(),
+  reference: q.reference,
   sort: q.sort,
   page: q.page,
 });
@@ -48,7 +47,8 @@ export function queueHref(s: QueueLinkState, over: Partial<QueueLinkState> = {})
   const v = { ...s, ...over };
   const p = new URLSearchParams();
   for (const st of v.status) p.append('status', st);
-  for (const k of ['platform', 'assignee', 'overdue', 'olderThanDays', 'withinDays'] as const) if (v[k] !== undefined) p.set(k, v[k]);
+  for (const k of ['reference', 'platform', 'assignee', 'overdue', 'olderThanDays', 'withinDays'] as const)
+    if (v[k] !== undefined) p.set(k, v[k]);
   if (v.sort !== 'submitted_desc') p.set('sort', v.sort);
   if (v.page > 1) p.set('page', String(v.page));
   const qs = p.toString();
@@ -78,6 +78,11 @@ export function statusTabs(s: QueueLinkState, counts: StatusCounts) {
 export function selectedFilters(s: QueueLinkState, names: { platform: (k: string) => string; assignee: (v: string) => string }) {
   const first = { page: 1 };
   const categories = [];
+  if (s.reference)
+    categories.push({
+      heading: { text: 'Reference' },
+      items: [{ text: s.reference, href: queueHref(s, { ...first, reference: undefined }) }],
+    });
   if (s.status.length)
     categories.push({
       heading: { text: 'Status' },
@@ -116,6 +121,7 @@ export function selectedFilters(s: QueueLinkState, names: { platform: (k: string
         clearLink: {
           text: 'Clear filters',
           href: queueHref(s, {
+            reference: undefined,
             status: [],
             platform: undefined,
             assignee: undefined,

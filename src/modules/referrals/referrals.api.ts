@@ -3,7 +3,14 @@ import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
 import { parse } from '../../validation.js';
 import { REFERRAL_READERS, REFERRAL_SUBMITTERS } from './referrals.policy.js';
-import { docSchemas, idParamsSchema, listQuerySchema, referralDetailSchema, referralListSchema } from './referrals.schemas.js';
+import {
+  docSchemas,
+  idParamsSchema,
+  listQuerySchema,
+  referralDetailSchema,
+  referralListSchema,
+  withdrawSchema,
+} from './referrals.schemas.js';
 
 const tags = ['referrals'];
 
@@ -74,15 +81,16 @@ const referralsApi: FastifyPluginAsync<{ services: Services }> = async (app, { s
       config: {
         roles: REFERRAL_SUBMITTERS,
         openapi: {
-          summary: 'Withdraw your own referral before review (closed, outcome withdrawn)',
+          summary: 'Withdraw your own referral before review (closed, outcome withdrawn), with an optional reason shown on the timeline',
           tags,
           params: idParamsSchema,
+          body: withdrawSchema,
           response: referralDetailSchema,
         },
       },
     },
     async (req) => {
-      await referrals.withdraw(actorOf(req), req.params.id);
+      await referrals.withdraw(actorOf(req), req.params.id, parse(withdrawSchema, req.body ?? {}).reason);
       // The contract's answer is part of the withdrawal, not a consultation (issue 10).
       return referrals.updated(actorOf(req), req.params.id);
     },

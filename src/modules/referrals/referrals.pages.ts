@@ -1,13 +1,18 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { allowedActions, allowedPlatformActions } from '../../domain/lifecycle.js';
+import type { Actor } from '../../domain/actor.js';
+import { allowedActions, allowedPlatformActions, decide } from '../../domain/lifecycle.js';
+import { Forbidden, InvalidTransition } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import { pagination } from '../../views/pagination.js';
 import { STATUS_TAG } from './referrals.presenter.js';
 import type { Services } from '../../services.js';
+import { formErrors, zodFields, type PageError } from '../../validation.js';
+import { clauseTitleOf } from '../platforms/platforms.service.js';
+import { field } from './referrals.intake-draft.js';
 import intakePages from './referrals.intake-pages.js';
 import { REFERRAL_READERS, REFERRAL_SUBMITTERS } from './referrals.policy.js';
-import { ageBandText, type AgeBand } from './referrals.schemas.js';
+import { ageBandText, LIMITS, withdrawPageSchema, type AgeBand } from './referrals.schemas.js';
 import { presentSafeguardingPanel } from './safeguarding.presenter.js';
 
 const view = (name: string) => `modules/referrals/views/${name}.njk`;
@@ -33,32 +38,58 @@ const referralsPages: FastifyPluginAsync<{ services: Services }> = async (app, {
   // rendered for them, and their `referral` holds none of the unit's working to render anyway.
   app.get<{ Params: { id: string } }>('/referrals/:id', { config: { roles: REFERRAL_READERS } }, async (req, reply) => {
     const actor = actorOf(req);
-    const read = await services.referrals.page(actor, req.params.id);
-    const { view: seen, referral, state } = read;
+    const { view: seen, referral, state } = await services.referrals.page(actor, req.params.id);
     const directory = await services.platforms.list();
+    const allowed = allowedActions(state, actor);
     return reply.page(view('detail'), {
       ...(seen === 'unit' ? await services.review.panel(referral.id) : {}),
       unitView: seen === 'unit',
       referral,
       // DESIGN.md "Safeguarding": the answers are shown to the unit.
-      safeguardingPanel: read.view === 'unit' ? presentSafeguardingPanel(read.referral) : null,
+      safeguardingPanel: seen === 'unit' ? presentSafeguardingPanel(referral) : null,
       platformNames: referral.platforms.map((k) => directory.find((p) => p.key === k)?.name ?? k),
       ageBand: (b: AgeBand) => ageBandText(b),
       statusTag: STATUS_TAG,
-      canWithdraw: state.status === 'submitted' && state.requesterId === actor.id,
+      canWithdraw: allowed.includes('withdraw'),
       // Which steps this person may take now: pages offer only those (the author never sees Approve, SOP 10.2).
-      allowed: allowedActions(state, actor),
+      allowed,
       platformAllowed: Object.fromEntries(
         state.platformReferrals.map((p) => [p.platform, allowedPlatformActions(state, actor, p.platform)]),
       ),
       platformName: (k: string) => directory.find((p) => p.key === k)?.name ?? k,
+      clauseTitle: (platform: string, key: string) => clauseTitleOf(directory, platform, key),
       withdrawn: (req.query as { withdrawn?: string }).withdrawn === '1',
       platformDone: (req.query as { platformDone?: string }).platformDone,
+      reviewed: (req.query as { reviewed?: string }).reviewed,
     });
   });
 
+  // Withdrawing asks first, with a reason (issue 10): a button on the referral page must not close it at one click.
+  async function withdrawPage(reply: FastifyReply, actor: Actor, id: string, reason = '', errs: PageError[] = []) {
+    const { referral, state } = await services.referrals.forWithdrawal(actor, id);
+    // Offered only while the life cycle would accept it: the same refusal as the API (403/409).
+    const d = decide(state, { kind: 'withdraw' }, actor);
+    if (!d.ok) throw d.refusal.kind === 'wrong_actor' ? new Forbidden(d.refusal.message) : new InvalidTransition(d.refusal.message);
+    return reply.status(errs.length ? 400 : 200).page(view('withdraw'), {
+      pageTitle: `Are you sure you want to withdraw ${referral.reference}?`,
+      referral,
+      reason,
+      limit: LIMITS.withdrawReason,
+      backLink: `/referrals/${id}`,
+      ...formErrors(errs),
+    });
+  }
+
+  app.get<{ Params: { id: string } }>('/referrals/:id/withdraw', { config: { roles: REFERRAL_SUBMITTERS } }, async (req, reply) =>
+    withdrawPage(reply, actorOf(req), req.params.id),
+  );
+
   app.post<{ Params: { id: string } }>('/referrals/:id/withdraw', { config: { roles: REFERRAL_SUBMITTERS } }, async (req, reply) => {
-    await services.referrals.withdraw(actorOf(req), req.params.id);
+    const actor = actorOf(req);
+    const reason = field(req.body, 'reason');
+    const parsed = withdrawPageSchema.safeParse({ reason });
+    if (!parsed.success) return withdrawPage(reply, actor, req.params.id, reason, zodFields(parsed.error));
+    await services.referrals.withdraw(actor, req.params.id, parsed.data.reason);
     return reply.redirect(`/referrals/${req.params.id}?withdrawn=1`);
   });
 };

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lt, ne, not, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, ne, not, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client.js';
 import {
@@ -39,6 +39,10 @@ export type ReferralFilter = {
    * before it. `overdue: false` keeps the rest.
    */
   overdue?: { cutoff: Date; is: boolean };
+  /** This human reference exactly (stored form: domain/referral-reference.ts). */
+  reference?: string;
+  /** Returned by QA and not yet sent again: in review with a draft author (only a QA return leads back there). */
+  returned?: true;
 };
 
 export type ReferralSort = 'submitted_desc' | 'submitted_asc' | 'status';
@@ -47,7 +51,14 @@ export type StatusCounts = Record<ReferralStatus, number>;
 
 /** True when the filter restricts nothing but the status, so `referral_status_counts` answers its counts. */
 const statusOnly = (f: ReferralFilter) =>
-  !f.requesterId && !f.platform && f.assigneeId === undefined && !f.submittedBefore && !f.submittedSince && !f.overdue;
+  !f.requesterId &&
+  !f.platform &&
+  f.assigneeId === undefined &&
+  !f.submittedBefore &&
+  !f.submittedSince &&
+  !f.overdue &&
+  f.reference === undefined &&
+  !f.returned;
 
 /** True when the filter restricts nothing but a platform and the status: `referral_platform_status_counts` answers. */
 const platformOnly = (f: ReferralFilter) => f.platform !== undefined && statusOnly({ ...f, platform: undefined });
@@ -93,6 +104,8 @@ export function where(f: ReferralFilter): SQL | undefined {
         ? and(awaitingReview, lt(referrals.submittedAt, f.overdue.cutoff))
         : or(not(awaitingReview), gte(referrals.submittedAt, f.overdue.cutoff))
       : undefined,
+    f.reference !== undefined ? eq(referrals.reference, f.reference) : undefined,
+    f.returned ? and(eq(referrals.status, 'in_review'), isNotNull(referrals.draftAuthorId)) : undefined,
   );
 }
 

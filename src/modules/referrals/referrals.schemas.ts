@@ -1,3 +1,4 @@
+import { normaliseReference } from '../../domain/referral-reference.js';
 import { z } from 'zod';
 import { repeats } from '../../schemas/lists.js';
 import { plainText } from '../../schemas/text.js';
@@ -29,6 +30,7 @@ export const LIMITS = {
   subjects: 20,
   subjectName: 120,
   safeguardingDetail: 2_000,
+  withdrawReason: 1_000,
 } as const;
 
 export type AgeBand = (typeof AGE_BANDS)[number];
@@ -257,6 +259,23 @@ export const listQuerySchema = z.object({
     ),
   olderThanDays: days('Older than').describe('Only referrals submitted more than this many days ago'),
   withinDays: days('Within').describe('Only referrals submitted within this many days (0: within the last 24 hours)'),
+  reference: z
+    .preprocess(
+      blankAsAbsent,
+      z
+        .string()
+        .max(40, 'Enter a reference like OHRT-2026-000123')
+        .transform((v, ctx) => {
+          const r = normaliseReference(v);
+          if (r === null) {
+            ctx.addIssue({ code: 'custom', message: 'Enter a reference like OHRT-2026-000123' });
+            return z.NEVER;
+          }
+          return r;
+        })
+        .optional(),
+    )
+    .describe('Only the referral with this reference, e.g. OHRT-2026-000123: any case, leading zeros optional'),
   sort: z
     .preprocess(blankAsAbsent, z.enum(LIST_SORTS, { error: `Sort must be one of ${LIST_SORTS.join(', ')}` }).default('submitted_desc'))
     .describe(
@@ -277,6 +296,29 @@ export const listQuerySchema = z.object({
     .describe('1 to 100, default 20'),
 });
 export type ListQuery = z.infer<typeof listQuerySchema>;
+
+/**
+ * POST …/{id}/withdraw: why the requester withdraws it, shown on the timeline. Optional in the API
+ * (it was not asked for before: a new required field would break the contract); the page asks for it.
+ */
+export const withdrawSchema = z
+  .object({
+    reason: plainText({ error: 'Enter why you are withdrawing the referral' })
+      .trim()
+      .max(LIMITS.withdrawReason, `Reason must be ${LIMITS.withdrawReason.toLocaleString('en-GB')} characters or fewer`)
+      .optional()
+      .describe('Why the referral is withdrawn, up to 1,000 characters; shown on the timeline as the comment'),
+  })
+  .strict();
+export type WithdrawInput = z.infer<typeof withdrawSchema>;
+
+/** The withdraw page: the same, with the reason required. */
+export const withdrawPageSchema = z.object({
+  reason: plainText()
+    .trim()
+    .min(1, 'Enter why you are withdrawing the referral')
+    .max(LIMITS.withdrawReason, `Reason must be ${LIMITS.withdrawReason.toLocaleString('en-GB')} characters or fewer`),
+});
 
 export const idParamsSchema = z.object({ id: plainText().describe('The referral id (uuid)') });
 

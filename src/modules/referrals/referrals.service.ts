@@ -300,6 +300,16 @@ export function createReferralsService(
       return answerFor(actor, rows, directory);
     },
 
+    /**
+     * The withdraw confirmation page: it names the referral by its reference and title and shows no
+     * personal data, so it is not a consultation; the state decides whether withdrawal is offered.
+     */
+    async forWithdrawal(actor: Actor, id: string) {
+      const { rows } = await readable(actor, id);
+      const { id: referralId, reference, contentTitle } = rows.referral;
+      return { referral: { id: referralId, reference, contentTitle }, state: lifecycleStateOfRows(rows) };
+    },
+
     /** The referral page: the view this person may see, a consultation as `get`, and the state for its steps. */
     async page(actor: Actor, id: string): Promise<ReferralPageRead> {
       const { rows, directory } = await readable(actor, id);
@@ -326,7 +336,7 @@ export function createReferralsService(
      */
     async listFilter(actor: Actor, q: Omit<ListQuery, 'page' | 'pageSize' | 'sort'>): Promise<ReferralFilter> {
       const now = clock();
-      const filter: ReferralFilter = { statuses: q.status };
+      const filter: ReferralFilter = { statuses: q.status, reference: q.reference };
       if (!readsAllReferrals(actor)) filter.requesterId = actor.id;
       if (q.platform) {
         if (platformErrors([q.platform], await platforms.list()).length)
@@ -370,13 +380,14 @@ export function createReferralsService(
       return { items: items.map(summaryFor(actor)), total, page, pageSize };
     },
 
-    /** DESIGN.md life cycle: the requester withdraws before review; closed with outcome withdrawn. */
-    async withdraw(actor: Actor, id: string) {
+    /** DESIGN.md life cycle: the requester withdraws before review, with an optional reason; closed with outcome withdrawn. */
+    async withdraw(actor: Actor, id: string, reason?: string) {
       if (!UUID.test(id)) throw new NotFound('No such referral');
       // Someone else's referral is not disclosed to a requester: 404, as for reading it.
       const r = await repo.byIdOrReference(db, id);
       if (!r || !maySeeReferral(actor, r)) throw new NotFound('No such referral');
-      return lifecycle.apply(actor, id, { kind: 'withdraw' });
+      // The reason is the timeline's comment, as a QA return's is. Answers what changed.
+      return lifecycle.apply(actor, id, { kind: 'withdraw' }, { comment: reason || null });
     },
   };
 }

@@ -7,10 +7,12 @@ import {
   HANDLING_CODES,
   INTELLIGENCE_ASSESSMENT_LABELS,
   INTELLIGENCE_ASSESSMENTS,
+  PROTECTIVE_MARKING,
   SOURCE_EVALUATION_LABELS,
   SOURCE_EVALUATIONS,
 } from '../../domain/intelligence-grading.js';
 import { decide, type Action } from '../../domain/lifecycle.js';
+import { DRAFT_MARKERS, withMarkers, withoutMarkers } from '../../domain/referral-draft.js';
 import { Forbidden, InvalidTransition, ValidationFailed, type FieldError } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
@@ -93,6 +95,7 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
       errors,
       errorList,
       limits: LIMITS,
+      markers: DRAFT_MARKERS,
       backLink: `/referrals/${id}`,
       formats: CONTENT_FORMATS.map((f) => ({ value: f, text: FORMAT_TEXT[f], checked: values.contentFormat === f })),
       factors: REVIEW_FACTORS.map((f) => ({ key: f, text: FACTOR_TEXT[f], ...values.factors[f]! })),
@@ -108,7 +111,8 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
         key: p.key,
         name: p.name,
         refer: values.platforms[p.key]?.refer ?? false,
-        draft: values.platforms[p.key]?.draft ?? '',
+        // Never {{braces}} on the page: what the review will fill reads as plain words.
+        draft: withMarkers(values.platforms[p.key]?.draft ?? ''),
         clauses: p.clauses.map((c) => ({ value: c.key, text: c.title, checked: values.platforms[p.key]?.terms.includes(c.key) ?? false })),
       })),
     });
@@ -118,12 +122,9 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
     reviewPage(reply, actorOf(req), req.params.id),
   );
 
-  app.post<Id>('/referrals/:id/review', { config: { roles: CASE_WORKERS } }, async (req, reply) => {
-    const actor = actorOf(req);
-    const id = req.params.id;
-    const b = req.body;
-    const { platforms } = await review.draftsForPage(id);
-    const form: ReviewForm = {
+  /** The review form as posted: by the form itself, or by the preview page's hidden copy of it. */
+  function postedForm(b: unknown, platforms: { key: string }[]): ReviewForm {
+    return {
       contentFormat: field(b, 'contentFormat'),
       factors: Object.fromEntries(
         REVIEW_FACTORS.map((f) => [f, { checked: fields(b, 'factors').includes(f), note: field(b, `note_${f}`) }]),
@@ -141,6 +142,43 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
       ),
       safeguarding: { action: field(b, 'safeguardingAction'), detail: field(b, 'safeguardingDetail') },
     };
+  }
+
+  /** The same form as hidden fields, for the preview page to post back ("Change" or "Send to QA"). */
+  const hiddenFields = (form: ReviewForm) => [
+    { name: 'contentFormat', value: form.contentFormat },
+    ...REVIEW_FACTORS.flatMap((f) => [
+      ...(form.factors[f]!.checked ? [{ name: 'factors', value: f }] : []),
+      { name: `note_${f}`, value: form.factors[f]!.note },
+    ]),
+    { name: 'researchSummary', value: form.researchSummary },
+    { name: 'researchReferences', value: form.researchReferences },
+    { name: 'reviewedOn-day', value: form.reviewed.day },
+    { name: 'reviewedOn-month', value: form.reviewed.month },
+    { name: 'reviewedOn-year', value: form.reviewed.year },
+    { name: 'outcome', value: form.outcome },
+    { name: 'rationale', value: form.rationale },
+    ...Object.entries(form.platforms).flatMap(([key, p]) => [
+      ...(p.refer ? [{ name: `refer_${key}`, value: 'yes' }] : []),
+      ...p.terms.map((t) => ({ name: `terms_${key}`, value: t })),
+      { name: `draft_${key}`, value: p.draft },
+    ]),
+    { name: 'safeguardingAction', value: form.safeguarding.action },
+    { name: 'safeguardingDetail', value: form.safeguarding.detail },
+  ];
+
+  /**
+   * Two steps without JavaScript (issue 10): the form posts to a preview of what QA and each
+   * platform will get ("Preview and send to QA"); the preview posts the same values back with
+   * `step=send` to record the review, or `step=change` to return to the form as it was.
+   */
+  app.post<Id>('/referrals/:id/review', { config: { roles: CASE_WORKERS } }, async (req, reply) => {
+    const actor = actorOf(req);
+    const id = req.params.id;
+    const step = field(req.body, 'step');
+    const { platforms } = await review.draftsForPage(id);
+    const form = postedForm(req.body, platforms);
+    if (step === 'change') return reviewPage(reply, actor, id, form);
     const date = dateFromParts('reviewedOn', form.reviewed, 'The date of the review');
     if (date.error) return reviewPage(reply, actor, id, form, [date.error]);
     // Platforms are sent only for refer; for no further action the ticks are ignored (SOP 8.6.2).
@@ -156,7 +194,8 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
       platformReferrals: referred.map((p) => ({
         platform: p.key,
         termsBreached: form.platforms[p.key]!.terms,
-        draft: form.platforms[p.key]!.draft,
+        // The form shows "[the terms you tick above]" where the template says {{termsBreached}}.
+        draft: withoutMarkers(form.platforms[p.key]!.draft),
       })),
       // Sent when either part is filled in; left blank, the service says whether it was needed.
       safeguarding:
@@ -185,12 +224,33 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
     const parsed = review.schemas().review.safeParse(body);
     if (!parsed.success) return reviewPage(reply, actor, id, form, toPage(zodFields(parsed.error)));
     try {
+      if (step !== 'send') {
+        // The preview shows no subjects: reading for it is not a consultation (issue 10).
+        const referral = await services.referrals.forCasework(actor, id);
+        refuseUnlessAllowed(referral, actor, { kind: 'review', outcome: parsed.data.outcome, platforms: referred.map((p) => p.key) });
+        const drafts = await review.preview(parsed.data, id);
+        return reply.page(view('review-preview'), {
+          pageTitle: `Check the review of ${referral.reference}`,
+          referral,
+          review: {
+            contentFormatText: FORMAT_TEXT[parsed.data.contentFormat],
+            factors: parsed.data.factors.map((f) => ({ text: FACTOR_TEXT[f.factor as (typeof REVIEW_FACTORS)[number]], note: f.note })),
+            researchSummary: parsed.data.researchSummary,
+            researchReferences: parsed.data.researchReferences ?? null,
+            outcome: parsed.data.outcome,
+            rationale: parsed.data.rationale,
+            reviewedOn: parsed.data.reviewedOn,
+          },
+          drafts,
+          hidden: hiddenFields(form),
+        });
+      }
       await review.review(actor, id, parsed.data);
     } catch (err) {
       if (err instanceof ValidationFailed) return reviewPage(reply, actor, id, form, toPage(err.fields));
       throw err;
     }
-    return reply.redirect(`/referrals/${id}`);
+    return reply.redirect(`/referrals/${id}?reviewed=${parsed.data.outcome === 'refer' ? 'qa' : 'nfa'}`);
   });
 
   /* Quality assurance ----------------------------------------------------------------------- */
@@ -297,6 +357,7 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
     return reply.status(errs.length ? 400 : 200).page(view('intelligence'), {
       pageTitle: `Intelligence record for ${record.reference}`,
       record,
+      protectiveMarking: PROTECTIVE_MARKING,
       forceReference: forceReference ?? record.forceReference ?? '',
       canRecordReference: actor.roles.some((r) => (CASE_WORKERS as readonly string[]).includes(r)),
       saved,

@@ -4,7 +4,7 @@ import type { Actor } from '../../domain/actor.js';
 import { findLeaks, type PersonalData } from '../../domain/data-sharing-guard.js';
 import { londonToday } from '../../domain/dates.js';
 import { identitiesOf } from '../../domain/subject-identities.js';
-import { breachDetails, fillTemplate } from '../../domain/referral-draft.js';
+import { breachDetails, fillTemplate, gapsIn } from '../../domain/referral-draft.js';
 import { isChildAgeBand, needsSafeguarding } from '../../domain/safeguarding.js';
 import { NotFound, ValidationFailed, type FieldError } from '../../errors.js';
 import type { CaseworkDeps } from '../../services.js';
@@ -111,6 +111,10 @@ export function createReviewService({ db, clock, audit, platforms, lifecycle }: 
       // SOP 6.4: nothing leaves for a platform that the content itself does not show.
       const leaks = findLeaks(draft, personal);
       if (leaks.length) errors.push({ path: `${at}.draft`, message: leakMessage(p.name, leaks) });
+      // SOP 10.1: what goes to QA is the text the platform will get, with nothing left to fill.
+      const gaps = gapsIn(draft);
+      if (gaps.length)
+        errors.push({ path: `${at}.draft`, message: `The referral to ${p.name} still has a gap to fill: replace ${gaps.join(', ')}` });
       return draft;
     });
     return { errors, drafts };
@@ -119,6 +123,21 @@ export function createReviewService({ db, clock, audit, platforms, lifecycle }: 
   return {
     today,
     schemas: () => reviewSchemas(today()),
+
+    /**
+     * The review page's preview (issue 10): each platform's draft exactly as it would go to QA and
+     * then the platform, after the same checks as `review`, without recording anything.
+     */
+    async preview(input: ReviewInput, id: string) {
+      const facts = await loadFacts(id);
+      const directory = await platforms.list();
+      const { errors, drafts } = reviewProblems(input, facts, directory);
+      if (errors.length) throw new ValidationFailed(errors);
+      return input.platformReferrals.map((pr, i) => {
+        const p = directory.find((d) => d.key === pr.platform);
+        return { platform: pr.platform, name: p?.name ?? pr.platform, clauses: clausesOf(p, pr.termsBreached), draft: drafts[i]! };
+      });
+    },
 
     /** SOP 9, 8.6: the assignee records the review; refer sends the drafts to QA, NFA closes it (8.6.2). Answers what changed. */
     async review(actor: Actor, id: string, input: ReviewInput) {

@@ -1,0 +1,60 @@
+/**
+ * What people read for the system's codes: a referral's status and outcome, and each timeline
+ * event, in plain English, spelled the same on every page (issue 10: "Awaiting QA" was written
+ * three ways). Pages use them through the `statusLabel`, `outcomeLabel` and `eventLabel` view
+ * filters (plugins/views.ts); nothing else should turn a code into words.
+ *
+ * To add an event (e.g. a safeguarding answer), add its action and label to EVENT_LABELS: an
+ * action without one still shows, as its code made readable, so a forgotten label is visible but
+ * never breaks a page.
+ */
+import type { ReferralOutcome, ReferralStatus } from '../db/schema/referrals.js';
+import type { EventAction } from './lifecycle.js';
+
+export const STATUS_LABELS: Record<ReferralStatus, string> = {
+  submitted: 'Submitted',
+  in_review: 'In review',
+  awaiting_qa: 'Awaiting QA',
+  referred: 'Referred',
+  closed: 'Closed',
+};
+
+export const OUTCOME_LABELS: Record<ReferralOutcome, string> = {
+  no_further_action: 'No further action',
+  withdrawn: 'Withdrawn',
+  removed: 'Removed',
+  not_removed: 'Not removed',
+  partially_removed: 'Partially removed',
+};
+
+/** Intake's events (referrals.service.ts) and the life cycle's (domain/lifecycle.ts `EventAction`). */
+type IntakeEvent = 'submitted' | 'self_tasked' | 'rationale_added';
+
+export const EVENT_LABELS: Record<IntakeEvent | EventAction, string> & Record<string, string> = {
+  submitted: 'Submitted',
+  self_tasked: 'Opened by the unit (self-tasked)',
+  rationale_added: 'Another requester added their rationale',
+  claimed: 'Claimed',
+  assigned: 'Assigned',
+  withdrawn: 'Withdrawn by the requester',
+  reviewed_no_further_action: 'Reviewed: no further action',
+  reviewed_refer: 'Sent to QA',
+  qa_approved: 'Approved',
+  qa_returned: 'Returned by QA',
+  platform_submitted: 'Sent to the platform',
+  platform_removed: 'Removed by the platform',
+  platform_not_removed: 'Not removed by the platform',
+  platform_upheld: 'Platform upheld its decision',
+  appeal_made: 'Appealed',
+  appeal_not_made: 'Not appealed',
+};
+
+/** A code made readable, for a value no map knows yet ("some_new_thing" → "Some new thing"). */
+export const readable = (code: string) => code.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+
+const labelFrom = (labels: Record<string, string>) => (code: string | null | undefined) =>
+  code ? (Object.hasOwn(labels, code) ? labels[code]! : readable(code)) : '';
+
+export const statusLabel = labelFrom(STATUS_LABELS);
+export const outcomeLabel = labelFrom(OUTCOME_LABELS);
+export const eventLabel = labelFrom(EVENT_LABELS);
