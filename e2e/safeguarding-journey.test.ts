@@ -105,7 +105,7 @@ describe.runIf(chromiumAvailable())('safeguarding in the browser', () => {
     expect(panel).toContain('Reviewer, at review');
     expect(panel).toContain('case 55102');
     const timeline = (await page.locator('[data-qa="timeline"]').textContent()) ?? '';
-    expect(timeline).toMatch(/Safeguarding recorded/i);
+    expect(timeline).toContain('Safeguarding answer recorded');
     expect(timeline).toContain('Reviewer, at review: Already known to a safeguarding team.');
     expect(watch.cspErrors).toEqual([]);
   });

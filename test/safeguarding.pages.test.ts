@@ -113,7 +113,7 @@ describe('intake: the safeguarding question for a child subject', () => {
     expect(unit.body).toContain('Requester, at intake');
     expect(unit.body).toContain('Referred to Croydon MASH, ref MASH-26-0093 &lt;b&gt;urgent&lt;/b&gt;');
     expect(unit.body).toContain('Recorded by PC Zoë Adeyemi-Clarke');
-    expect(unit.body).toContain('Safeguarding recorded');
+    expect(unit.body).toContain('Safeguarding answer recorded');
     // The requester's own page does not carry the unit's safeguarding panel.
     expect((await b.get(`/referrals/${id}`)).body).not.toContain('data-qa="safeguarding-answers"');
   });

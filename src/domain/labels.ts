@@ -27,13 +27,18 @@ export const OUTCOME_LABELS: Record<ReferralOutcome, string> = {
   partially_removed: 'Partially removed',
 };
 
-/** Intake's events (referrals.service.ts) and the life cycle's (domain/lifecycle.ts `EventAction`). */
-type IntakeEvent = 'submitted' | 'self_tasked' | 'rationale_added';
+/**
+ * Intake's events (referrals.service.ts), a safeguarding answer's at intake or review
+ * (safeguarding.repository.ts), and the life cycle's (domain/lifecycle.ts `EventAction`).
+ */
+type IntakeEvent = 'submitted' | 'self_tasked' | 'rationale_added' | 'safeguarding_recorded';
 
 export const EVENT_LABELS: Record<IntakeEvent | EventAction, string> & Record<string, string> = {
   submitted: 'Submitted',
   self_tasked: 'Opened by the unit (self-tasked)',
   rationale_added: 'Another requester added their rationale',
+  // DESIGN.md "Safeguarding": the entry's comment says whose answer it is and what it says.
+  safeguarding_recorded: 'Safeguarding answer recorded',
   claimed: 'Claimed',
   assigned: 'Assigned',
   withdrawn: 'Withdrawn by the requester',
