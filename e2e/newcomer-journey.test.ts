@@ -98,8 +98,11 @@ describe.runIf(chromiumAvailable())('what a newcomer tripped on, in the browser'
     await page.waitForLoadState('load');
     await expectAccessible(page);
     expect(await page.locator('main .govuk-notification-banner').first().textContent()).toContain('You withdrew this referral');
-    expect(await page.locator('[data-qa="timeline"]').textContent()).toContain('The uploader deleted the video.');
     expect(await casework.status()).toContain('Closed');
+    // The reason is for the unit, on the timeline (DESIGN.md "Who sees what": a requester's view has no comments).
+    await as('operative');
+    await casework.open(r.id);
+    expect(await page.locator('[data-qa="timeline"]').textContent()).toContain('The uploader deleted the video.');
   });
 
   it('an operative sees their work on the home page, finds it by reference, and previews the review before QA', async () => {

@@ -19,6 +19,10 @@ export const STATUS_LABELS: Record<ReferralStatus, string> = {
   closed: 'Closed',
 };
 
+/** A status inside a sentence ("A referral that is awaiting QA cannot be withdrawn"). */
+export const statusInSentence = (status: ReferralStatus) =>
+  status === 'awaiting_qa' ? 'awaiting QA' : STATUS_LABELS[status].toLowerCase();
+
 export const OUTCOME_LABELS: Record<ReferralOutcome, string> = {
   no_further_action: 'No further action',
   withdrawn: 'Withdrawn',

@@ -8,6 +8,7 @@
  * referral directly `in_review`, assigned to the operative who opened it, with the recorded reason.
  * From then on it follows the same life cycle as any other referral.
  */
+import { statusInSentence } from './labels.js';
 import type { ReferralOutcome, ReferralStatus } from '../db/schema/referrals.js';
 import type { Role } from '../db/schema/users.js';
 
@@ -102,7 +103,8 @@ const words = (s: string) => s.replace(/_/g, ' ');
 
 const wrongState = (message: string): Decision => ({ ok: false, refusal: { kind: 'wrong_state', message } });
 const wrongActor = (message: string): Decision => ({ ok: false, refusal: { kind: 'wrong_actor', message } });
-const notWhen = (state: ReferralState, doing: string) => wrongState(`A referral that is ${words(state.status)} cannot be ${doing}`);
+const notWhen = (state: ReferralState, doing: string) =>
+  wrongState(`A referral that is ${statusInSentence(state.status)} cannot be ${doing}`);
 
 function accept(
   state: ReferralState,

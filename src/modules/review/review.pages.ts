@@ -228,7 +228,7 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
         // The preview shows no subjects: reading for it is not a consultation (issue 10).
         const referral = await services.referrals.forCasework(actor, id);
         refuseUnlessAllowed(referral, actor, { kind: 'review', outcome: parsed.data.outcome, platforms: referred.map((p) => p.key) });
-        const drafts = await review.preview(parsed.data, id);
+        const drafts = await review.preview(id, parsed.data);
         return reply.page(view('review-preview'), {
           pageTitle: `Check the review of ${referral.reference}`,
           referral,

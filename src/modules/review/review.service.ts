@@ -128,7 +128,7 @@ export function createReviewService({ db, clock, audit, platforms, lifecycle }: 
      * The review page's preview (issue 10): each platform's draft exactly as it would go to QA and
      * then the platform, after the same checks as `review`, without recording anything.
      */
-    async preview(input: ReviewInput, id: string) {
+    async preview(id: string, input: ReviewInput) {
       const facts = await loadFacts(id);
       const directory = await platforms.list();
       const { errors, drafts } = reviewProblems(input, facts, directory);
