@@ -21,8 +21,8 @@ describe('labels: one wording per code (issue 10: "Awaiting QA" was written thre
   });
 
   it('shows an event nobody has labelled yet as its code made readable, never blank', () => {
-    expect(EVENT_LABELS).not.toHaveProperty('safeguarding_recorded');
-    expect(eventLabel('safeguarding_recorded')).toBe('Safeguarding recorded');
+    expect(EVENT_LABELS).not.toHaveProperty('hold_placed');
+    expect(eventLabel('hold_placed')).toBe('Hold placed');
     expect(eventLabel('constructor')).toBe('Constructor');
     expect(eventLabel(null)).toBe('');
   });
