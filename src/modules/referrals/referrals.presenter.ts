@@ -4,22 +4,22 @@ import type { ReferralDetailRows, ReferralRow, ReferralSummaryRow } from './refe
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** Row → API shape of a referral in a list (no subjects, no rationale: listing is not a consultation). */
+/** A subject as given at intake (SOP 8.4.1): the same for the unit and the requester. */
+const presentSubject = ({ name, category, ageBand, dateOfBirth }: ReferralDetailRows['subjects'][number]) => ({
+  name,
+  category,
+  ageBand,
+  dateOfBirth: dateOfBirth ?? null,
+});
+
+/** Row → API shape of a referral in the unit's list (no subjects, no rationale: listing is not a consultation). */
 export function presentSummary(row: ReferralSummaryRow) {
   const r = row.referral;
   return {
-    id: r.id,
-    reference: r.reference,
-    status: r.status,
-    outcome: r.outcome ?? null,
-    contentTitle: r.contentTitle,
-    contentUrl: r.contentUrl,
-    platforms: r.platforms,
+    ...presentRequesterSummary(row),
     requesterId: r.requesterId,
     applicant: { name: r.applicantName, ocu: r.applicantOcu ?? null, unit: r.applicantUnit ?? null },
     assignee: row.assignee?.id ? row.assignee : null,
-    submittedAt: r.submittedAt.toISOString(),
-    closedAt: iso(r.closedAt),
   };
 }
 
@@ -32,12 +32,7 @@ export function presentDetail(rows: ReferralDetailRows, warnings: FieldError[]) 
     selfTaskedReason: rows.referral.selfTaskedReason ?? null,
     rationale: rows.referral.rationale,
     incidentReferences: rows.incidentReferences.map(({ system, reference }) => ({ system, reference })),
-    subjects: rows.subjects.map(({ name, category, ageBand, dateOfBirth }) => ({
-      name,
-      category,
-      ageBand,
-      dateOfBirth: dateOfBirth ?? null,
-    })),
+    subjects: rows.subjects.map(presentSubject),
     additionalRationales: rows.additionalRationales.map((a) => ({
       applicantName: a.applicantName,
       rationale: a.rationale,
@@ -142,12 +137,7 @@ export function presentForRequester(rows: ReferralDetailRows) {
     contentUploadedOn: r.contentUploadedOn,
     incidentReferences: rows.incidentReferences.map(({ system, reference }) => ({ system, reference })),
     rationale: r.rationale,
-    subjects: rows.subjects.map(({ name, category, ageBand, dateOfBirth }) => ({
-      name,
-      category,
-      ageBand,
-      dateOfBirth: dateOfBirth ?? null,
-    })),
+    subjects: rows.subjects.map(presentSubject),
     timeline: rows.events.flatMap(({ event, actor }) => {
       const at = event.at.toISOString();
       if (event.actorId === r.requesterId) return [{ at, actor: { name: actor?.name ?? r.applicantName }, action: event.action }];
