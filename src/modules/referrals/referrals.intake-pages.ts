@@ -1,10 +1,11 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AGE_BANDS, INCIDENT_SYSTEMS, SUBJECT_CATEGORIES } from '../../db/schema/referrals.js';
 import { SAFEGUARDING_ACTION_TEXT } from '../../domain/safeguarding.js';
-import { DuplicateReferral, ValidationFailed, type FieldError } from '../../errors.js';
+import { DuplicateReferral, type FieldError } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
 import {
+  attempt,
   checkForm,
   dateParts,
   field,
@@ -264,12 +265,9 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
   });
 
   // Check your answers, then submit. Problems link back to the page that asks.
+  const onItsPage = (e: FieldError): PageError => ({ ...e, href: PAGE_OF[e.path.split(/[[.]/)[0]!] ?? INTAKE.content });
   async function checkAnswers(d: IntakeDraft): Promise<{ errs: PageError[]; warnings: FieldError[] }> {
-    const r = checkForm(schemas(), draftBody(d));
-    const errs: PageError[] = (r.errors ?? []).map((e) => {
-      const top = e.path.split(/[[.]/)[0]!;
-      return { ...e, href: PAGE_OF[top] ?? INTAKE.content };
-    });
+    const errs = (checkForm(schemas(), draftBody(d)).errors ?? []).map(onItsPage);
     if (!errs.length && d.platforms)
       errs.push(...(await referrals.checkPlatforms(d.platforms)).map((e) => ({ ...e, href: INTAKE.platforms })));
     if (draftNeedsSafeguarding(d) && !d.safeguarding)
@@ -316,9 +314,11 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
   async function submit(req: FastifyRequest, reply: FastifyReply, d: IntakeDraft, duplicateOf?: string) {
     const { errs } = await checkAnswers(d);
     if (errs.length) return checkPage(req, reply, d);
+    const input = schemas().parse({ ...draftBody(d), duplicateOf });
     try {
-      const input = schemas().parse({ ...draftBody(d), duplicateOf });
-      const result = await referrals.submit(actorOf(req), input);
+      const done = await attempt(() => referrals.submit(actorOf(req), input));
+      if (done.errors) return checkPage(req, reply, d, done.errors.map(onItsPage));
+      const result = done.data;
       const warnings = result.kind === 'created' ? result.referral.warnings : [];
       // The answers are cleared; only the receipt stays, for the confirmation page.
       await save(req, {
@@ -331,13 +331,6 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
         await save(req, { ...d, duplicate: err.existing });
         return reply.redirect(INTAKE.duplicate);
       }
-      if (err instanceof ValidationFailed)
-        return checkPage(
-          req,
-          reply,
-          d,
-          err.fields.map((e) => ({ ...e, href: PAGE_OF[e.path.split(/[[.]/)[0]!] })),
-        );
       throw err;
     }
   }
