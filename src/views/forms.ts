@@ -81,7 +81,7 @@ export function govukDate(path: string, parts: DateParts, label: string): { valu
 
 /* Validating and calling the service -------------------------------------------------------- */
 
-export type Checked<T> = { data: T; errors?: undefined } | { data?: undefined; errors: FieldError[] };
+type Checked<T> = { data: T; errors?: undefined } | { data?: undefined; errors: FieldError[] };
 
 /** Validates a form's values with the API's schema: the data, or the field errors. */
 export function checkForm<S extends ZodType>(schema: S, input: unknown): Checked<z.infer<S>> {
@@ -105,10 +105,10 @@ export async function attempt<T>(run: () => Promise<T>): Promise<Checked<T>> {
 export type PageError = FieldError & { href?: string };
 
 /** An element id for a field path: `subjects[0].ageBand` → `subjects-0-ageBand`. */
-export const fieldId = (path: string) => path.replace(/\[(\d+)\]/g, '-$1').replace(/\./g, '-');
+const fieldId = (path: string) => path.replace(/\[(\d+)\]/g, '-$1').replace(/\./g, '-');
 
 /** An API path (exactly, or a pattern) and the page field it belongs to; the first rule that matches wins. */
-export type PathRule = readonly [string | RegExp, string | ((match: RegExpExecArray) => string)];
+type PathRule = readonly [string | RegExp, string | ((match: RegExpExecArray) => string)];
 
 /** How a form shows the API's errors. */
 export type ErrorMap = {

@@ -10,7 +10,7 @@ export const readSubmissionForm = (b: unknown) => ({
   submittedTime: field(b, 'submittedTime'),
   externalReference: field(b, 'externalReference'),
 });
-export type SubmissionForm = ReturnType<typeof readSubmissionForm>;
+type SubmissionForm = ReturnType<typeof readSubmissionForm>;
 
 /**
  * The submission as the API body: the date and the time are two inputs in London time, one UTC
@@ -30,7 +30,7 @@ export function submissionFormToBody(form: SubmissionForm) {
 }
 
 export const readDecisionForm = (b: unknown) => ({ outcome: field(b, 'outcome'), decidedOn: dateParts(b, 'decidedOn') });
-export type DecisionForm = ReturnType<typeof readDecisionForm>;
+type DecisionForm = ReturnType<typeof readDecisionForm>;
 
 export function decisionFormToBody(form: DecisionForm) {
   const date = govukDate('decidedOn', form.decidedOn, 'The date of the decision');
@@ -40,7 +40,7 @@ export function decisionFormToBody(form: DecisionForm) {
 }
 
 export const readAppealForm = (b: unknown) => ({ appeal: field(b, 'appeal'), reason: field(b, 'reason') });
-export type AppealForm = ReturnType<typeof readAppealForm>;
+type AppealForm = ReturnType<typeof readAppealForm>;
 
 export const appealFormToBody = (form: AppealForm) => ({
   body: { appeal: form.appeal === 'yes' ? true : form.appeal === 'no' ? false : undefined, reason: form.reason },

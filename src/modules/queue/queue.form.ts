@@ -9,7 +9,7 @@ export const readSelfTaskForm = (b: unknown) => ({
   selfTaskedReason: field(b, 'selfTaskedReason'),
   parts: dateParts(b, 'contentUploadedOn'),
 });
-export type SelfTaskForm = ReturnType<typeof readSelfTaskForm>;
+type SelfTaskForm = ReturnType<typeof readSelfTaskForm>;
 
 /** The form as the API body; the date input's own error comes first, more precise than the schema's. */
 export function selfTaskFormToBody({ parts, ...form }: SelfTaskForm) {

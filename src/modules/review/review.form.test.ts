@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { pageErrors } from '../../views/forms.js';
-import { QA_ERRORS, qaFormToBody, readQaForm, readReviewForm, reviewErrors, reviewFormToBody, reviewHiddenFields } from './review.form.js';
+import {
+  QA_ERRORS,
+  qaFormToBody,
+  readQaForm,
+  readReviewForm,
+  reviewErrors,
+  reviewFormToBody,
+  reviewHiddenFields,
+  storedReviewForm,
+} from './review.form.js';
 
 const PLATFORMS = ['youtube', 'tiktok'];
 const posted = {
@@ -80,6 +89,52 @@ describe('the review form', () => {
       'safeguardingDetail',
       '#reviewedOn-day',
     ]);
+  });
+});
+
+describe('the review form as it opens', () => {
+  const platforms = [
+    { key: 'youtube', draft: 'Template for YouTube' },
+    { key: 'tiktok', draft: 'Template for TikTok' },
+  ];
+
+  it('starts a first review from today, the directory’s drafts and nothing ticked', () => {
+    const form = storedReviewForm({ latest: null, platforms, drafted: [], safeguarding: undefined, today: '2025-04-03' });
+    expect(form.reviewed).toEqual({ day: '3', month: '4', year: '2025' });
+    expect(form.platforms).toEqual({
+      youtube: { refer: false, terms: [], draft: 'Template for YouTube' },
+      tiktok: { refer: false, terms: [], draft: 'Template for TikTok' },
+    });
+    expect(Object.values(form.factors).some((f) => f.checked)).toBe(false);
+    expect(form.safeguarding).toEqual({ action: '', detail: '' });
+  });
+
+  it('starts a review returned by QA from the last review, its drafts and the reviewer’s safeguarding answer', () => {
+    const latest = {
+      contentFormat: 'drill',
+      factors: [{ factor: 'humiliation', note: 'Mocks a rival' }],
+      researchSummary: 'Summary',
+      researchReferences: null,
+      reviewedOn: '2025-03-01',
+      outcome: 'refer',
+      rationale: 'Why',
+    };
+    const form = storedReviewForm({
+      latest,
+      platforms,
+      drafted: [{ platform: 'tiktok', termsBreached: ['violent'], draft: 'Drafted' }],
+      safeguarding: { action: 'referred', detail: null },
+      today: '2025-04-03',
+    });
+    expect(form).toMatchObject({
+      contentFormat: 'drill',
+      researchReferences: '',
+      reviewed: { day: '1', month: '3', year: '2025' },
+      outcome: 'refer',
+      platforms: { tiktok: { refer: true, terms: ['violent'], draft: 'Drafted' }, youtube: { refer: false } },
+      safeguarding: { action: 'referred', detail: '' },
+    });
+    expect(form.factors.humiliation).toEqual({ checked: true, note: 'Mocks a rival' });
   });
 });
 

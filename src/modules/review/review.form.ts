@@ -1,6 +1,6 @@
 import { REVIEW_FACTORS } from '../../db/schema/casework.js';
 import { withoutMarkers } from '../../domain/referral-draft.js';
-import { dateParts, field, fields, type DateParts, type ErrorMap } from '../../views/forms.js';
+import { dateParts, field, fields, partsOf, type DateParts, type ErrorMap } from '../../views/forms.js';
 
 /** What the review form holds, as typed (so an error re-renders it unchanged). */
 export type ReviewForm = {
@@ -14,6 +14,47 @@ export type ReviewForm = {
   platforms: Record<string, { refer: boolean; terms: string[]; draft: string }>;
   safeguarding: { action: string; detail: string };
 };
+
+/** The form as it opens: a referral returned by QA keeps its drafts and review, and the form starts from them. */
+export function storedReviewForm(stored: {
+  latest: {
+    contentFormat: string;
+    factors: readonly { factor: string; note: string }[];
+    researchSummary: string;
+    researchReferences: string | null;
+    reviewedOn: string;
+    outcome: string;
+    rationale: string;
+  } | null;
+  /** The referral's platforms, each with the directory's template filled in. */
+  platforms: readonly { key: string; draft: string }[];
+  drafted: readonly { platform: string; termsBreached: string[]; draft: string }[];
+  safeguarding: { action: string; detail: string | null } | undefined;
+  today: string;
+}): ReviewForm {
+  const { latest, safeguarding } = stored;
+  return {
+    contentFormat: latest?.contentFormat ?? '',
+    factors: Object.fromEntries(
+      REVIEW_FACTORS.map((f) => {
+        const found = latest?.factors.find((x) => x.factor === f);
+        return [f, { checked: !!found, note: found?.note ?? '' }];
+      }),
+    ),
+    researchSummary: latest?.researchSummary ?? '',
+    researchReferences: latest?.researchReferences ?? '',
+    reviewed: partsOf(latest ? latest.reviewedOn : stored.today),
+    outcome: latest?.outcome ?? '',
+    rationale: latest?.rationale ?? '',
+    platforms: Object.fromEntries(
+      stored.platforms.map((p) => {
+        const d = stored.drafted.find((x) => x.platform === p.key);
+        return [p.key, { refer: !!d, terms: d?.termsBreached ?? [], draft: d?.draft ?? p.draft }];
+      }),
+    ),
+    safeguarding: { action: safeguarding?.action ?? '', detail: safeguarding?.detail ?? '' },
+  };
+}
 
 /** The review form as posted: by the form itself, or by the preview page's hidden copy of it. */
 export const readReviewForm = (b: unknown, platforms: readonly string[]): ReviewForm => ({

@@ -16,7 +16,7 @@ import { DRAFT_MARKERS, withMarkers } from '../../domain/referral-draft.js';
 import { Forbidden, InvalidTransition } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
-import { attempt, checkForm, field, govukDate, pageErrors, partsOf, renderForm, type PageError } from '../../views/forms.js';
+import { attempt, checkForm, field, govukDate, pageErrors, renderForm, type PageError } from '../../views/forms.js';
 import { lifecycleStateOf, type ReferralDetail } from '../referrals/referrals.presenter.js';
 import { presentSafeguardingPanel } from '../referrals/safeguarding.presenter.js';
 import { SAFEGUARDING_ACTION_TEXT, SAFEGUARDING_ACTIONS } from '../../domain/safeguarding.js';
@@ -30,6 +30,7 @@ import {
   reviewErrors,
   reviewFormToBody,
   reviewHiddenFields,
+  storedReviewForm,
   type QaForm,
   type ReviewForm,
 } from './review.form.js';
@@ -60,31 +61,16 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
     refuseUnlessAllowed(referral, actor, { kind: 'review', outcome: 'no_further_action', platforms: [] });
     const { platforms } = await review.draftsForPage(id);
     const latest = await review.latestReview(id);
-    // A referral returned by QA keeps its drafts and review: the form starts from them.
-    const drafted = new Map(referral.platformReferrals.map((p) => [p.platform, p]));
-    // A review sent again after a QA return starts from the reviewer's last answer, never the requester's.
-    const lastAnswer = referral.safeguarding.filter((a) => a.stage === 'review').at(-1);
-    const values: ReviewForm = form ?? {
-      contentFormat: latest?.contentFormat ?? '',
-      factors: Object.fromEntries(
-        REVIEW_FACTORS.map((f) => {
-          const found = latest?.factors.find((x) => x.factor === f);
-          return [f, { checked: !!found, note: found?.note ?? '' }];
-        }),
-      ),
-      researchSummary: latest?.researchSummary ?? '',
-      researchReferences: latest?.researchReferences ?? '',
-      reviewed: latest ? partsOf(latest.reviewedOn) : partsOf(review.today()),
-      outcome: latest?.outcome ?? '',
-      rationale: latest?.rationale ?? '',
-      platforms: Object.fromEntries(
-        platforms.map((p) => {
-          const d = drafted.get(p.key);
-          return [p.key, { refer: !!d, terms: d?.termsBreached ?? [], draft: d?.draft ?? p.draft }];
-        }),
-      ),
-      safeguarding: { action: lastAnswer?.action ?? '', detail: lastAnswer?.detail ?? '' },
-    };
+    const values =
+      form ??
+      storedReviewForm({
+        latest,
+        platforms,
+        drafted: referral.platformReferrals,
+        // A review sent again after a QA return starts from the reviewer's last answer, never the requester's.
+        safeguarding: referral.safeguarding.filter((a) => a.stage === 'review').at(-1),
+        today: review.today(),
+      });
     const context = {
       pageTitle: `Review and assess ${referral.reference}`,
       referral,
