@@ -1,4 +1,5 @@
 import { londonTimeToUtc } from '../../domain/dates.js';
+import type { PlatformActionKind } from '../../domain/lifecycle.js';
 import { dateParts, field, govukDate, type ErrorMap, type PageError } from '../../views/forms.js';
 import { timeOfDay } from './platform-referrals.schemas.js';
 
@@ -52,4 +53,4 @@ export const STEP_ERRORS = {
   submission: { dates: ['submittedAt'], order: ['channel', 'submittedAt', 'submittedTime', 'externalReference'] },
   decision: { dates: ['decidedOn'], order: ['outcome', 'decidedOn'] },
   appeal: { order: ['appeal', 'reason'] },
-} satisfies Record<string, ErrorMap>;
+} satisfies Record<PlatformActionKind, ErrorMap>;

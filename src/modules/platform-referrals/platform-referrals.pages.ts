@@ -87,7 +87,7 @@ const platformReferralsPages: FastifyPluginAsync<{ services: Services }> = async
     run: (input: T) => Promise<unknown>,
   ) {
     const { kind, values } = step;
-    const map = STEP_ERRORS[kind as keyof typeof STEP_ERRORS];
+    const map = STEP_ERRORS[kind];
     const r = checkForm(schema, step.body);
     if (step.errors.length || r.errors) return render(reply, kind, ctx, values, pageErrors([...step.errors, ...(r.errors ?? [])], map));
     try {
