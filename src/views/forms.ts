@@ -16,7 +16,8 @@
  *     return reply.redirect(`/things/${id}`);                                      // or redirect
  *   });
  *
- * The template shows `errorList` in a govukErrorSummary and `errors[fieldId]` under each field.
+ * The template shows `errorList` in a govukErrorSummary and `errors[name]` under each field (the name the
+ * error was mapped to; the summary links to the element id `fieldId(name)`, `a[0].b` → `#a-0-b`).
  */
 import type { FastifyReply } from 'fastify';
 import type { ZodType, z } from 'zod';
