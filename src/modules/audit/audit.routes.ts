@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { AUDIT_OPERATIONS } from '../../db/schema/audit.js';
 import type { Services } from '../../services.js';
-import { formErrors, zodFields } from '../../validation.js';
+import { checkForm, renderForm } from '../../views/forms.js';
 import { pageRange, pagination } from '../../views/pagination.js';
 import { AUDIT_PAGE_SIZE, auditQuerySchema, auditQueryString, toAuditFilter } from './audit.schemas.js';
 
@@ -22,12 +22,9 @@ const operationItems = (selected?: string) => [
 const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.get('/audit', { config: AUDITOR }, async (req, reply) => {
     const raw = (req.query ?? {}) as Record<string, string | undefined>;
-    const parsed = auditQuerySchema.safeParse(raw);
-    if (!parsed.success) {
-      return reply
-        .status(400)
-        .page(`${VIEWS}/list.njk`, { ...formErrors(zodFields(parsed.error)), values: raw, operationItems: operationItems(raw.operation) });
-    }
+    const parsed = checkForm(auditQuerySchema, raw);
+    if (parsed.errors)
+      return renderForm(reply, `${VIEWS}/list.njk`, { values: raw, operationItems: operationItems(raw.operation) }, parsed.errors);
     const q = parsed.data;
     const { items, total } = await services.audit.list(toAuditFilter(q), q.page, AUDIT_PAGE_SIZE);
     return reply.page(`${VIEWS}/list.njk`, {

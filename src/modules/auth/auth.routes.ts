@@ -1,10 +1,9 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../../config.js';
-import { ValidationFailed } from '../../errors.js';
 import { actorOf, SESSION_COOKIE } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
-import { formErrors, parse } from '../../validation.js';
+import { attempt, checkForm, renderForm, type PageError } from '../../views/forms.js';
 import { changePasswordSchema, safeReturnTo, signInSchema } from './auth.schemas.js';
 
 /** Sign in, sign out, change password. */
@@ -24,26 +23,17 @@ const authRoutes: FastifyPluginAsync<{ services: Services; config: Config }> = a
     },
     async (req, reply) => {
       const body = (req.body ?? {}) as Record<string, string>;
-      const retry = (errorList: { text: string; href: string }[], errors: Record<string, string> = {}) =>
-        reply
-          .status(400)
-          .page('modules/auth/views/sign-in.njk', { errorList, errors, values: { username: body.username, returnTo: body.returnTo } });
-      let input;
-      try {
-        input = parse(signInSchema, body);
-      } catch (err) {
-        if (err instanceof ValidationFailed) {
-          const f = formErrors(err.fields);
-          return retry(f.errorList, f.errors);
-        }
-        throw err;
-      }
+      const retry = (errs: PageError[]) =>
+        renderForm(reply, 'modules/auth/views/sign-in.njk', { values: { username: body.username, returnTo: body.returnTo } }, errs);
+      const form = checkForm(signInSchema, body);
+      if (form.errors) return retry(form.errors);
+      const input = form.data;
       const result = await services.users.signIn(input.username, input.password, req.ip);
       if (!result.ok) {
         // One answer for an unknown username, a wrong password and a locked account, so that the
         // page tells no one which usernames exist or which accounts are locked (issue 10).
         const text = `The username or password is not right. After ${config.signIn.maxFailures} wrong passwords an account is locked for ${config.signIn.lockoutMinutes} minutes: wait and try again, or ask an admin to unlock it`;
-        return retry([{ text, href: '#username' }], { username: text });
+        return retry([{ path: 'username', message: text }]);
       }
       const raw = await services.auth.startSession(result.user.id, req.cookies[SESSION_COOKIE]);
       reply.setSessionCookie(raw);
@@ -63,18 +53,16 @@ const authRoutes: FastifyPluginAsync<{ services: Services; config: Config }> = a
   );
 
   app.post('/account/password', { config: { roles: 'signed_in', allowPasswordChangePending: true } }, async (req, reply) => {
-    try {
-      const input = parse(changePasswordSchema, req.body ?? {});
-      await services.users.changePassword(actorOf(req), input.currentPassword, input.newPassword, {
-        keepSession: req.session?.idHash,
-        revokeTokens: input.revokeTokens,
-      });
-    } catch (err) {
-      if (!(err instanceof ValidationFailed)) throw err;
-      return reply
-        .status(400)
-        .page('modules/auth/views/change-password.njk', { firstTime: req.mustChangePassword, ...formErrors(err.fields) });
-    }
+    const form = checkForm(changePasswordSchema, req.body ?? {});
+    const done = form.errors
+      ? form
+      : await attempt(() =>
+          services.users.changePassword(actorOf(req), form.data.currentPassword, form.data.newPassword, {
+            keepSession: req.session?.idHash,
+            revokeTokens: form.data.revokeTokens,
+          }),
+        );
+    if (done.errors) return renderForm(reply, 'modules/auth/views/change-password.njk', { firstTime: req.mustChangePassword }, done.errors);
     return reply.redirect('/?passwordChanged=1');
   });
 };

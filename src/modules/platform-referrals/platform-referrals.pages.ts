@@ -1,16 +1,23 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodType } from 'zod';
 import { CHANNELS } from '../../db/schema/platforms.js';
 import type { Actor } from '../../domain/actor.js';
 import { allowedPlatformActions, type PlatformActionKind } from '../../domain/lifecycle.js';
-import { InvalidTransition, NotFound, ValidationFailed } from '../../errors.js';
+import { InvalidTransition, NotFound } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
-import { formErrors, zodFields, type PageError } from '../../validation.js';
-import { dateFromParts, field, partsOf, type DateParts } from '../referrals/referrals.intake-draft.js';
+import { attempt, checkForm, pageErrors, partsOf, renderForm, type PageError } from '../../views/forms.js';
 import { lifecycleStateOf } from '../referrals/referrals.presenter.js';
 import { PLATFORM_STEP_ROLES } from './platform-referrals.api.js';
-import { londonTimeToUtc } from '../../domain/dates.js';
-import { timeOfDay } from './platform-referrals.schemas.js';
+import {
+  appealFormToBody,
+  decisionFormToBody,
+  readAppealForm,
+  readDecisionForm,
+  readSubmissionForm,
+  STEP_ERRORS,
+  submissionFormToBody,
+} from './platform-referrals.form.js';
 
 type Params = { Params: { id: string; platform: string } };
 const config = { roles: PLATFORM_STEP_ROLES };
@@ -20,14 +27,6 @@ const CHANNEL_TEXT: Record<(typeof CHANNELS)[number], string> = {
   mailbox: 'Mailbox',
   individual: 'Named individual',
 };
-
-/** A date field's error links to the date input's day box; a missing or bad part, to that part. */
-const dateError = (path: string, e: PageError): PageError => (e.path === path && !e.href ? { ...e, href: `#${path}-day` } : e);
-const dateParts = (body: unknown, path: string): DateParts => ({
-  day: field(body, `${path}-day`),
-  month: field(body, `${path}-month`),
-  year: field(body, `${path}-year`),
-});
 
 /**
  * The forms for one platform referral's steps (SOP 10.5-10.7): GET shows the form, POST applies
@@ -57,41 +56,46 @@ const platformReferralsPages: FastifyPluginAsync<{ services: Services }> = async
     errs: PageError[] = [],
     status = 400,
   ) =>
-    reply.status(errs.length ? status : 200).page(view(kind), {
-      referral: ctx.referral,
-      platform: ctx.entry,
-      pr: ctx.pr,
-      values,
-      action: `/referrals/${ctx.referral.id}/platform-referrals/${ctx.entry.key}/${kind}`,
-      backLink: `/referrals/${ctx.referral.id}`,
-      channelText: CHANNEL_TEXT,
-      channels: CHANNELS,
-      ...formErrors(errs),
-    });
+    renderForm(
+      reply,
+      view(kind),
+      {
+        referral: ctx.referral,
+        platform: ctx.entry,
+        pr: ctx.pr,
+        values,
+        action: `/referrals/${ctx.referral.id}/platform-referrals/${ctx.entry.key}/${kind}`,
+        backLink: `/referrals/${ctx.referral.id}`,
+        channelText: CHANNEL_TEXT,
+        channels: CHANNELS,
+      },
+      errs,
+      status,
+    );
 
-  /** Applies the step; a refusal the form can explain goes back to the form. */
-  async function apply(
+  /**
+   * Validates the step's body with the API's schema and applies it; the form's own errors, the
+   * schema's and the service's go back to the form, in page order. A refusal the form can explain
+   * (e.g. a decision dated before the submission) is said against `refusedField`, with a 409.
+   */
+  async function apply<T>(
     req: FastifyRequest<Params>,
     reply: FastifyReply,
-    kind: PlatformActionKind,
     ctx: Awaited<ReturnType<typeof load>>,
-    values: Record<string, unknown>,
-    firstField: string,
-    run: () => Promise<unknown>,
+    step: { kind: PlatformActionKind; values: Record<string, unknown>; body: unknown; errors: PageError[]; refusedField: string },
+    schema: ZodType<T>,
+    run: (input: T) => Promise<unknown>,
   ) {
+    const { kind, values } = step;
+    const map = STEP_ERRORS[kind];
+    const r = checkForm(schema, step.body);
+    if (step.errors.length || r.errors) return render(reply, kind, ctx, values, pageErrors([...step.errors, ...(r.errors ?? [])], map));
     try {
-      await run();
+      const done = await attempt(() => run(r.data));
+      if (done.errors) return render(reply, kind, ctx, values, pageErrors(done.errors, map));
     } catch (err) {
-      if (err instanceof ValidationFailed)
-        return render(
-          reply,
-          kind,
-          ctx,
-          values,
-          err.fields.map((e) => dateError('submittedAt', dateError('decidedOn', e))),
-        );
-      // e.g. a decision dated before the submission: said against the form's first field.
-      if (err instanceof InvalidTransition) return render(reply, kind, ctx, values, [{ path: firstField, message: err.message }], 409);
+      if (err instanceof InvalidTransition)
+        return render(reply, kind, ctx, values, [{ path: step.refusedField, message: err.message }], 409);
       throw err;
     }
     return reply.redirect(`/referrals/${req.params.id}?platformDone=${kind}`, 303);
@@ -104,30 +108,10 @@ const platformReferralsPages: FastifyPluginAsync<{ services: Services }> = async
   });
   app.post<Params>('/referrals/:id/platform-referrals/:platform/submission', { config }, async (req, reply) => {
     const ctx = await load(actorOf(req), req.params.id, req.params.platform, 'submission');
-    const parts = dateParts(req.body, 'submittedAt');
-    const values = {
-      channel: field(req.body, 'channel'),
-      submittedAt: parts,
-      submittedTime: field(req.body, 'submittedTime'),
-      externalReference: field(req.body, 'externalReference'),
-    };
-    const errs: PageError[] = [];
-    const date = dateFromParts('submittedAt', parts, 'The date the referral was sent');
-    if (date.error) errs.push(date.error);
-    else if (!date.value) errs.push({ path: 'submittedAt', message: 'Enter the date the referral was sent', href: '#submittedAt-day' });
-    const time = timeOfDay(values.submittedTime);
-    if (!time) errs.push({ path: 'submittedTime', message: 'Enter the time the referral was sent, for example 14:30' });
-    const submittedAt = date.value && time ? londonTimeToUtc(date.value, time) : null;
-    const r = steps.schemas().submission.safeParse({
-      channel: values.channel,
-      submittedAt: submittedAt ?? new Date(0).toISOString(),
-      externalReference: values.externalReference,
-    });
-    if (!r.success) errs.push(...zodFields(r.error).map((e) => dateError('submittedAt', e)));
-    if (errs.length || !r.success)
-      return render(reply, 'submission', ctx, values, orderBy(errs, ['channel', 'submittedAt', 'submittedTime', 'externalReference']));
-    return apply(req, reply, 'submission', ctx, values, 'channel', () =>
-      steps.recordSubmission(actorOf(req), req.params.id, req.params.platform, r.data),
+    const values = readSubmissionForm(req.body);
+    const step = { kind: 'submission' as const, values, refusedField: 'channel', ...submissionFormToBody(values) };
+    return apply(req, reply, ctx, step, steps.schemas().submission, (input) =>
+      steps.recordSubmission(actorOf(req), req.params.id, req.params.platform, input),
     );
   });
 
@@ -138,18 +122,10 @@ const platformReferralsPages: FastifyPluginAsync<{ services: Services }> = async
   });
   app.post<Params>('/referrals/:id/platform-referrals/:platform/decision', { config }, async (req, reply) => {
     const ctx = await load(actorOf(req), req.params.id, req.params.platform, 'decision');
-    const parts = dateParts(req.body, 'decidedOn');
-    const values = { outcome: field(req.body, 'outcome'), decidedOn: parts };
-    const errs: PageError[] = [];
-    const date = dateFromParts('decidedOn', parts, 'The date of the decision');
-    if (date.error) errs.push(date.error);
-    const r = steps
-      .schemas()
-      .decision.safeParse({ outcome: values.outcome || undefined, decidedOn: date.value ?? (date.error ? '2000-01-01' : '') });
-    if (!r.success) errs.push(...zodFields(r.error).map((e) => dateError('decidedOn', e)));
-    if (errs.length || !r.success) return render(reply, 'decision', ctx, values, orderBy(errs, ['outcome', 'decidedOn']));
-    return apply(req, reply, 'decision', ctx, values, 'decidedOn', () =>
-      steps.recordDecision(actorOf(req), req.params.id, req.params.platform, r.data),
+    const values = readDecisionForm(req.body);
+    const step = { kind: 'decision' as const, values, refusedField: 'decidedOn', ...decisionFormToBody(values) };
+    return apply(req, reply, ctx, step, steps.schemas().decision, (input) =>
+      steps.recordDecision(actorOf(req), req.params.id, req.params.platform, input),
     );
   });
 
@@ -160,19 +136,12 @@ const platformReferralsPages: FastifyPluginAsync<{ services: Services }> = async
   });
   app.post<Params>('/referrals/:id/platform-referrals/:platform/appeal', { config }, async (req, reply) => {
     const ctx = await load(actorOf(req), req.params.id, req.params.platform, 'appeal');
-    const values = { appeal: field(req.body, 'appeal'), reason: field(req.body, 'reason') };
-    const appeal = values.appeal === 'yes' ? true : values.appeal === 'no' ? false : undefined;
-    const r = steps.schemas().appeal.safeParse({ appeal, reason: values.reason });
-    if (!r.success) return render(reply, 'appeal', ctx, values, orderBy(zodFields(r.error), ['appeal', 'reason']));
-    return apply(req, reply, 'appeal', ctx, values, 'appeal', () =>
-      steps.recordAppeal(actorOf(req), req.params.id, req.params.platform, r.data),
+    const values = readAppealForm(req.body);
+    const step = { kind: 'appeal' as const, values, refusedField: 'appeal', ...appealFormToBody(values) };
+    return apply(req, reply, ctx, step, steps.schemas().appeal, (input) =>
+      steps.recordAppeal(actorOf(req), req.params.id, req.params.platform, input),
     );
   });
 };
-
-/** Errors in the order the fields appear on the page. */
-function orderBy(errs: PageError[], order: string[]) {
-  return [...errs].sort((a, b) => order.indexOf(a.path) - order.indexOf(b.path));
-}
 
 export default platformReferralsPages;

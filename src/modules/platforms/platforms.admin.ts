@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { CHANNELS } from '../../db/schema/platforms.js';
 import { DRAFT_PLACEHOLDERS } from '../../domain/referral-draft.js';
-import { NotFound, ValidationFailed, type FieldError } from '../../errors.js';
+import { NotFound } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
-import { formErrors, zodFields } from '../../validation.js';
+import { attempt, checkForm, field, pageErrors, renderForm, type PageError } from '../../views/forms.js';
 import { newPlatformFormSchema, PLATFORM_KEY, platformFormSchema } from './platforms.schemas.js';
 import type { PlatformRow } from './platforms.service.js';
 
@@ -14,6 +14,7 @@ const VIEWS = 'modules/platforms/views';
 const CHANNEL_TEXT = { trusted_flagger: 'Trusted Flagger portal', mailbox: 'Mailbox', individual: 'Named individual' } as const;
 const DONE = { created: 'The platform has been added', updated: 'The platform’s details have been saved' } as const;
 const FIELD_ORDER = ['key', 'name', 'channel', 'contact', 'termsUrl', 'guidelinesUrl', 'hosts', 'clauses', 'template'];
+const ERRORS = { order: FIELD_ORDER };
 
 type FormValues = Record<string, string>;
 type Params = { Params: { key: string } };
@@ -30,9 +31,7 @@ const formValues = (p: PlatformRow): FormValues => ({
   clauses: p.clauses.map((c) => `${c.key} | ${c.title}`).join('\n'),
   template: p.template,
 });
-const bodyValues = (body: unknown): FormValues =>
-  Object.fromEntries(FIELD_ORDER.map((f) => [f, String((body as Record<string, unknown> | undefined)?.[f] ?? '')]));
-const ordered = (fields: FieldError[]) => [...fields].sort((a, b) => FIELD_ORDER.indexOf(a.path) - FIELD_ORDER.indexOf(b.path));
+const bodyValues = (body: unknown): FormValues => Object.fromEntries(FIELD_ORDER.map((f) => [f, field(body, f)]));
 
 /** The platform directory admin pages (issue 3 point 9): list, add, edit. */
 const platformsAdmin: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
@@ -41,8 +40,8 @@ const platformsAdmin: FastifyPluginAsync<{ services: Services }> = async (app, {
     channels: CHANNELS.map((c) => ({ value: c, text: CHANNEL_TEXT[c] })),
     placeholders: DRAFT_PLACEHOLDERS.map((p) => `{{${p}}}`),
   };
-  const form = (reply: FastifyReply, values: FormValues, extra: Record<string, unknown> = {}) =>
-    reply.page(`${VIEWS}/edit.njk`, { ...common, values, ...extra });
+  const form = (reply: FastifyReply, values: FormValues, extra: Record<string, unknown> = {}, errs: PageError[] = []) =>
+    renderForm(reply, `${VIEWS}/edit.njk`, { ...common, values, ...extra }, pageErrors(errs, ERRORS));
 
   app.get('/admin/platforms', { config: ADMIN }, async (_req, reply) =>
     reply.page(`${VIEWS}/list.njk`, { platforms: await platforms.list(), channelText: CHANNEL_TEXT }),
@@ -54,16 +53,10 @@ const platformsAdmin: FastifyPluginAsync<{ services: Services }> = async (app, {
 
   app.post('/admin/platforms/new', { config: ADMIN }, async (req, reply) => {
     const values = bodyValues(req.body);
-    const retry = (fields: FieldError[]) => form(reply.status(400), values, { isNew: true, ...formErrors(ordered(fields)) });
-    const r = newPlatformFormSchema.safeParse(values);
-    if (!r.success) return retry(zodFields(r.error));
-    try {
-      await platforms.create(actorOf(req), r.data);
-    } catch (err) {
-      if (err instanceof ValidationFailed) return retry(err.fields);
-      throw err;
-    }
-    return reply.redirect(`/admin/platforms/${r.data.key}?done=created`, 303);
+    const r = checkForm(newPlatformFormSchema, values);
+    const done = r.errors ? r : await attempt(() => platforms.create(actorOf(req), r.data));
+    if (done.errors) return form(reply, values, { isNew: true }, done.errors);
+    return reply.redirect(`/admin/platforms/${done.data.key}?done=created`, 303);
   });
 
   app.get<Params & { Querystring: { done?: string } }>('/admin/platforms/:key', { config: ADMIN }, async (req, reply) => {
@@ -77,8 +70,8 @@ const platformsAdmin: FastifyPluginAsync<{ services: Services }> = async (app, {
     if (!PLATFORM_KEY.test(req.params.key)) throw new NotFound('No such platform');
     const p = await platforms.find(req.params.key);
     const values = { ...bodyValues(req.body), key: p.key };
-    const r = platformFormSchema.safeParse(values);
-    if (!r.success) return form(reply.status(400), values, { platform: p, ...formErrors(ordered(zodFields(r.error))) });
+    const r = checkForm(platformFormSchema, values);
+    if (r.errors) return form(reply, values, { platform: p }, r.errors);
     await platforms.update(actorOf(req), p.key, r.data);
     return reply.redirect(`/admin/platforms/${p.key}?done=updated`, 303);
   });

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { hasAnyRole, type Actor } from '../../domain/actor.js';
-import { DuplicateReferral, ValidationFailed, type FieldError } from '../../errors.js';
+import { DuplicateReferral } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
-import { formErrors, zodFields, type PageError } from '../../validation.js';
-import { dateFromParts, field, fields } from '../referrals/referrals.intake-draft.js';
+import { zodFields } from '../../validation.js';
+import { attempt, checkForm, field, pageErrors, renderForm, type PageError } from '../../views/forms.js';
 import { UNIT_READERS } from '../referrals/referrals.policy.js';
 import { STATUS_TAG } from '../referrals/referrals.presenter.js';
 import { LIMITS } from '../referrals/referrals.schemas.js';
@@ -21,6 +21,7 @@ import {
   STATUS_TEXT,
   statusTabs,
 } from './queue.presenter.js';
+import { readSelfTaskForm, SELF_TASK_ERRORS, selfTaskFormToBody } from './queue.form.js';
 import { QUEUE_PAGE_SIZE, queuePageQuerySchema, SELF_TASKED_REASON_MAX, selfTaskSchema } from './queue.schemas.js';
 
 const view = (name: string) => `modules/queue/views/${name}.njk`;
@@ -59,7 +60,7 @@ const queuePages: FastifyPluginAsync<{ services: Services }> = async (app, { ser
           ? 'Nobody (unassigned)'
           : (operatives.find((o) => o.id === v || o.username === v)?.name ?? v);
     const isSergeant = hasAnyRole(actor, SERGEANTS);
-    return reply.status(errs.length ? 400 : 200).page(view('queue'), {
+    const context = {
       pageTitle: 'Work queue',
       result: { ...result, items: result.items.map((r) => queueRow(r, result.now)) },
       state: s,
@@ -97,8 +98,8 @@ const queuePages: FastifyPluginAsync<{ services: Services }> = async (app, { ser
       // What was typed, to show it back when it is not a reference or finds nothing.
       referenceTyped:
         typeof (req.query as { reference?: unknown }).reference === 'string' ? (req.query as { reference: string }).reference : '',
-      ...formErrors(errs),
-    });
+    };
+    return renderForm(reply, view('queue'), context, errs);
   });
 
   // SOP 8.5-8.6: the caller claims it (from the detail page or a queue row).
@@ -108,19 +109,23 @@ const queuePages: FastifyPluginAsync<{ services: Services }> = async (app, { ser
   });
 
   // A sergeant assigns it to an active operative.
-  const assignPage = async (reply: FastifyReply, id: string, chosen?: string, errs: FieldError[] = []) => {
+  const assignPage = async (reply: FastifyReply, id: string, chosen?: string, errs: PageError[] = []) => {
     const [referral, operatives] = await Promise.all([queue.referralHead(id), queue.operatives()]);
     const current = chosen ?? referral.assigneeId ?? '';
-    return reply.status(errs.length ? 400 : 200).page(view('assign'), {
-      pageTitle: `Assign ${referral.reference}`,
-      referral,
-      backLink: `/referrals/${id}`,
-      operativeItems: [
-        { value: '', text: 'Choose an operative' },
-        ...operatives.map((o) => ({ value: o.id, text: o.name, selected: o.id === current })),
-      ],
-      ...formErrors(errs),
-    });
+    return renderForm(
+      reply,
+      view('assign'),
+      {
+        pageTitle: `Assign ${referral.reference}`,
+        referral,
+        backLink: `/referrals/${id}`,
+        operativeItems: [
+          { value: '', text: 'Choose an operative' },
+          ...operatives.map((o) => ({ value: o.id, text: o.name, selected: o.id === current })),
+        ],
+      },
+      errs,
+    );
   };
   app.get<{ Params: { id: string } }>('/referrals/:id/assign', { config: { roles: SERGEANTS } }, async (req, reply) =>
     assignPage(reply, req.params.id),
@@ -128,12 +133,8 @@ const queuePages: FastifyPluginAsync<{ services: Services }> = async (app, { ser
   app.post<{ Params: { id: string } }>('/referrals/:id/assign', { config: { roles: SERGEANTS } }, async (req, reply) => {
     const assignee = field(req.body, 'assignee').trim();
     if (!assignee) return assignPage(reply, req.params.id, '', [{ path: 'assignee', message: 'Choose the operative to assign it to' }]);
-    try {
-      await queue.claim(actorOf(req), req.params.id, assignee);
-    } catch (err) {
-      if (err instanceof ValidationFailed) return assignPage(reply, req.params.id, assignee, err.fields);
-      throw err;
-    }
+    const done = await attempt(() => queue.claim(actorOf(req), req.params.id, assignee));
+    if (done.errors) return assignPage(reply, req.params.id, assignee, done.errors);
     return reply.redirect(`/referrals/${req.params.id}`);
   });
 
@@ -141,55 +142,33 @@ const queuePages: FastifyPluginAsync<{ services: Services }> = async (app, { ser
   const selfTaskPage = async (reply: FastifyReply, values: Record<string, unknown>, errs: PageError[] = []) => {
     const directory = await platforms.list();
     const chosen = (values.platforms as string[] | undefined) ?? [];
-    return reply.status(errs.length ? 400 : 200).page(view('self-task'), {
-      pageTitle: 'Open a self-tasked referral',
-      values,
-      limits: { ...LIMITS, selfTaskedReason: SELF_TASKED_REASON_MAX },
-      platformItems: directory.map((p) => ({ value: p.key, text: p.name, checked: chosen.includes(p.key) })),
-      backLink: '/queue',
-      ...formErrors(errs),
-    });
+    return renderForm(
+      reply,
+      view('self-task'),
+      {
+        pageTitle: 'Open a self-tasked referral',
+        values,
+        limits: { ...LIMITS, selfTaskedReason: SELF_TASKED_REASON_MAX },
+        platformItems: directory.map((p) => ({ value: p.key, text: p.name, checked: chosen.includes(p.key) })),
+        backLink: '/queue',
+      },
+      errs,
+    );
   };
   app.get(SELF_TASK, { config: { roles: CASE_WORKERS } }, async (_req, reply) => selfTaskPage(reply, {}));
   app.post(SELF_TASK, { config: { roles: CASE_WORKERS } }, async (req, reply) => {
     const actor: Actor = actorOf(req);
-    const parts = {
-      day: field(req.body, 'contentUploadedOn-day'),
-      month: field(req.body, 'contentUploadedOn-month'),
-      year: field(req.body, 'contentUploadedOn-year'),
-    };
-    const values = {
-      contentTitle: field(req.body, 'contentTitle'),
-      contentUrl: field(req.body, 'contentUrl'),
-      platforms: fields(req.body, 'platforms'),
-      rationale: field(req.body, 'rationale'),
-      selfTaskedReason: field(req.body, 'selfTaskedReason'),
-      parts,
-    };
-    const date = dateFromParts('contentUploadedOn', parts, 'The date the content was uploaded');
-    const parsed = selfTaskSchema(services.referrals.schemas()).safeParse({ ...values, contentUploadedOn: date.value ?? '' });
-    const errs: PageError[] = parsed.success ? [] : zodFields(parsed.error);
-    // The date input's own message (a missing part) is more precise than the schema's.
-    const errors = date.error ? [date.error, ...errs.filter((e) => e.path !== 'contentUploadedOn')] : errs;
-    const fixed = errors.map((e) =>
-      e.path.startsWith('platforms')
-        ? { path: 'platforms', message: e.message }
-        : e.path === 'contentUploadedOn' && !e.href
-          ? { ...e, href: '#contentUploadedOn-day' }
-          : e,
-    );
-    if (!parsed.success || date.error) return selfTaskPage(reply, values, fixed);
+    const values = readSelfTaskForm(req.body);
+    const { body, errors } = selfTaskFormToBody(values);
+    const parsed = checkForm(selfTaskSchema(services.referrals.schemas()), body);
+    if (errors.length || parsed.errors)
+      return selfTaskPage(reply, values, pageErrors([...errors, ...(parsed.errors ?? [])], SELF_TASK_ERRORS));
     const { selfTaskedReason, ...input } = parsed.data;
     try {
-      const referral = await queue.selfTask(actor, input, selfTaskedReason);
-      return reply.redirect(`/referrals/${referral.id}`);
+      const done = await attempt(() => queue.selfTask(actor, input, selfTaskedReason));
+      if (done.errors) return selfTaskPage(reply, values, pageErrors(done.errors, SELF_TASK_ERRORS));
+      return reply.redirect(`/referrals/${done.data.id}`);
     } catch (err) {
-      if (err instanceof ValidationFailed)
-        return selfTaskPage(
-          reply,
-          values,
-          err.fields.map((f) => (f.path.startsWith('platforms') ? { path: 'platforms', message: f.message } : f)),
-        );
       if (err instanceof DuplicateReferral)
         return selfTaskPage(reply, values, [
           { path: 'contentUrl', message: `${err.existing.reference} is already open for this content: claim it from the queue instead` },

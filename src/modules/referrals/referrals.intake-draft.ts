@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { Forbidden, type FieldError } from '../../errors.js';
 import type { Services } from '../../services.js';
-import { fieldId, type PageError } from '../../validation.js';
+import type { DateParts } from '../../views/forms.js';
 import { needsSafeguarding } from '../../domain/safeguarding.js';
 import type { NewSubject, SafeguardingInput } from './referrals.schemas.js';
 
@@ -48,8 +48,6 @@ export type IntakeDraft = {
   /** What the last submission made, for the confirmation page; the answers themselves are gone. */
   receipt?: { kind: 'created' | 'combined'; id: string; reference: string; warnings: FieldError[] };
 };
-
-export type DateParts = { day: string; month: string; year: string };
 
 const emptyDraft = (): IntakeDraft => ({ subjects: [] });
 
@@ -99,53 +97,3 @@ export const draftBody = (d: IntakeDraft) => ({
   subjects: draftSubjects(d),
   safeguarding: draftNeedsSafeguarding(d) ? d.safeguarding : undefined,
 });
-
-/** A form field as a string: the first value if a field came twice. */
-export const field = (body: unknown, name: string): string => {
-  const v = (body as Record<string, unknown> | undefined)?.[name];
-  const s = Array.isArray(v) ? v[0] : v;
-  return typeof s === 'string' ? s : '';
-};
-
-/** A form field as a list (checkboxes). */
-export const fields = (body: unknown, name: string): string[] => {
-  const v = (body as Record<string, unknown> | undefined)?.[name];
-  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string' && x !== '');
-};
-
-/**
- * A GOV.UK date input's three parts as YYYY-MM-DD, or an error on the first part that is
- * missing or not a number (the summary links to that part). All blank is "not given".
- */
-export function dateFromParts(
-  path: string,
-  parts: DateParts,
-  label: string,
-): { value?: string; error?: PageError & { parts: (keyof DateParts)[] } } {
-  const blank = (['day', 'month', 'year'] as const).filter((k) => !parts[k].trim());
-  if (blank.length === 3) return {};
-  if (blank.length) {
-    const message = `${label} must include a ${blank.join(' and a ')}`;
-    return { error: { path, message, href: `#${fieldId(path)}-${blank[0]}`, parts: [...blank] } };
-  }
-  const notNumber = (['day', 'month', 'year'] as const).filter((k) => !/^\d+$/.test(parts[k].trim()));
-  const year = parts.year.trim();
-  if (notNumber.length || year.length !== 4) {
-    const first = notNumber[0] ?? 'year';
-    return {
-      error: {
-        path,
-        message: `${label} must be a real date`,
-        href: `#${fieldId(path)}-${first}`,
-        parts: notNumber.length ? notNumber : ['year'],
-      },
-    };
-  }
-  const pad = (s: string) => s.trim().padStart(2, '0');
-  return { value: `${year}-${pad(parts.month)}-${pad(parts.day)}` };
-}
-
-export const partsOf = (iso: string | undefined): DateParts => {
-  const [year = '', month = '', day = ''] = (iso ?? '').split('-');
-  return { day: day.replace(/^0/, ''), month: month.replace(/^0/, ''), year };
-};

@@ -1,20 +1,28 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { ZodType, z } from 'zod';
 import { AGE_BANDS, INCIDENT_SYSTEMS, SUBJECT_CATEGORIES } from '../../db/schema/referrals.js';
 import { SAFEGUARDING_ACTION_TEXT } from '../../domain/safeguarding.js';
-import { DuplicateReferral, ValidationFailed, type FieldError } from '../../errors.js';
+import { DuplicateReferral, type FieldError } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
-import { formErrors, zodFields, type PageError } from '../../validation.js';
 import {
-  dateFromParts,
+  attempt,
+  checkForm,
+  dateParts,
+  field,
+  fields,
+  govukDate,
+  pageErrors,
+  partsOf,
+  renderForm,
+  type DateError,
+  type DateParts,
+  type PageError,
+} from '../../views/forms.js';
+import {
   draftBody,
   draftNeedsSafeguarding,
   draftSubjects,
-  field,
-  fields,
   INTAKE,
-  partsOf,
   questionDraft,
   readDraft,
   saveDraft,
@@ -39,14 +47,6 @@ const PAGE_OF: Record<string, string> = {
   safeguarding: INTAKE.safeguarding,
 };
 
-function check<S extends ZodType>(
-  schema: S,
-  input: unknown,
-): { data: z.infer<S>; errors?: undefined } | { data?: undefined; errors: FieldError[] } {
-  const r = schema.safeParse(input);
-  return r.success ? { data: r.data } : { errors: zodFields(r.error) };
-}
-
 const radioItems = (values: readonly string[], text: (v: string) => string, chosen?: string) =>
   values.map((value) => ({ value, text: text(value), checked: value === chosen }));
 
@@ -65,11 +65,11 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
 
   // SOP 8.3.4-8.3.5: title and URL.
   const contentPage = (reply: FastifyReply, values: Partial<IntakeDraft>, errs: PageError[] = []) =>
-    reply.status(errs.length ? 400 : 200).page(view('content'), { values, limits: LIMITS, backLink: INTAKE.start, ...formErrors(errs) });
+    renderForm(reply, view('content'), { values, limits: LIMITS, backLink: INTAKE.start }, errs);
   app.get(INTAKE.content, { config: { roles } }, async (req, reply) => contentPage(reply, questionDraft(req)));
   app.post(INTAKE.content, { config: { roles } }, async (req, reply) => {
     const input = { contentTitle: field(req.body, 'contentTitle'), contentUrl: field(req.body, 'contentUrl') };
-    const r = check(schemas().pick({ contentTitle: true, contentUrl: true }), input);
+    const r = checkForm(schemas().pick({ contentTitle: true, contentUrl: true }), input);
     if (r.errors) return contentPage(reply, input, r.errors);
     const d = questionDraft(req);
     // A changed URL is a new deconfliction question.
@@ -81,12 +81,12 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
   const platformsPage = async (reply: FastifyReply, chosen: string[], errs: PageError[] = []) => {
     const directory = await services.platforms.list();
     const items = directory.map((p) => ({ value: p.key, text: p.name, checked: chosen.includes(p.key) }));
-    return reply.status(errs.length ? 400 : 200).page(view('platforms'), { items, backLink: INTAKE.content, ...formErrors(errs) });
+    return renderForm(reply, view('platforms'), { items, backLink: INTAKE.content }, errs);
   };
   app.get(INTAKE.platforms, { config: { roles } }, async (req, reply) => platformsPage(reply, questionDraft(req).platforms ?? []));
   app.post(INTAKE.platforms, { config: { roles } }, async (req, reply) => {
     const chosen = fields(req.body, 'platforms');
-    const r = check(schemas().pick({ platforms: true }), { platforms: chosen });
+    const r = checkForm(schemas().pick({ platforms: true }), { platforms: chosen });
     const errs = r.errors ?? (await referrals.checkPlatforms(chosen));
     // One checkbox group: every problem is reported against the group.
     if (errs.length) return platformsPage(reply, chosen, [{ path: 'platforms', message: errs[0]!.message }]);
@@ -96,25 +96,24 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
   });
 
   // SOP 8.3.2: date of upload, as a GOV.UK date input.
-  const uploadedPage = (reply: FastifyReply, parts: { day: string; month: string; year: string }, err?: PageError & { parts?: string[] }) =>
-    reply.status(err ? 400 : 200).page(view('uploaded'), {
-      parts,
-      errorParts: err ? (err.parts ?? ['day', 'month', 'year']) : [],
-      backLink: INTAKE.platforms,
-      ...formErrors(err ? [err] : []),
-    });
+  const uploadedPage = (reply: FastifyReply, parts: DateParts, err?: PageError & Partial<DateError>) =>
+    renderForm(
+      reply,
+      view('uploaded'),
+      { parts, errorParts: err ? (err.parts ?? ['day', 'month', 'year']) : [], backLink: INTAKE.platforms },
+      err ? [err] : [],
+    );
   app.get(INTAKE.uploaded, { config: { roles } }, async (req, reply) => {
     const d = questionDraft(req);
     return uploadedPage(reply, d.uploadedParts ?? partsOf(d.contentUploadedOn));
   });
   app.post(INTAKE.uploaded, { config: { roles } }, async (req, reply) => {
     const path = 'contentUploadedOn';
-    const parts = { day: field(req.body, `${path}-day`), month: field(req.body, `${path}-month`), year: field(req.body, `${path}-year`) };
-    const label = 'The date the content was uploaded';
-    const fromParts = dateFromParts(path, parts, label);
-    if (fromParts.error) return uploadedPage(reply, parts, fromParts.error);
-    const r = check(schemas().pick({ contentUploadedOn: true }), { contentUploadedOn: fromParts.value ?? '' });
-    if (r.errors) return uploadedPage(reply, parts, { path, message: r.errors[0]!.message, href: `#${path}-day` });
+    const parts = dateParts(req.body, path);
+    const date = govukDate(path, parts, 'The date the content was uploaded');
+    if (date.error) return uploadedPage(reply, parts, date.error);
+    const r = checkForm(schemas().pick({ contentUploadedOn: true }), { contentUploadedOn: date.value ?? '' });
+    if (r.errors) return uploadedPage(reply, parts, pageErrors(r.errors, { dates: [path] })[0]);
     const d = questionDraft(req);
     await save(req, { ...d, contentUploadedOn: r.data.contentUploadedOn, uploadedParts: parts });
     return reply.redirect(next(d, INTAKE.incidents));
@@ -122,18 +121,22 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
 
   // SOP 8.3.3: incident references where applicable; up to three rows, all optional.
   const incidentsPage = (reply: FastifyReply, rows: { system: string; reference: string }[], errs: PageError[] = []) =>
-    reply.status(errs.length ? 400 : 200).page(view('incident-references'), {
-      rows: Array.from({ length: INCIDENT_ROWS }, (_, i) => ({
-        index: i,
-        reference: rows[i]?.reference ?? '',
-        systems: [
-          { value: '', text: 'Choose a system' },
-          ...INCIDENT_SYSTEMS.map((s) => ({ value: s, text: s, selected: rows[i]?.system === s })),
-        ],
-      })),
-      backLink: INTAKE.uploaded,
-      ...formErrors(errs),
-    });
+    renderForm(
+      reply,
+      view('incident-references'),
+      {
+        rows: Array.from({ length: INCIDENT_ROWS }, (_, i) => ({
+          index: i,
+          reference: rows[i]?.reference ?? '',
+          systems: [
+            { value: '', text: 'Choose a system' },
+            ...INCIDENT_SYSTEMS.map((s) => ({ value: s, text: s, selected: rows[i]?.system === s })),
+          ],
+        })),
+        backLink: INTAKE.uploaded,
+      },
+      errs,
+    );
   app.get(INTAKE.incidents, { config: { roles } }, async (req, reply) => incidentsPage(reply, questionDraft(req).incidentReferences ?? []));
   app.post(INTAKE.incidents, { config: { roles } }, async (req, reply) => {
     const rows = Array.from({ length: INCIDENT_ROWS }, (_, i) => ({
@@ -146,7 +149,7 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
     rows.forEach((row, i) => {
       if (!row.system && !row.reference.trim()) return;
       // Each row checked on its own, so that errors name the row on the page.
-      const r = check(element, row);
+      const r = checkForm(element, row);
       if (r.errors) errs.push(...r.errors.map((e) => ({ ...e, path: `incidentReferences[${i}].${e.path}` })));
       else kept.push(r.data);
     });
@@ -158,13 +161,11 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
 
   // SOP 8.3.7: the rationale.
   const rationalePage = (reply: FastifyReply, rationale: string | undefined, errs: PageError[] = []) =>
-    reply
-      .status(errs.length ? 400 : 200)
-      .page(view('rationale'), { rationale, maxlength: LIMITS.rationale, backLink: INTAKE.incidents, ...formErrors(errs) });
+    renderForm(reply, view('rationale'), { rationale, maxlength: LIMITS.rationale, backLink: INTAKE.incidents }, errs);
   app.get(INTAKE.rationale, { config: { roles } }, async (req, reply) => rationalePage(reply, questionDraft(req).rationale));
   app.post(INTAKE.rationale, { config: { roles } }, async (req, reply) => {
     const input = { rationale: field(req.body, 'rationale') };
-    const r = check(schemas().pick({ rationale: true }), input);
+    const r = checkForm(schemas().pick({ rationale: true }), input);
     if (r.errors) return rationalePage(reply, input.rationale, r.errors);
     const d = questionDraft(req);
     await save(req, { ...d, rationale: r.data.rationale });
@@ -173,10 +174,10 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
 
   // SOP 8.4.1: subjects only where known; the question comes first so nobody is asked for data they do not have.
   const hasSubjectsPage = (reply: FastifyReply, answer: string | undefined, errs: PageError[] = []) =>
-    reply.status(errs.length ? 400 : 200).page(view('has-subjects'), { answer, backLink: INTAKE.rationale, ...formErrors(errs) });
+    renderForm(reply, view('has-subjects'), { answer, backLink: INTAKE.rationale }, errs);
   app.get(INTAKE.hasSubjects, { config: { roles } }, async (req, reply) => hasSubjectsPage(reply, questionDraft(req).hasSubjects));
   app.post(INTAKE.hasSubjects, { config: { roles } }, async (req, reply) => {
-    const r = check(yesNoSchema('hasSubjects', 'Select yes if you know of any subjects linked to this content'), {
+    const r = checkForm(yesNoSchema('hasSubjects', 'Select yes if you know of any subjects linked to this content'), {
       hasSubjects: field(req.body, 'hasSubjects'),
     });
     if (r.errors) return hasSubjectsPage(reply, undefined, r.errors);
@@ -187,21 +188,25 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
     return reply.redirect(d.subjects.length ? INTAKE.subjects : INTAKE.addSubject);
   });
 
-  type SubjectForm = { name: string; category: string; ageBand: string; dob: { day: string; month: string; year: string } };
+  type SubjectForm = { name: string; category: string; ageBand: string; dob: DateParts };
   const subjectPage = (reply: FastifyReply, values: SubjectForm, errs: PageError[] = [], dobParts: string[] = []) =>
-    reply.status(errs.length ? 400 : 200).page(view('subject'), {
-      values,
-      categories: radioItems(SUBJECT_CATEGORIES, (v) => CATEGORY_TEXT[v] ?? v, values.category),
-      ageBands: radioItems(
-        AGE_BANDS,
-        (v) => (v === 'unknown' ? 'Not known' : ageBandText(v as never).replace(/^./, (c) => c.toUpperCase())),
-        values.ageBand,
-      ),
-      dobErrorParts: dobParts,
-      limits: LIMITS,
-      backLink: INTAKE.hasSubjects,
-      ...formErrors(errs),
-    });
+    renderForm(
+      reply,
+      view('subject'),
+      {
+        values,
+        categories: radioItems(SUBJECT_CATEGORIES, (v) => CATEGORY_TEXT[v] ?? v, values.category),
+        ageBands: radioItems(
+          AGE_BANDS,
+          (v) => (v === 'unknown' ? 'Not known' : ageBandText(v as never).replace(/^./, (c) => c.toUpperCase())),
+          values.ageBand,
+        ),
+        dobErrorParts: dobParts,
+        limits: LIMITS,
+        backLink: INTAKE.hasSubjects,
+      },
+      errs,
+    );
   const blankSubject: SubjectForm = { name: '', category: '', ageBand: '', dob: { day: '', month: '', year: '' } };
   app.get(INTAKE.addSubject, { config: { roles } }, async (req, reply) => {
     if (questionDraft(req).subjects.length >= LIMITS.subjects) return reply.redirect(INTAKE.subjects);
@@ -212,23 +217,19 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
       name: field(req.body, 'name'),
       category: field(req.body, 'category'),
       ageBand: field(req.body, 'ageBand'),
-      dob: {
-        day: field(req.body, 'dateOfBirth-day'),
-        month: field(req.body, 'dateOfBirth-month'),
-        year: field(req.body, 'dateOfBirth-year'),
-      },
+      dob: dateParts(req.body, 'dateOfBirth'),
     };
-    const dob = dateFromParts('dateOfBirth', values.dob, 'Date of birth');
-    const r = check(referrals.schemas().subject, {
+    const dob = govukDate('dateOfBirth', values.dob, 'Date of birth');
+    const r = checkForm(referrals.schemas().subject, {
       name: values.name,
       category: values.category || undefined,
       ageBand: values.ageBand || undefined,
       dateOfBirth: dob.value,
     });
-    const errs: PageError[] = [...(r.errors ?? []).map((e) => (e.path === 'dateOfBirth' ? { ...e, href: '#dateOfBirth-day' } : e))];
-    if (dob.error) errs.push(dob.error);
-    const order = ['name', 'category', 'ageBand', 'dateOfBirth'];
-    errs.sort((a, b) => order.indexOf(a.path) - order.indexOf(b.path));
+    const errs = pageErrors([...(r.errors ?? []), ...(dob.error ? [dob.error] : [])], {
+      dates: ['dateOfBirth'],
+      order: ['name', 'category', 'ageBand', 'dateOfBirth'],
+    });
     if (errs.length || !r.data)
       return subjectPage(
         reply,
@@ -264,12 +265,9 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
   });
 
   // Check your answers, then submit. Problems link back to the page that asks.
+  const onItsPage = (e: FieldError): PageError => ({ ...e, href: PAGE_OF[e.path.split(/[[.]/)[0]!] ?? INTAKE.content });
   async function checkAnswers(d: IntakeDraft): Promise<{ errs: PageError[]; warnings: FieldError[] }> {
-    const r = check(schemas(), draftBody(d));
-    const errs: PageError[] = (r.errors ?? []).map((e) => {
-      const top = e.path.split(/[[.]/)[0]!;
-      return { ...e, href: PAGE_OF[top] ?? INTAKE.content };
-    });
+    const errs = (checkForm(schemas(), draftBody(d)).errors ?? []).map(onItsPage);
     if (!errs.length && d.platforms)
       errs.push(...(await referrals.checkPlatforms(d.platforms)).map((e) => ({ ...e, href: INTAKE.platforms })));
     if (draftNeedsSafeguarding(d) && !d.safeguarding)
@@ -291,7 +289,7 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
     const { errs, warnings } = await checkAnswers(d);
     const directory = await services.platforms.list();
     const all = [...errs, ...extra];
-    return reply.status(all.length ? 400 : 200).page(view('check'), {
+    const context = {
       draft: d,
       actor: actorOf(req),
       platformNames: (d.platforms ?? []).map((k) => directory.find((p) => p.key === k)?.name ?? k),
@@ -303,8 +301,8 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
       ageBand: ageBandText,
       pages: INTAKE,
       canSubmit: !all.length,
-      ...formErrors(all),
-    });
+    };
+    return renderForm(reply, view('check'), context, all);
   };
   app.get(INTAKE.check, { config: { roles } }, async (req, reply) => {
     const d = questionDraft(req);
@@ -316,9 +314,11 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
   async function submit(req: FastifyRequest, reply: FastifyReply, d: IntakeDraft, duplicateOf?: string) {
     const { errs } = await checkAnswers(d);
     if (errs.length) return checkPage(req, reply, d);
+    const input = schemas().parse({ ...draftBody(d), duplicateOf });
     try {
-      const input = schemas().parse({ ...draftBody(d), duplicateOf });
-      const result = await referrals.submit(actorOf(req), input);
+      const done = await attempt(() => referrals.submit(actorOf(req), input));
+      if (done.errors) return checkPage(req, reply, d, done.errors.map(onItsPage));
+      const result = done.data;
       const warnings = result.kind === 'created' ? result.referral.warnings : [];
       // The answers are cleared; only the receipt stays, for the confirmation page.
       await save(req, {
@@ -331,13 +331,6 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
         await save(req, { ...d, duplicate: err.existing });
         return reply.redirect(INTAKE.duplicate);
       }
-      if (err instanceof ValidationFailed)
-        return checkPage(
-          req,
-          reply,
-          d,
-          err.fields.map((e) => ({ ...e, href: PAGE_OF[e.path.split(/[[.]/)[0]!] })),
-        );
       throw err;
     }
   }
@@ -345,9 +338,7 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
 
   // Deconfliction (SOP 8.1): the content already has an open referral.
   const duplicatePage = (reply: FastifyReply, d: IntakeDraft, errs: PageError[] = []) =>
-    reply
-      .status(errs.length ? 400 : 200)
-      .page(view('duplicate'), { existing: d.duplicate, contentUrl: d.contentUrl, backLink: INTAKE.check, ...formErrors(errs) });
+    renderForm(reply, view('duplicate'), { existing: d.duplicate, contentUrl: d.contentUrl, backLink: INTAKE.check }, errs);
   app.get(INTAKE.duplicate, { config: { roles } }, async (req, reply) => {
     const d = questionDraft(req);
     if (!d.duplicate) return reply.redirect(INTAKE.check);
@@ -356,7 +347,7 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
   app.post(INTAKE.duplicate, { config: { roles } }, async (req, reply) => {
     const d = questionDraft(req);
     if (!d.duplicate) return reply.redirect(INTAKE.check);
-    const r = check(duplicateChoiceSchema, { choice: field(req.body, 'choice') });
+    const r = checkForm(duplicateChoiceSchema, { choice: field(req.body, 'choice') });
     if (r.errors) return duplicatePage(reply, d, r.errors);
     if (r.data.choice === 'change') {
       await save(req, { ...d, duplicate: undefined });

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { SAFEGUARDING_ACTIONS, type SafeguardingAction } from '../../domain/safeguarding.js';
 import type { Services } from '../../services.js';
-import { formErrors, zodFields, type PageError } from '../../validation.js';
-import { draftNeedsSafeguarding, field, INTAKE, questionDraft, saveDraft } from './referrals.intake-draft.js';
+import { checkForm, field, renderForm, type PageError } from '../../views/forms.js';
+import { draftNeedsSafeguarding, INTAKE, questionDraft, saveDraft } from './referrals.intake-draft.js';
 import { REFERRAL_SUBMITTERS } from './referrals.policy.js';
 import { LIMITS, safeguardingSchema } from './referrals.schemas.js';
 
@@ -26,13 +26,17 @@ const intakeSafeguarding: FastifyPluginAsync<{ services: Services }> = async (ap
   type Form = { action: string; detail: string };
 
   const page = (reply: FastifyReply, values: Form, errs: PageError[] = []) =>
-    reply.status(errs.length ? 400 : 200).page(view, {
-      values,
-      choices: SAFEGUARDING_ACTIONS.map((value) => ({ value, text: CHOICE_TEXT[value], checked: values.action === value })),
-      maxlength: LIMITS.safeguardingDetail,
-      backLink: INTAKE.subjects,
-      ...formErrors(errs),
-    });
+    renderForm(
+      reply,
+      view,
+      {
+        values,
+        choices: SAFEGUARDING_ACTIONS.map((value) => ({ value, text: CHOICE_TEXT[value], checked: values.action === value })),
+        maxlength: LIMITS.safeguardingDetail,
+        backLink: INTAKE.subjects,
+      },
+      errs,
+    );
 
   app.get(INTAKE.safeguarding, { config: { roles } }, async (req, reply) => {
     const d = questionDraft(req);
@@ -42,8 +46,8 @@ const intakeSafeguarding: FastifyPluginAsync<{ services: Services }> = async (ap
 
   app.post(INTAKE.safeguarding, { config: { roles } }, async (req, reply) => {
     const values: Form = { action: field(req.body, 'action'), detail: field(req.body, 'detail') };
-    const r = safeguardingSchema.safeParse({ action: values.action || undefined, detail: values.detail });
-    if (!r.success) return page(reply, values, zodFields(r.error));
+    const r = checkForm(safeguardingSchema, { action: values.action || undefined, detail: values.detail });
+    if (r.errors) return page(reply, values, r.errors);
     const d = questionDraft(req);
     await saveDraft(services, req, { ...d, safeguarding: r.data });
     return reply.redirect(d.checked ? INTAKE.check : INTAKE.subjects);

@@ -7,9 +7,8 @@ import { actorOf } from '../../plugins/auth.js';
 import { pagination } from '../../views/pagination.js';
 import { STATUS_TAG } from './referrals.presenter.js';
 import type { Services } from '../../services.js';
-import { formErrors, zodFields, type PageError } from '../../validation.js';
+import { checkForm, field, renderForm, type PageError } from '../../views/forms.js';
 import { clauseTitleOf } from '../platforms/platforms.service.js';
-import { field } from './referrals.intake-draft.js';
 import intakePages from './referrals.intake-pages.js';
 import { REFERRAL_READERS, REFERRAL_SUBMITTERS } from './referrals.policy.js';
 import { ageBandText, LIMITS, withdrawPageSchema, type AgeBand } from './referrals.schemas.js';
@@ -70,14 +69,14 @@ const referralsPages: FastifyPluginAsync<{ services: Services }> = async (app, {
     // Offered only while the life cycle would accept it: the same refusal as the API (403/409).
     const d = decide(state, { kind: 'withdraw' }, actor);
     if (!d.ok) throw d.refusal.kind === 'wrong_actor' ? new Forbidden(d.refusal.message) : new InvalidTransition(d.refusal.message);
-    return reply.status(errs.length ? 400 : 200).page(view('withdraw'), {
+    const context = {
       pageTitle: `Are you sure you want to withdraw ${referral.reference}?`,
       referral,
       reason,
       limit: LIMITS.withdrawReason,
       backLink: `/referrals/${id}`,
-      ...formErrors(errs),
-    });
+    };
+    return renderForm(reply, view('withdraw'), context, errs);
   }
 
   app.get<{ Params: { id: string } }>('/referrals/:id/withdraw', { config: { roles: REFERRAL_SUBMITTERS } }, async (req, reply) =>
@@ -87,8 +86,8 @@ const referralsPages: FastifyPluginAsync<{ services: Services }> = async (app, {
   app.post<{ Params: { id: string } }>('/referrals/:id/withdraw', { config: { roles: REFERRAL_SUBMITTERS } }, async (req, reply) => {
     const actor = actorOf(req);
     const reason = field(req.body, 'reason');
-    const parsed = withdrawPageSchema.safeParse({ reason });
-    if (!parsed.success) return withdrawPage(reply, actor, req.params.id, reason, zodFields(parsed.error));
+    const parsed = checkForm(withdrawPageSchema, { reason });
+    if (parsed.errors) return withdrawPage(reply, actor, req.params.id, reason, parsed.errors);
     await services.referrals.withdraw(actor, req.params.id, parsed.data.reason);
     return reply.redirect(`/referrals/${req.params.id}?withdrawn=1`);
   });

@@ -12,16 +12,28 @@ import {
   SOURCE_EVALUATIONS,
 } from '../../domain/intelligence-grading.js';
 import { decide, type Action } from '../../domain/lifecycle.js';
-import { DRAFT_MARKERS, withMarkers, withoutMarkers } from '../../domain/referral-draft.js';
-import { Forbidden, InvalidTransition, ValidationFailed, type FieldError } from '../../errors.js';
+import { DRAFT_MARKERS, withMarkers } from '../../domain/referral-draft.js';
+import { Forbidden, InvalidTransition } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
-import { formErrors, zodFields, type PageError } from '../../validation.js';
-import { dateFromParts, field, fields, partsOf, type DateParts } from '../referrals/referrals.intake-draft.js';
+import { attempt, checkForm, field, govukDate, pageErrors, renderForm, type PageError } from '../../views/forms.js';
 import { lifecycleStateOf, type ReferralDetail } from '../referrals/referrals.presenter.js';
 import { presentSafeguardingPanel } from '../referrals/safeguarding.presenter.js';
 import { SAFEGUARDING_ACTION_TEXT, SAFEGUARDING_ACTIONS } from '../../domain/safeguarding.js';
 import { FACTOR_TEXT, FORMAT_TEXT, forceReferenceSchema, LIMITS, qaSchema } from './review.schemas.js';
+import {
+  QA_ERRORS,
+  qaFormToBody,
+  readQaForm,
+  readReviewForm,
+  referredPlatforms,
+  reviewErrors,
+  reviewFormToBody,
+  reviewHiddenFields,
+  storedReviewForm,
+  type QaForm,
+  type ReviewForm,
+} from './review.form.js';
 import { leakWarning } from './review.presenter.js';
 import { CASE_WORKERS, INTELLIGENCE_READERS, personalDataOf, QA_ROLES } from './review.service.js';
 
@@ -33,19 +45,6 @@ function refuseUnlessAllowed(referral: ReferralDetail, actor: Actor, action: Act
   const d = decide(lifecycleStateOf(referral), action, actor);
   if (!d.ok) throw d.refusal.kind === 'wrong_actor' ? new Forbidden(d.refusal.message) : new InvalidTransition(d.refusal.message);
 }
-
-/** What the review form holds, as typed (so an error re-renders it unchanged). */
-type ReviewForm = {
-  contentFormat: string;
-  factors: Record<string, { checked: boolean; note: string }>;
-  researchSummary: string;
-  researchReferences: string;
-  reviewed: DateParts;
-  outcome: string;
-  rationale: string;
-  platforms: Record<string, { refer: boolean; terms: string[]; draft: string }>;
-  safeguarding: { action: string; detail: string };
-};
 
 /**
  * Pages for review and assessment (SOP 9), QA (10.2) and the intelligence record (10.4). They
@@ -62,38 +61,20 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
     refuseUnlessAllowed(referral, actor, { kind: 'review', outcome: 'no_further_action', platforms: [] });
     const { platforms } = await review.draftsForPage(id);
     const latest = await review.latestReview(id);
-    // A referral returned by QA keeps its drafts and review: the form starts from them.
-    const drafted = new Map(referral.platformReferrals.map((p) => [p.platform, p]));
-    // A review sent again after a QA return starts from the reviewer's last answer, never the requester's.
-    const lastAnswer = referral.safeguarding.filter((a) => a.stage === 'review').at(-1);
-    const values: ReviewForm = form ?? {
-      contentFormat: latest?.contentFormat ?? '',
-      factors: Object.fromEntries(
-        REVIEW_FACTORS.map((f) => {
-          const found = latest?.factors.find((x) => x.factor === f);
-          return [f, { checked: !!found, note: found?.note ?? '' }];
-        }),
-      ),
-      researchSummary: latest?.researchSummary ?? '',
-      researchReferences: latest?.researchReferences ?? '',
-      reviewed: latest ? partsOf(latest.reviewedOn) : partsOf(review.today()),
-      outcome: latest?.outcome ?? '',
-      rationale: latest?.rationale ?? '',
-      platforms: Object.fromEntries(
-        platforms.map((p) => {
-          const d = drafted.get(p.key);
-          return [p.key, { refer: !!d, terms: d?.termsBreached ?? [], draft: d?.draft ?? p.draft }];
-        }),
-      ),
-      safeguarding: { action: lastAnswer?.action ?? '', detail: lastAnswer?.detail ?? '' },
-    };
-    const { errors, errorList } = formErrors(errs);
-    return reply.status(errs.length ? 400 : 200).page(view('review'), {
+    const values =
+      form ??
+      storedReviewForm({
+        latest,
+        platforms,
+        drafted: referral.platformReferrals,
+        // A review sent again after a QA return starts from the reviewer's last answer, never the requester's.
+        safeguarding: referral.safeguarding.filter((a) => a.stage === 'review').at(-1),
+        today: review.today(),
+      });
+    const context = {
       pageTitle: `Review and assess ${referral.reference}`,
       referral,
       values,
-      errors,
-      errorList,
       limits: LIMITS,
       markers: DRAFT_MARKERS,
       backLink: `/referrals/${id}`,
@@ -115,57 +96,13 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
         draft: withMarkers(values.platforms[p.key]?.draft ?? ''),
         clauses: p.clauses.map((c) => ({ value: c.key, text: c.title, checked: values.platforms[p.key]?.terms.includes(c.key) ?? false })),
       })),
-    });
+    };
+    return renderForm(reply, view('review'), context, errs);
   }
 
   app.get<Id>('/referrals/:id/review', { config: { roles: CASE_WORKERS } }, async (req, reply) =>
     reviewPage(reply, actorOf(req), req.params.id),
   );
-
-  /** The review form as posted: by the form itself, or by the preview page's hidden copy of it. */
-  function postedForm(b: unknown, platforms: { key: string }[]): ReviewForm {
-    return {
-      contentFormat: field(b, 'contentFormat'),
-      factors: Object.fromEntries(
-        REVIEW_FACTORS.map((f) => [f, { checked: fields(b, 'factors').includes(f), note: field(b, `note_${f}`) }]),
-      ),
-      researchSummary: field(b, 'researchSummary'),
-      researchReferences: field(b, 'researchReferences'),
-      reviewed: { day: field(b, 'reviewedOn-day'), month: field(b, 'reviewedOn-month'), year: field(b, 'reviewedOn-year') },
-      outcome: field(b, 'outcome'),
-      rationale: field(b, 'rationale'),
-      platforms: Object.fromEntries(
-        platforms.map((p) => [
-          p.key,
-          { refer: field(b, `refer_${p.key}`) === 'yes', terms: fields(b, `terms_${p.key}`), draft: field(b, `draft_${p.key}`) },
-        ]),
-      ),
-      safeguarding: { action: field(b, 'safeguardingAction'), detail: field(b, 'safeguardingDetail') },
-    };
-  }
-
-  /** The same form as hidden fields, for the preview page to post back ("Change" or "Send to QA"). */
-  const hiddenFields = (form: ReviewForm) => [
-    { name: 'contentFormat', value: form.contentFormat },
-    ...REVIEW_FACTORS.flatMap((f) => [
-      ...(form.factors[f]!.checked ? [{ name: 'factors', value: f }] : []),
-      { name: `note_${f}`, value: form.factors[f]!.note },
-    ]),
-    { name: 'researchSummary', value: form.researchSummary },
-    { name: 'researchReferences', value: form.researchReferences },
-    { name: 'reviewedOn-day', value: form.reviewed.day },
-    { name: 'reviewedOn-month', value: form.reviewed.month },
-    { name: 'reviewedOn-year', value: form.reviewed.year },
-    { name: 'outcome', value: form.outcome },
-    { name: 'rationale', value: form.rationale },
-    ...Object.entries(form.platforms).flatMap(([key, p]) => [
-      ...(p.refer ? [{ name: `refer_${key}`, value: 'yes' }] : []),
-      ...p.terms.map((t) => ({ name: `terms_${key}`, value: t })),
-      { name: `draft_${key}`, value: p.draft },
-    ]),
-    { name: 'safeguardingAction', value: form.safeguarding.action },
-    { name: 'safeguardingDetail', value: form.safeguarding.detail },
-  ];
 
   /**
    * Two steps without JavaScript (issue 10): the form posts to a preview of what QA and each
@@ -176,89 +113,42 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
     const actor = actorOf(req);
     const id = req.params.id;
     const step = field(req.body, 'step');
-    const { platforms } = await review.draftsForPage(id);
-    const form = postedForm(req.body, platforms);
+    const platforms = (await review.draftsForPage(id)).platforms.map((p) => p.key);
+    const form = readReviewForm(req.body, platforms);
     if (step === 'change') return reviewPage(reply, actor, id, form);
-    const date = dateFromParts('reviewedOn', form.reviewed, 'The date of the review');
+    const date = govukDate('reviewedOn', form.reviewed, 'The date of the review');
     if (date.error) return reviewPage(reply, actor, id, form, [date.error]);
-    // Platforms are sent only for refer; for no further action the ticks are ignored (SOP 8.6.2).
-    const referred = form.outcome === 'refer' ? platforms.filter((p) => form.platforms[p.key]!.refer) : [];
-    const body = {
-      contentFormat: form.contentFormat || undefined,
-      factors: REVIEW_FACTORS.filter((f) => form.factors[f]!.checked).map((f) => ({ factor: f, note: form.factors[f]!.note })),
-      researchSummary: form.researchSummary,
-      researchReferences: form.researchReferences || undefined,
-      reviewedOn: date.value ?? '',
-      outcome: form.outcome || undefined,
-      rationale: form.rationale,
-      platformReferrals: referred.map((p) => ({
-        platform: p.key,
-        termsBreached: form.platforms[p.key]!.terms,
-        // The form shows "[the terms you tick above]" where the template says {{termsBreached}}.
-        draft: withoutMarkers(form.platforms[p.key]!.draft),
-      })),
-      // Sent when either part is filled in; left blank, the service says whether it was needed.
-      safeguarding:
-        form.safeguarding.action || form.safeguarding.detail.trim()
-          ? { action: form.safeguarding.action || undefined, detail: form.safeguarding.detail }
-          : undefined,
-    };
-    // Field paths of the API → the form's ids.
-    const toPage = (errs: FieldError[]): PageError[] =>
-      errs.map((e) => {
-        const pr = /^platformReferrals\[(\d+)\](?:\.(\w+))?/.exec(e.path);
-        if (pr) {
-          const key = referred[Number(pr[1])]?.key ?? platforms[0]?.key;
-          const part = pr[2] === 'draft' ? 'draft' : pr[2] === 'termsBreached' ? 'terms' : 'refer';
-          return { ...e, path: `${part}_${key}` };
-        }
-        if (e.path === 'platformReferrals') return { ...e, path: `refer_${platforms[0]?.key ?? ''}` };
-        const factor = /^factors\[(\d+)\]\.note$/.exec(e.path);
-        if (factor) return { ...e, path: `note_${body.factors[Number(factor[1])]?.factor ?? ''}` };
-        if (e.path.startsWith('factors')) return { ...e, path: 'factors' };
-        if (e.path === 'reviewedOn') return { ...e, href: '#reviewedOn-day' };
-        if (e.path === 'safeguarding' || e.path === 'safeguarding.action') return { ...e, path: 'safeguardingAction' };
-        if (e.path === 'safeguarding.detail') return { ...e, path: 'safeguardingDetail' };
-        return e;
+    const parsed = checkForm(review.schemas().review, reviewFormToBody(form, platforms, date.value));
+    if (parsed.errors) return reviewPage(reply, actor, id, form, pageErrors(parsed.errors, reviewErrors(form, platforms)));
+    const input = parsed.data;
+    if (step !== 'send') {
+      // The preview shows no subjects: reading for it is not a consultation (issue 10).
+      const referral = await services.referrals.forCasework(actor, id);
+      refuseUnlessAllowed(referral, actor, { kind: 'review', outcome: input.outcome, platforms: referredPlatforms(form, platforms) });
+      const drafts = await attempt(() => review.preview(id, input));
+      if (drafts.errors) return reviewPage(reply, actor, id, form, pageErrors(drafts.errors, reviewErrors(form, platforms)));
+      return reply.page(view('review-preview'), {
+        pageTitle: `Check the review of ${referral.reference}`,
+        referral,
+        review: {
+          contentFormatText: FORMAT_TEXT[input.contentFormat],
+          factors: input.factors.map((f) => ({ text: FACTOR_TEXT[f.factor as (typeof REVIEW_FACTORS)[number]], note: f.note })),
+          researchSummary: input.researchSummary,
+          researchReferences: input.researchReferences ?? null,
+          outcome: input.outcome,
+          rationale: input.rationale,
+          reviewedOn: input.reviewedOn,
+        },
+        drafts: drafts.data,
+        hidden: reviewHiddenFields(form),
       });
-    const parsed = review.schemas().review.safeParse(body);
-    if (!parsed.success) return reviewPage(reply, actor, id, form, toPage(zodFields(parsed.error)));
-    try {
-      if (step !== 'send') {
-        // The preview shows no subjects: reading for it is not a consultation (issue 10).
-        const referral = await services.referrals.forCasework(actor, id);
-        refuseUnlessAllowed(referral, actor, { kind: 'review', outcome: parsed.data.outcome, platforms: referred.map((p) => p.key) });
-        const drafts = await review.preview(id, parsed.data);
-        return reply.page(view('review-preview'), {
-          pageTitle: `Check the review of ${referral.reference}`,
-          referral,
-          review: {
-            contentFormatText: FORMAT_TEXT[parsed.data.contentFormat],
-            factors: parsed.data.factors.map((f) => ({ text: FACTOR_TEXT[f.factor as (typeof REVIEW_FACTORS)[number]], note: f.note })),
-            researchSummary: parsed.data.researchSummary,
-            researchReferences: parsed.data.researchReferences ?? null,
-            outcome: parsed.data.outcome,
-            rationale: parsed.data.rationale,
-            reviewedOn: parsed.data.reviewedOn,
-          },
-          drafts,
-          hidden: hiddenFields(form),
-        });
-      }
-      await review.review(actor, id, parsed.data);
-    } catch (err) {
-      if (err instanceof ValidationFailed) return reviewPage(reply, actor, id, form, toPage(err.fields));
-      throw err;
     }
-    return reply.redirect(`/referrals/${id}?reviewed=${parsed.data.outcome === 'refer' ? 'qa' : 'nfa'}`);
+    const done = await attempt(() => review.review(actor, id, input));
+    if (done.errors) return reviewPage(reply, actor, id, form, pageErrors(done.errors, reviewErrors(form, platforms)));
+    return reply.redirect(`/referrals/${id}?reviewed=${input.outcome === 'refer' ? 'qa' : 'nfa'}`);
   });
 
   /* Quality assurance ----------------------------------------------------------------------- */
-
-  type QaForm = Record<
-    'decision' | 'comment' | 'summary' | 'sourceEvaluation' | 'intelligenceAssessment' | 'handlingCode' | 'handlingConditions',
-    string
-  >;
 
   async function qaPage(reply: FastifyReply, actor: Actor, id: string, form?: QaForm, errs: PageError[] = []) {
     // The form shows no subjects: reading for it is not a consultation (issue 10).
@@ -281,15 +171,12 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
     // SOP 6.4: the review's check, run again on the drafts as stored (one sent to QA before the check
     // last grew may hold what it now catches): a warning here, since the sergeant decides (SOP 10.2).
     const personal = personalDataOf(referral);
-    const { errors, errorList } = formErrors(errs);
-    return reply.status(errs.length ? 400 : 200).page(view('qa'), {
+    const context = {
       pageTitle: `Quality assure ${referral.reference}`,
       referral,
       review: latest,
       safeguardingPanel: presentSafeguardingPanel(referral),
       values,
-      errors,
-      errorList,
       limits: LIMITS,
       backLink: `/referrals/${id}`,
       drafts: referral.platformReferrals.map((p) => {
@@ -306,7 +193,8 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
       sourceEvaluations: radios(SOURCE_EVALUATIONS, SOURCE_EVALUATION_LABELS, values.sourceEvaluation),
       intelligenceAssessments: radios(INTELLIGENCE_ASSESSMENTS, INTELLIGENCE_ASSESSMENT_LABELS, values.intelligenceAssessment),
       handlingCodes: radios(HANDLING_CODES, HANDLING_CODE_LABELS, values.handlingCode),
-    });
+    };
+    return renderForm(reply, view('qa'), context, errs);
   }
 
   app.get<Id>('/referrals/:id/qa', { config: { roles: QA_ROLES } }, async (req, reply) => qaPage(reply, actorOf(req), req.params.id));
@@ -314,30 +202,9 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
   app.post<Id>('/referrals/:id/qa', { config: { roles: QA_ROLES } }, async (req, reply) => {
     const actor = actorOf(req);
     const id = req.params.id;
-    const b = req.body;
-    const form = Object.fromEntries(
-      ['decision', 'comment', 'summary', 'sourceEvaluation', 'intelligenceAssessment', 'handlingCode', 'handlingConditions'].map((k) => [
-        k,
-        field(b, k),
-      ]),
-    ) as QaForm;
-    const body = {
-      decision: form.decision || undefined,
-      comment: form.comment,
-      intelligence:
-        form.decision === 'approve'
-          ? {
-              summary: form.summary,
-              sourceEvaluation: form.sourceEvaluation || undefined,
-              intelligenceAssessment: form.intelligenceAssessment || undefined,
-              handlingCode: form.handlingCode || undefined,
-              handlingConditions: form.handlingConditions || undefined,
-            }
-          : undefined,
-    };
-    const toPage = (errs: FieldError[]): PageError[] => errs.map((e) => ({ ...e, path: e.path.replace(/^intelligence\./, '') }));
-    const parsed = qaSchema.safeParse(body);
-    if (!parsed.success) return qaPage(reply, actor, id, form, toPage(zodFields(parsed.error)));
+    const form = readQaForm(req.body);
+    const parsed = checkForm(qaSchema, qaFormToBody(form));
+    if (parsed.errors) return qaPage(reply, actor, id, form, pageErrors(parsed.errors, QA_ERRORS));
     await review.qa(actor, id, parsed.data);
     return reply.redirect(`/referrals/${id}`);
   });
@@ -353,19 +220,17 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
     saved = false,
   ) {
     const record = await review.intelligence(actor, id);
-    const { errors, errorList } = formErrors(errs);
-    return reply.status(errs.length ? 400 : 200).page(view('intelligence'), {
+    const context = {
       pageTitle: `Intelligence record for ${record.reference}`,
       record,
       protectiveMarking: PROTECTIVE_MARKING,
       forceReference: forceReference ?? record.forceReference ?? '',
       canRecordReference: actor.roles.some((r) => (CASE_WORKERS as readonly string[]).includes(r)),
       saved,
-      errors,
-      errorList,
       limits: LIMITS,
       backLink: `/referrals/${id}`,
-    });
+    };
+    return renderForm(reply, view('intelligence'), context, errs);
   }
 
   app.get<Id & { Querystring: { saved?: string } }>(
@@ -377,8 +242,8 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
   app.post<Id>('/referrals/:id/intelligence/reference', { config: { roles: CASE_WORKERS } }, async (req, reply) => {
     const actor = actorOf(req);
     const value = field(req.body, 'forceReference');
-    const parsed = forceReferenceSchema.safeParse({ forceReference: value });
-    if (!parsed.success) return intelligencePage(reply, actor, req.params.id, value, zodFields(parsed.error));
+    const parsed = checkForm(forceReferenceSchema, { forceReference: value });
+    if (parsed.errors) return intelligencePage(reply, actor, req.params.id, value, parsed.errors);
     await review.recordForceReference(actor, req.params.id, parsed.data.forceReference);
     return reply.redirect(`/referrals/${req.params.id}/intelligence?saved=1`);
   });

@@ -1,9 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { ZodType, z } from 'zod';
-import { NotFound, ValidationFailed, type FieldError } from '../../errors.js';
+import { NotFound } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
-import { formErrors, zodFields } from '../../validation.js';
+import { attempt, checkForm, pageErrors, renderForm, type ErrorMap, type PageError } from '../../views/forms.js';
 import { randomSecret } from './users.service.js';
 import { pageRange, pagination } from '../../views/pagination.js';
 import { roleItems, toUserView } from './users.presenter.js';
@@ -24,13 +23,7 @@ const DONE = {
 } as const;
 
 /** A checkbox group's errors (`roles[0]`) belong to the group, which the summary links to. */
-const groupFields = (fields: FieldError[]) => fields.map((f) => ({ ...f, path: f.path.replace(/\[\d+\]$/, '') }));
-
-type FormResult<T> = { ok: true; value: T } | { ok: false; fields: FieldError[] };
-function validate<S extends ZodType>(schema: S, body: unknown): FormResult<z.infer<S>> {
-  const r = schema.safeParse(body ?? {});
-  return r.success ? { ok: true, value: r.data } : { ok: false, fields: groupFields(zodFields(r.error)) };
-}
+const ERRORS: ErrorMap = { paths: [[/^(.*)\[\d+\]$/, (m) => m[1]!]] };
 
 /** Users and roles (admin only). */
 const usersRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
@@ -43,11 +36,12 @@ const usersRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { se
     return users.mustFind(p.data.id);
   }
 
-  const renderEdit = async (reply: FastifyReply, id: string, extra: Record<string, unknown> = {}) => {
+  const renderEdit = async (reply: FastifyReply, id: string, extra: Record<string, unknown> = {}, errs: PageError[] = []) => {
     const user = await users.mustFind(id);
     const view = toUserView(user, users.isLocked(user));
     const values = (extra.values as Record<string, unknown> | undefined) ?? view;
-    return reply.page(`${VIEWS}/edit.njk`, { user: view, values, roleItems: roleItems((values.roles as string[]) ?? []), ...extra });
+    const context = { user: view, values, roleItems: roleItems((values.roles as string[]) ?? []), ...extra };
+    return renderForm(reply, `${VIEWS}/edit.njk`, context, errs);
   };
 
   app.get('/admin/users', { config: ADMIN }, async (req, reply) => {
@@ -66,24 +60,21 @@ const usersRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { se
 
   app.post('/admin/users/new', { config: ADMIN }, async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const retry = (fields: FieldError[]) =>
-      reply.status(400).page(`${VIEWS}/new.njk`, {
-        ...formErrors(fields),
-        values: { ...body, password: '' },
-        roleItems: roleItems([body.roles ?? []].flat() as string[]),
-      });
-    const form = validate(newUserFormSchema, body);
-    if (!form.ok) return retry(form.fields);
+    const retry = (errs: PageError[]) =>
+      renderForm(
+        reply,
+        `${VIEWS}/new.njk`,
+        { values: { ...body, password: '' }, roleItems: roleItems([body.roles ?? []].flat() as string[]) },
+        pageErrors(errs, ERRORS),
+      );
+    const form = checkForm(newUserFormSchema, body);
+    if (form.errors) return retry(form.errors);
     // A generated password is shown once, on the next page, and never again (only its hash is kept).
-    const generated = form.value.password ? null : randomSecret(15);
-    let user;
-    try {
-      // The person must choose their own password at first sign-in.
-      user = await users.create(actorOf(req), { ...form.value, password: form.value.password ?? generated! }, true);
-    } catch (err) {
-      if (err instanceof ValidationFailed) return retry(groupFields(err.fields));
-      throw err;
-    }
+    const generated = form.data.password ? null : randomSecret(15);
+    // The person must choose their own password at first sign-in.
+    const created = await attempt(() => users.create(actorOf(req), { ...form.data, password: form.data.password ?? generated! }, true));
+    if (created.errors) return retry(created.errors);
+    const user = created.data;
     if (!generated) return reply.redirect(`/admin/users/${user.id}?done=created`);
     reply.header('cache-control', 'no-store');
     return reply.page(`${VIEWS}/created.njk`, { user: toUserView(user, false), password: generated });
@@ -98,18 +89,13 @@ const usersRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { se
   app.post('/admin/users/:id', { config: ADMIN }, async (req, reply) => {
     const user = await userFrom(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const retry = (fields: FieldError[]) =>
-      renderEdit(reply.status(400), user.id, { ...formErrors(fields), values: { ...body, roles: [body.roles ?? []].flat() } });
+    const retry = (errs: PageError[]) =>
+      renderEdit(reply, user.id, { values: { ...body, roles: [body.roles ?? []].flat() } }, pageErrors(errs, ERRORS));
     // The page offers an admin no roles of their own to change (separation of duties): keep them.
     const self = user.id === actorOf(req).id;
-    const form = validate(profileFormSchema, self && body.roles === undefined ? { ...body, roles: user.roles } : body);
-    if (!form.ok) return retry(form.fields);
-    try {
-      await users.updateProfile(actorOf(req), user.id, form.value);
-    } catch (err) {
-      if (err instanceof ValidationFailed) return retry(groupFields(err.fields));
-      throw err;
-    }
+    const form = checkForm(profileFormSchema, self && body.roles === undefined ? { ...body, roles: user.roles } : body);
+    const done = form.errors ? form : await attempt(() => users.updateProfile(actorOf(req), user.id, form.data));
+    if (done.errors) return retry(done.errors);
     return reply.redirect(`/admin/users/${user.id}?done=updated`);
   });
 
@@ -117,22 +103,21 @@ const usersRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { se
   app.get('/admin/users/:id/deactivate', { config: ADMIN }, async (req, reply) => {
     const user = await userFrom(req);
     if (user.id === actorOf(req).id)
-      return renderEdit(
-        reply.status(400),
-        user.id,
-        formErrors([{ path: 'deactivate', message: 'You cannot deactivate your own account' }]),
-      );
+      return renderEdit(reply, user.id, {}, [{ path: 'deactivate', message: 'You cannot deactivate your own account' }]);
     return reply.page(`${VIEWS}/deactivate.njk`, { user: toUserView(user, users.isLocked(user)) });
   });
 
   app.post('/admin/users/:id/deactivate', { config: ADMIN }, async (req, reply) => {
     const user = await userFrom(req);
-    try {
-      await users.setActive(actorOf(req), user.id, false);
-    } catch (err) {
-      if (!(err instanceof ValidationFailed)) throw err;
-      return renderEdit(reply.status(400), user.id, formErrors(err.fields.map((f) => ({ ...f, path: 'deactivate' }))));
-    }
+    const done = await attempt(() => users.setActive(actorOf(req), user.id, false));
+    // Whatever the service refuses, the page says it at the Deactivate button.
+    if (done.errors)
+      return renderEdit(
+        reply,
+        user.id,
+        {},
+        done.errors.map((f) => ({ ...f, path: 'deactivate' })),
+      );
     return reply.redirect(`/admin/users/${user.id}?done=deactivated`);
   });
 
