@@ -60,6 +60,8 @@ const envSchema = z.object({
     .max(24 * 60)
     .default(15),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `off`: this process sends background jobs but runs none (another process on the same PostgreSQL does). */
+  JOBS: z.enum(['on', 'off']).default('on'),
   REFERENCE_PREFIX: z
     .string()
     .regex(/^[A-Z]{2,8}$/, 'must be 2-8 capital letters')
@@ -89,6 +91,8 @@ export type Config = {
   signIn: { maxFailures: number; lockoutMinutes: number };
   logLevel: string;
   referencePrefix: string;
+  /** Whether the server runs background jobs (decision 012). */
+  runJobs: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -115,5 +119,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signIn: { maxFailures: e.SIGN_IN_MAX_FAILURES, lockoutMinutes: e.SIGN_IN_LOCKOUT_MINUTES },
     logLevel: e.LOG_LEVEL,
     referencePrefix: e.REFERENCE_PREFIX,
+    runJobs: e.JOBS === 'on',
   };
 }

@@ -29,9 +29,13 @@ const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { se
         .page(`${VIEWS}/list.njk`, { ...formErrors(zodFields(parsed.error)), values: raw, operationItems: operationItems(raw.operation) });
     }
     const q = parsed.data;
-    const { items, total } = await services.audit.list(toAuditFilter(q), q.page, AUDIT_PAGE_SIZE);
+    const [{ items, total }, lastCheck] = await Promise.all([
+      services.audit.list(toAuditFilter(q), q.page, AUDIT_PAGE_SIZE),
+      services.audit.lastCheck(),
+    ]);
     return reply.page(`${VIEWS}/list.njk`, {
       values: q,
+      lastCheck,
       operationItems: operationItems(q.operation),
       entries: items,
       range: pageRange(q.page, AUDIT_PAGE_SIZE, total),
