@@ -27,7 +27,7 @@ async function pgliteDatabase(): Promise<Database> {
 }
 
 /** A new database on the PostgreSQL server of TEST_DATABASE_URL, dropped on close. */
-async function postgresDatabase(): Promise<Database> {
+export async function postgresDatabase(): Promise<Database & { url: string }> {
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) throw new Error('TEST_DB=postgres needs TEST_DATABASE_URL');
   const name = `rd_test_${randomBytes(6).toString('hex')}`;
@@ -41,6 +41,7 @@ async function postgresDatabase(): Promise<Database> {
   await migrate(d);
   return {
     ...d,
+    url: url.toString(),
     close: async () => {
       await d.close();
       const a = new pg.Client({ connectionString: adminUrl });
