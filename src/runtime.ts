@@ -17,7 +17,7 @@ export const openConfiguredDatabase = (config: Config, holder: string): Promise<
     : openDatabase({ kind: 'pglite', dataDir: config.dataDir, holder });
 
 /** The cookie-signing secret: SESSION_SECRET, or one generated once into DATA_DIR (mode 0600). */
-export function sessionSecret(config: Config): string {
+function sessionSecret(config: Config): string {
   if (config.sessionSecret) return config.sessionSecret;
   const file = path.join(config.dataDir, 'session-secret');
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
