@@ -142,10 +142,26 @@ describe(`background jobs on ${TEST_DB}`, () => {
     expect(log.lines.find((l) => l.jobId === id && l.msg === 'expired sessions purged')).toMatchObject({ purged: 2 });
   });
 
-  it('lists each queue with its counts', async () => {
+  it('keeps a failed job with its error, by code and statement only, and lists each queue with its counts', async () => {
+    // The purge's table gone for a moment: its query fails as a database error would.
+    await t.db.execute(sql`alter table sessions rename to sessions_away`);
+    try {
+      const id = await t.jobs!.send('session-purge', {}, { retryLimit: 0 });
+      expect(await settled(t.db, [id!])).toEqual(['failed']);
+      expect(log.lines.find((l) => l.jobId === id && l.msg === 'job failed')).toMatchObject({ level: 50 });
+    } finally {
+      await t.db.execute(sql`alter table sessions_away rename to sessions`);
+    }
     const states = await t.jobs!.states();
     expect(states.map((q) => q.name)).toEqual(['audit-verify', 'session-purge']);
     expect(states[0]).toMatchObject({ completed: 3, failed: 0, lastFailure: null });
+    expect(states[1]).toMatchObject({
+      completed: 1,
+      failed: 1,
+      lastFailure: { at: expect.any(Date), message: expect.stringContaining('42P01') },
+    });
+    // Not the SQL text (the parameters a statement carries may be personal data).
+    expect(states[1]!.lastFailure!.message).not.toMatch(/\$1|select|where/i);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import PgBoss from 'pg-boss';
 import type { Database, DbOrTx } from '../db/client.js';
+import { loggableError } from '../plugins/error-handler.js';
 import type { Services } from '../services.js';
 import { databaseExecutor, transactionExecutor } from './executor.js';
 
@@ -31,14 +32,14 @@ export type QueueState = {
   lastFailure: { at: Date; message: string } | null;
 };
 
-export type JobRunnerOptions = {
+type JobRunnerOptions = {
   /** Fetch and run jobs, keep the schedules and do pg-boss's maintenance; otherwise only send. */
   work: boolean;
   /** How often each worker asks for a job (a poll is one query; PGlite shares its one connection). */
   pollingIntervalSeconds: number;
 };
 
-export const TIME_ZONE = 'Europe/London';
+const TIME_ZONE = 'Europe/London';
 /** Kept short in the list: an error message may be long, and a job's data is never shown. */
 const MESSAGE_LENGTH = 200;
 
@@ -90,7 +91,19 @@ export async function startJobRunner(database: Database, jobs: readonly JobDefin
       await boss.work(job.name, { pollingIntervalSeconds: options.pollingIntervalSeconds, batchSize: 1 }, async ([j]) => {
         const log = context.log.child({ job: job.name, jobId: j!.id });
         log.info('job started');
-        await job.run({ ...context, log }, j!.data);
+        try {
+          await job.run({ ...context, log }, j!.data);
+        } catch (err) {
+          // What is thrown is kept in pgboss.job.output and shown by `cli jobs`: a database error's
+          // message quotes values, so it goes there and to the log as its code and statement only.
+          const safe = loggableError(err);
+          log.error({ err: safe }, 'job failed');
+          throw new Error(
+            safe.code
+              ? `${String(safe.type)} ${String(safe.code)} (${String(safe.statement)})`
+              : `${String(safe.type)}: ${String(safe.message)}`,
+          );
+        }
         log.info('job done');
       });
       if (job.cron) await boss.schedule(job.name, job.cron, {}, { tz: TIME_ZONE });
