@@ -6,7 +6,7 @@ import type { Services } from '../services.js';
 import { databaseExecutor, transactionExecutor } from './executor.js';
 
 /** What a job is given: the services (its only way to change anything) and a logger. */
-export type JobContext = { services: Services; log: FastifyBaseLogger };
+type JobContext = { services: Services; log: FastifyBaseLogger };
 
 /** One job: its queue, how it retries, when it runs by itself, and what it does (decision 012). */
 export type JobDefinition = {
