@@ -1,7 +1,11 @@
 import { sql } from 'drizzle-orm';
+import PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/client.js';
 import { sessions } from '../src/db/schema/index.js';
+import { databaseExecutor } from '../src/jobs/executor.js';
+import { JOBS } from '../src/jobs/jobs.js';
+import { startJobRunner } from '../src/jobs/runner.js';
 import { startRuntime, type Runtime } from '../src/runtime.js';
 import { createTestApp, postgresDatabase, TEST_DB, testConfig, type TestApp } from './harness.js';
 
@@ -162,6 +166,37 @@ describe(`background jobs on ${TEST_DB}`, () => {
     });
     // Not the SQL text (the parameters a statement carries may be personal data).
     expect(states[1]!.lastFailure!.message).not.toMatch(/\$1|select|where/i);
+  });
+});
+
+describe(`pg-boss's own schema on ${TEST_DB}`, () => {
+  it('migrates from an earlier version through the adapter (several statements in one text)', async () => {
+    const t = await createTestApp({ jobs: 'send' });
+    try {
+      const db = databaseExecutor(t.database);
+      const version = async () =>
+        Number((await db.executeSql('select version from pgboss.version', [])).rows.map((r) => (r as { version: number }).version)[0]);
+      expect(await version()).toBe(24);
+      // Back to version 22 (24 → 23 → 22: the second drops the job table's primary key) ...
+      // (pg-boss's types say a string; it looks the version up as a number.)
+      for (const from of [24, 23]) await db.executeSql(PgBoss.getRollbackPlans('pgboss', from as unknown as string), []);
+      expect(await version()).toBe(22);
+      // ... and a runner's start brings it forward again, and works.
+      const again = await startJobRunner(
+        t.database,
+        JOBS,
+        { services: t.services, log: t.app.log },
+        { work: false, pollingIntervalSeconds: 1 },
+      );
+      try {
+        expect(await version()).toBe(24);
+        expect(await again.send('session-purge')).toEqual(expect.any(String));
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      await t.close();
+    }
   });
 });
 
