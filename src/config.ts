@@ -62,6 +62,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `off`: this process sends background jobs but runs none (another process on the same PostgreSQL does). */
   JOBS: z.enum(['on', 'off']).default('on'),
+  /** Seconds between a job worker's polls: each is a query, and PGlite shares its one connection with the requests. */
+  JOBS_POLL_SECONDS: z.coerce.number().min(0.5).max(600).default(5),
   REFERENCE_PREFIX: z
     .string()
     .regex(/^[A-Z]{2,8}$/, 'must be 2-8 capital letters')
@@ -93,6 +95,7 @@ export type Config = {
   referencePrefix: string;
   /** Whether the server runs background jobs (decision 012). */
   runJobs: boolean;
+  jobsPollSeconds: number;
 };
 
 export class ConfigError extends Error {}
@@ -120,5 +123,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     referencePrefix: e.REFERENCE_PREFIX,
     runJobs: e.JOBS === 'on',
+    jobsPollSeconds: e.JOBS_POLL_SECONDS,
   };
 }

@@ -47,7 +47,7 @@ export type RuntimeOptions = {
    * `none`: no job runner. Default `none`.
    */
   jobs?: 'work' | 'send' | 'none';
-  /** Seconds between a worker's polls: modest by default, as PGlite shares its one connection. */
+  /** Seconds between a worker's polls; JOBS_POLL_SECONDS unless given. */
   pollingIntervalSeconds?: number;
   clock?: () => Date;
   logger?: FastifyServerOptions['logger'];
@@ -65,8 +65,6 @@ export type Runtime = {
   /** Stops in the reverse order: jobs (letting running ones finish), the app, the database. */
   stop(): Promise<void>;
 };
-
-const DEFAULT_POLLING_SECONDS = 5;
 
 /**
  * The one place that starts and stops the service (issue 11), for server.ts, the CLI and the tests:
@@ -90,7 +88,7 @@ export async function startRuntime(loaded: Config, options: RuntimeOptions): Pro
         database,
         JOBS,
         { services, log },
-        { work: mode === 'work', pollingIntervalSeconds: options.pollingIntervalSeconds ?? DEFAULT_POLLING_SECONDS },
+        { work: mode === 'work', pollingIntervalSeconds: options.pollingIntervalSeconds ?? config.jobsPollSeconds },
       );
     }
     let stopping: Promise<void> | undefined;

@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +17,8 @@ import { createTestApp, postgresDatabase, TEST_DB, testConfig, type TestApp } fr
  * and on PostgreSQL; the outbox; the two real jobs; and, on PostgreSQL, two runtimes sharing the
  * queue with each job run once.
  */
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 type LogLine = { level: number; msg: string; job?: string; jobId?: string; seq?: number; problem?: string; purged?: number };
 
@@ -221,6 +226,55 @@ describe.runIf(TEST_DB === 'postgres')('two processes on one PostgreSQL', () => 
     } finally {
       await second.stop();
       await first.stop();
+    }
+  });
+
+  it('run each job once between two server processes, which stop cleanly', { timeout: 180_000 }, async () => {
+    const shared = await postgresDatabase();
+    const env = {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: shared.url,
+      SESSION_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: os.tmpdir(),
+      JOBS_POLL_SECONDS: '0.5',
+    };
+    const servers = [0, 1].map(() => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      return { child, exited, output: () => output };
+    });
+    const sender = await startRuntime(testConfig(), { holder: 'tests', database: shared, app: false, jobs: 'send' });
+    try {
+      const deadline = Date.now() + 120_000;
+      while (!servers.every((s) => s.output().includes('Server listening'))) {
+        if (Date.now() > deadline || servers.some((s) => s.child.exitCode !== null))
+          throw new Error(servers.map((s) => s.output()).join('\n'));
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const ids = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => sender.jobs!.send('session-purge', {}, { singletonKey: `p${i}` })),
+      );
+      expect(await settled(sender.db, ids as string[], 60_000)).toEqual(Array(12).fill('completed'));
+      const lines = servers.flatMap((s) =>
+        s
+          .output()
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l) as LogLine),
+      );
+      for (const id of ids) expect(runsOf(lines, id!)).toBe(1);
+    } finally {
+      for (const s of servers) s.child.kill('SIGTERM');
+      const codes = await Promise.all(servers.map((s) => s.exited));
+      await sender.stop();
+      expect(codes).toEqual([0, 0]);
     }
   });
 });
