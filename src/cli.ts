@@ -3,7 +3,8 @@ import { ConfigError, loadConfig } from './config.js';
 import { DataDirLocked, type Database } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { AppError, ValidationFailed } from './errors.js';
-import { openConfiguredDatabase, prepare } from './runtime.js';
+import type { QueueState } from './jobs/runner.js';
+import { openConfiguredDatabase, startRuntime, type Runtime } from './runtime.js';
 import type { Services } from './services.js';
 import { newUserSchema } from './modules/users/users.schemas.js';
 import { parse } from './validation.js';
@@ -18,7 +19,31 @@ async function withDatabase<T>(fn: (database: Database) => Promise<T>): Promise<
   }
 }
 
-const withServices = <T>(fn: (services: Services) => Promise<T>) => withDatabase(async (d) => fn(await prepare(d, loadConfig())));
+/** The runtime without the web app; with the job runner only to send jobs and read their state, never to run them. */
+async function withRuntime<T>(jobs: 'send' | 'none', fn: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const runtime = await startRuntime(loadConfig(), { holder: 'the Referral Desk CLI', app: false, jobs });
+  try {
+    return await fn(runtime);
+  } finally {
+    await runtime.stop();
+  }
+}
+
+const withServices = <T>(fn: (services: Services) => Promise<T>) => withRuntime('none', (r) => fn(r.services));
+
+const when = (d: Date) =>
+  d
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
+
+/** One line a queue: its counts by state, then its last failure when it has one. */
+function queueLines(q: QueueState): string[] {
+  const counts = `created ${q.created}, retry ${q.retry}, active ${q.active}, completed ${q.completed}, failed ${q.failed}`;
+  const lines = [`${q.name}: ${counts}`];
+  if (q.lastFailure) lines.push(`  last failure ${when(q.lastFailure.at)}: ${q.lastFailure.message}`);
+  return lines;
+}
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) throw new ValidationFailed([{ path: 'password', message: 'Pipe the password on standard input' }]);
@@ -107,6 +132,15 @@ program
         console.error(`Audit chain broken at entry ${r.fault.seq}: ${r.fault.problem}. (${r.entries} entries before it verified.)`);
         process.exitCode = 1;
       }
+    }),
+  );
+
+program
+  .command('jobs')
+  .description("the background job queues: jobs by state, and each queue's last failure")
+  .action(() =>
+    withRuntime('send', async (r) => {
+      for (const q of await r.jobs!.states()) console.log(queueLines(q).join('\n'));
     }),
   );
 

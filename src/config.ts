@@ -60,6 +60,10 @@ const envSchema = z.object({
     .max(24 * 60)
     .default(15),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `off`: this process sends background jobs but runs none (another process on the same PostgreSQL does). */
+  JOBS: z.enum(['on', 'off']).default('on'),
+  /** Seconds between a job worker's polls: each is a query, and PGlite shares its one connection with the requests. */
+  JOBS_POLL_SECONDS: z.coerce.number().min(0.5).max(600).default(5),
   REFERENCE_PREFIX: z
     .string()
     .regex(/^[A-Z]{2,8}$/, 'must be 2-8 capital letters')
@@ -89,6 +93,9 @@ export type Config = {
   signIn: { maxFailures: number; lockoutMinutes: number };
   logLevel: string;
   referencePrefix: string;
+  /** Whether the server runs background jobs (decision 012). */
+  runJobs: boolean;
+  jobsPollSeconds: number;
 };
 
 export class ConfigError extends Error {}
@@ -115,5 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signIn: { maxFailures: e.SIGN_IN_MAX_FAILURES, lockoutMinutes: e.SIGN_IN_LOCKOUT_MINUTES },
     logLevel: e.LOG_LEVEL,
     referencePrefix: e.REFERENCE_PREFIX,
+    runJobs: e.JOBS === 'on',
+    jobsPollSeconds: e.JOBS_POLL_SECONDS,
   };
 }

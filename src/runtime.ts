@@ -1,8 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { migrate } from './db/migrate.js';
+import { JOBS } from './jobs/jobs.js';
+import { startJobRunner, type JobRunner } from './jobs/runner.js';
 import { randomSecret } from './modules/users/users.service.js';
 import { createServices, type Services } from './services.js';
 
@@ -13,7 +17,7 @@ export const openConfiguredDatabase = (config: Config, holder: string): Promise<
     : openDatabase({ kind: 'pglite', dataDir: config.dataDir, holder });
 
 /** The cookie-signing secret: SESSION_SECRET, or one generated once into DATA_DIR (mode 0600). */
-export function sessionSecret(config: Config): string {
+function sessionSecret(config: Config): string {
   if (config.sessionSecret) return config.sessionSecret;
   const file = path.join(config.dataDir, 'session-secret');
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
@@ -24,9 +28,80 @@ export function sessionSecret(config: Config): string {
 }
 
 /** Migrations and the seeded platform directory, then the services. */
-export async function prepare(database: Database, config: Config): Promise<Services> {
+export async function prepare(database: Database, config: Config, clock?: () => Date): Promise<Services> {
   await migrate(database);
-  const services = createServices(database.db, config);
+  const services = createServices(database.db, config, clock);
   await services.platforms.seed();
   return services;
+}
+
+export type RuntimeOptions = {
+  /** Named in DATA_DIR's lock while this process holds the embedded database. */
+  holder: string;
+  /** A database already open (the tests'), closed by `stop` like one the runtime opens. */
+  database?: Database;
+  /** Build the web app (not for a CLI command). Default true. */
+  app?: boolean;
+  /**
+   * `work`: run the jobs and their schedules; `send`: only send them (and read their state);
+   * `none`: no job runner. Default `none`.
+   */
+  jobs?: 'work' | 'send' | 'none';
+  /** Seconds between a worker's polls; JOBS_POLL_SECONDS unless given. */
+  pollingIntervalSeconds?: number;
+  clock?: () => Date;
+  logger?: FastifyServerOptions['logger'];
+};
+
+export type Runtime = {
+  database: Database;
+  db: Database['db'];
+  services: Services;
+  /** Present unless `app: false`. */
+  app: FastifyInstance | null;
+  /** Present unless `jobs: 'none'`. */
+  jobs: JobRunner | null;
+  config: Config;
+  /** Stops in the reverse order: jobs (letting running ones finish), the app, the database. */
+  stop(): Promise<void>;
+};
+
+/**
+ * The one place that starts and stops the service (issue 11), for server.ts, the CLI and the tests:
+ * the database, its migrations and seed, the services, the app, and the job runner.
+ */
+export async function startRuntime(loaded: Config, options: RuntimeOptions): Promise<Runtime> {
+  // The lock first: a process refused because DATA_DIR is in use must not touch anything in it.
+  const database = options.database ?? (await openConfiguredDatabase(loaded, options.holder));
+  let app: FastifyInstance | null = null;
+  let jobs: JobRunner | null = null;
+  try {
+    const wantsApp = options.app ?? true;
+    const config = wantsApp ? { ...loaded, sessionSecret: sessionSecret(loaded) } : loaded;
+    const services = await prepare(database, config, options.clock);
+    if (wantsApp) app = await buildApp({ config, db: database.db, services, logger: options.logger });
+    const mode = options.jobs ?? 'none';
+    if (mode !== 'none') {
+      // Without the app, a logger of the same make and settings.
+      const log = app?.log ?? Fastify({ logger: options.logger ?? { level: config.logLevel } }).log;
+      jobs = await startJobRunner(
+        database,
+        JOBS,
+        { services, log },
+        { work: mode === 'work', pollingIntervalSeconds: options.pollingIntervalSeconds ?? config.jobsPollSeconds },
+      );
+    }
+    let stopping: Promise<void> | undefined;
+    const stop = async () => {
+      await jobs?.stop();
+      await app?.close();
+      await database.close();
+    };
+    return { database, db: database.db, services, app, jobs, config, stop: () => (stopping ??= stop()) };
+  } catch (err) {
+    await jobs?.stop().catch(() => undefined);
+    await app?.close().catch(() => undefined);
+    await database.close().catch(() => undefined);
+    throw err;
+  }
 }

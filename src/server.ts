@@ -1,16 +1,13 @@
-import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DataDirLocked } from './db/client.js';
-import { openConfiguredDatabase, prepare, sessionSecret } from './runtime.js';
+import { startRuntime } from './runtime.js';
 
 async function main() {
-  const loaded = loadConfig();
-  // The lock first: a server refused because DATA_DIR is in use must not touch anything in it.
-  const database = await openConfiguredDatabase(loaded, 'the Referral Desk server');
-  const config = { ...loaded, sessionSecret: sessionSecret(loaded) };
-  const services = await prepare(database, config);
+  const config = loadConfig();
+  const runtime = await startRuntime(config, { holder: 'the Referral Desk server', jobs: config.runJobs ? 'work' : 'send' });
+  const app = runtime.app!;
 
-  const password = await services.users.createFirstAdmin();
+  const password = await runtime.services.users.createFirstAdmin();
   if (password) {
     // Printed once, to the terminal only: it is never logged or stored in clear.
     process.stdout.write(
@@ -18,7 +15,6 @@ async function main() {
     );
   }
 
-  const app = await buildApp({ config, db: database.db, services });
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -26,8 +22,7 @@ async function main() {
     app.log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    await app.close();
-    await database.close();
+    await runtime.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -227,6 +227,27 @@ describe(`the command line on ${TEST_DB}`, () => {
     expect(await server.stop()).toBe(0);
   });
 
+  it('jobs lists each queue with its counts and its last failure, without the job’s data', { timeout: 90_000 }, async () => {
+    // A failed job, as a worker leaves one whose retries ran out (the server above made the queues).
+    const database = await openCliDatabase();
+    try {
+      await database.db.execute(
+        sql`insert into pgboss.job (name, data, state, output, completed_on)
+            values ('session-purge', '{"username":"ria.patel"}'::jsonb, 'failed', '{"message":"connection terminated"}'::jsonb, now())`,
+      );
+    } finally {
+      await database.close();
+    }
+
+    const r = await cli(['jobs']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^audit-verify: created \d+, retry \d+, active \d+, completed \d+, failed 0$/m);
+    expect(r.stdout).toMatch(/^session-purge: created \d+, retry \d+, active \d+, completed \d+, failed 1$/m);
+    expect(r.stdout).toMatch(/^ {2}last failure \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ: connection terminated$/m);
+    expect(r.stdout).not.toContain('ria.patel');
+  });
+
   it('audit verify exits non-zero naming the first entry altered in the table', { timeout: 90_000 }, async () => {
     // Alter one entry behind the application's back, as someone with database access might.
     const database = await openCliDatabase();

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
-import { buildApp } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { openDatabase, type Database } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 import type { Role } from '../src/db/schema/users.js';
-import { createServices, type Services } from '../src/services.js';
+import { startRuntime, type RuntimeOptions } from '../src/runtime.js';
 
 /** Which database this test project runs on: set per vitest project (vitest.config.ts). */
 export const TEST_DB = (process.env.TEST_DB ?? 'pglite') as 'pglite' | 'postgres';
@@ -28,7 +27,7 @@ async function pgliteDatabase(): Promise<Database> {
 }
 
 /** A new database on the PostgreSQL server of TEST_DATABASE_URL, dropped on close. */
-async function postgresDatabase(): Promise<Database> {
+export async function postgresDatabase(): Promise<Database & { url: string }> {
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) throw new Error('TEST_DB=postgres needs TEST_DATABASE_URL');
   const name = `rd_test_${randomBytes(6).toString('hex')}`;
@@ -42,6 +41,7 @@ async function postgresDatabase(): Promise<Database> {
   await migrate(d);
   return {
     ...d,
+    url: url.toString(),
     close: async () => {
       await d.close();
       const a = new pg.Client({ connectionString: adminUrl });
@@ -70,12 +70,20 @@ export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
  * The whole app on a fresh database, with helpers to make users and act as them through
  * sessions (pages) or bearer tokens (API).
  */
-export async function createTestApp(options: { config?: Partial<Config>; clock?: () => Date } = {}) {
-  const database = await createTestDatabase();
-  const config = testConfig(options.config);
-  const services: Services = createServices(database.db, config, options.clock);
-  await services.platforms.seed();
-  const app: FastifyInstance = await buildApp({ config, db: database.db, services, logger: false });
+export async function createTestApp(
+  options: { config?: Partial<Config>; clock?: () => Date; jobs?: RuntimeOptions['jobs']; logger?: RuntimeOptions['logger'] } = {},
+) {
+  // The runtime the server uses; its job runner only when a test asks, polling briskly.
+  const runtime = await startRuntime(testConfig(options.config), {
+    holder: 'tests',
+    database: await createTestDatabase(),
+    jobs: options.jobs ?? 'none',
+    pollingIntervalSeconds: 0.5,
+    clock: options.clock,
+    logger: options.logger ?? false,
+  });
+  const { database, services, config } = runtime;
+  const app: FastifyInstance = runtime.app!;
   await app.ready();
   let n = 0;
 
@@ -121,10 +129,8 @@ export async function createTestApp(options: { config?: Partial<Config>; clock?:
       if (u) b.cookies.set('rd_session', await services.auth.startSession(u.id));
       return b;
     },
-    async close() {
-      await app.close();
-      await database.close();
-    },
+    jobs: runtime.jobs,
+    close: runtime.stop,
   };
 }
 

@@ -144,6 +144,7 @@ describe.runIf(ON_PGLITE)('a bad configuration value', () => {
   it.each([
     ['PORT', 'abc'],
     ['DATABASE_URL', 'mysql://x'],
+    ['JOBS', 'sometimes'],
   ])('%s=%s stops the start with a message naming it, exit code 2', { timeout: 60_000 }, async (name, value) => {
     const r = await runToEnd('src/server.ts', [], childEnv({ [name]: value }));
     expect(r.code).toBe(2);

@@ -4,3 +4,4 @@ export * from './platforms.js';
 export * from './referrals.js';
 export * from './safeguarding.js';
 export * from './users.js';
+export * from './audit-verifications.js';

@@ -26,9 +26,13 @@ const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { se
     if (parsed.errors)
       return renderForm(reply, `${VIEWS}/list.njk`, { values: raw, operationItems: operationItems(raw.operation) }, parsed.errors);
     const q = parsed.data;
-    const { items, total } = await services.audit.list(toAuditFilter(q), q.page, AUDIT_PAGE_SIZE);
+    const [{ items, total }, lastCheck] = await Promise.all([
+      services.audit.list(toAuditFilter(q), q.page, AUDIT_PAGE_SIZE),
+      services.audit.lastCheck(),
+    ]);
     return reply.page(`${VIEWS}/list.njk`, {
       values: q,
+      lastCheck,
       operationItems: operationItems(q.operation),
       entries: items,
       range: pageRange(q.page, AUDIT_PAGE_SIZE, total),

@@ -2,6 +2,7 @@ import type { Db, DbOrTx } from '../../db/client.js';
 import type { AuditOperation } from '../../db/schema/index.js';
 import { chainTail, checkLink, GENESIS_HASH, type ChainFault, type StoredLink } from '../../domain/audit-chain.js';
 import type { Actor } from '../../domain/actor.js';
+import { auditVerificationsRepository, type AuditCheck } from './audit-verifications.repository.js';
 import { createAuditRepository, type AuditFilter } from './audit.repository.js';
 
 export type AuditEntry = {
@@ -108,6 +109,24 @@ export function createAuditService(db: Db, clock: () => Date) {
       }
       return { ok: true, entries };
     },
+
+    /** Verifies the chain and keeps the result, for the auditors' page (the nightly job, issue 11). */
+    async verifyAndRecord(): Promise<VerifyResult> {
+      const startedAt = clock();
+      const result = await this.verify();
+      await auditVerificationsRepository.add(db, {
+        startedAt,
+        finishedAt: clock(),
+        ok: result.ok,
+        entries: result.entries,
+        faultSeq: result.ok ? null : result.fault.seq,
+        faultProblem: result.ok ? null : result.fault.problem,
+      });
+      return result;
+    },
+
+    /** The last stored check, or null before the first. */
+    lastCheck: (): Promise<AuditCheck | null> => auditVerificationsRepository.latest(db),
 
     /**
      * One page of entries, newest first. An entry about a referral carries the referral's

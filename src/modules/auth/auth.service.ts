@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { apiTokens, sessions, users } from '../../db/schema/index.js';
@@ -59,6 +59,16 @@ export function createAuthService(db: Db, config: Config, clock: () => Date) {
           .set({ lastSeenAt: new Date(now) })
           .where(eq(sessions.idHash, idHash));
       return { idHash, user: row.users, draft: row.sessions.draft };
+    },
+
+    /** Deletes the sessions past their idle or absolute limit (the nightly purge); returns how many. */
+    async purgeExpiredSessions(): Promise<number> {
+      const now = clock().getTime();
+      const gone = await db
+        .delete(sessions)
+        .where(or(lt(sessions.lastSeenAt, new Date(now - idleMs)), lt(sessions.createdAt, new Date(now - absoluteMs))))
+        .returning({ idHash: sessions.idHash });
+      return gone.length;
     },
 
     endSession: (raw: string) => db.delete(sessions).where(eq(sessions.idHash, sha256(raw))),
