@@ -23,6 +23,11 @@ export const errorSchema = z.object({
     .describe('With 400: each field that is not valid'),
 });
 
+/** Deconfliction (SOP 8.1): the open referral that already has this URL (errors.ts DuplicateReferral). */
+export const duplicateSchema = errorSchema
+  .extend({ existing: z.object({ id: z.string(), reference: z.string() }) })
+  .describe('An open referral already has this URL: a requester may send its reference or id as duplicateOf to add their rationale to it');
+
 const FAILURES = {
   400: 'The request is not valid: `fields` names each bad field',
   401: 'Not signed in',

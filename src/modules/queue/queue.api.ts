@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Role } from '../../db/schema/users.js';
 import { actorOf } from '../../plugins/auth.js';
-import { failures } from '../../plugins/openapi.js';
+import { duplicateSchema, failures } from '../../plugins/openapi.js';
 import type { Services } from '../../services.js';
 import { UNIT_READERS } from '../referrals/referrals.policy.js';
 import { idParamsSchema, unitDetailSchema } from '../referrals/referrals.schemas.js';
@@ -58,7 +58,7 @@ const queueApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, { se
           'Open a self-tasked referral (SOP 8.5): the referral body plus selfTaskedReason; created in_review, assigned to you, you as applicant. 409 if the content already has an open referral',
         tags,
         body: selfTaskSchema(services.referrals.schemas()),
-        response: { 201: unitDetailSchema, ...failures(400, 401, 403, 409, 415) },
+        response: { 201: unitDetailSchema, ...failures(400, 401, 403, 415), 409: duplicateSchema },
       },
     },
     async (req, reply) => {

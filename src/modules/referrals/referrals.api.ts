@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { actorOf } from '../../plugins/auth.js';
-import { errorSchema, failures } from '../../plugins/openapi.js';
+import { duplicateSchema, failures } from '../../plugins/openapi.js';
 import type { Services } from '../../services.js';
 import { REFERRAL_READERS, REFERRAL_SUBMITTERS } from './referrals.policy.js';
 import {
@@ -14,11 +13,6 @@ import {
 } from './referrals.schemas.js';
 
 const tags = ['referrals'];
-
-/** Deconfliction (SOP 8.1): the open referral that already has this URL. */
-const duplicateSchema = errorSchema
-  .extend({ existing: z.object({ id: z.string(), reference: z.string() }) })
-  .describe('An open referral already has this URL: send its reference or id as duplicateOf to add your rationale to it');
 
 /** JSON API for referrals (DESIGN.md "API shapes"): role → validate → service → presenter. */
 const referralsApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {

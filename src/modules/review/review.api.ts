@@ -43,7 +43,7 @@ const reviewApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, { s
         tags,
         params: idParamsSchema,
         querystring: draftQuerySchema,
-        response: { 200: draftSchema, ...failures(400, 401, 403, 404, 409) },
+        response: { 200: draftSchema, ...failures(400, 401, 403, 404) },
       },
     },
     async (req) => review.draft(actorOf(req), req.params.id, req.query),
