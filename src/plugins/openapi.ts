@@ -15,7 +15,7 @@ import type { RouteRoles } from './auth.js';
  */
 
 /** The contract's error shape (DESIGN.md "Public contract"). */
-export const errorSchema = z.object({
+const errorSchema = z.object({
   error: z.string().describe('What went wrong, for a person'),
   fields: z
     .array(z.object({ path: z.string().describe('e.g. subjects[0].ageBand'), message: z.string() }))
@@ -47,7 +47,7 @@ export const failures = <S extends Failure>(...statuses: S[]) =>
  * body's fields are optional or named in the error, as before). A failure is the contract's 400
  * naming each field (`platformReferrals[0].draft`); the error handler turns a params failure into 404.
  */
-export const validatorCompiler: FastifySchemaCompiler<ZodType> =
+const validatorCompiler: FastifySchemaCompiler<ZodType> =
   ({ schema, httpPart }) =>
   (data) => {
     const r = schema.safeParse(httpPart === 'body' ? (data ?? {}) : data);
