@@ -16,6 +16,7 @@ import { apiSteps, castOf, JOURNEY_NOW, referralBody, type ApiSteps, type Cast }
 type Operation = { responses: Record<string, { content?: Record<string, { schema: unknown }> }> };
 type Doc = { paths: Record<string, Record<string, Operation>> };
 type Driver = () => Promise<LightMyRequestResponse>;
+type Json = { type?: string; anyOf?: Json[]; items?: Json; properties?: Record<string, Json> };
 
 const API = '/api/v1';
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
@@ -201,6 +202,15 @@ describe('the OpenAPI document matches the answers', () => {
     expect(new Set([...docs.keys()].map((k) => k.split(' ').slice(0, 2).join(' ')))).toEqual(routes);
     const driven = new Set([...Object.keys(SPECIFIC), ...Object.keys(genericDrivers())]);
     expect([...docs.keys()].sort()).toEqual([...driven].sort());
+  });
+
+  it('documents a platform referral’s channel as null until it is sent, as it is answered', async () => {
+    const detail = documented().get('GET /api/v1/referrals/{id} 200') as { anyOf: Json[] };
+    const unit = detail.anyOf.find((s) => s.properties?.platformReferrals);
+    const channel = unit?.properties?.platformReferrals?.items?.properties?.channel;
+    expect(channel?.anyOf?.map((s) => s.type)).toEqual(['string', 'null']);
+    const res = await steps.review(await inReview());
+    expect(res.json().platformReferrals[0].channel).toBeNull();
   });
 
   it('answers each documented response as its schema says', async () => {
