@@ -56,7 +56,7 @@ export async function buildApp({ config, db, services, logger }: AppOptions) {
   await app.register(csrf, { secret: config.sessionSecret });
   await app.register(views);
   await app.register(errorHandler);
-  await app.register(openapi, { version: '1' });
+  await app.register(openapi, { version: '1', strictAnswers: config.env !== 'production' });
   await app.register(health, { db });
 
   // The JSON API takes only JSON bodies (decision 002: this is its CSRF defence).

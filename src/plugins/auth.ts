@@ -68,7 +68,8 @@ export default fp(async (app, opts: { config: Config; auth: AuthService; routes:
     req.session = { idHash: resolved.idHash, draft: resolved.draft };
   });
 
-  app.addHook('preHandler', async (req, reply) => {
+  // Before validation, so that a caller without the role learns nothing from a 400 or a 404.
+  app.addHook('preValidation', async (req, reply) => {
     // An unknown path is the same 404 for everyone, signed in or not (issue 10: it was a 403).
     if (req.is404) return;
     const roles = req.routeOptions.config.roles ?? [];

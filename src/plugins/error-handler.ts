@@ -1,9 +1,10 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { ResponseSerializationError } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
-import { AppError, DuplicateReferral, ValidationFailed } from '../errors.js';
+import { AppError, DuplicateReferral, NotFound, ValidationFailed } from '../errors.js';
 import { UNSTORABLE_MESSAGE } from '../schemas/text.js';
-import { zodFields } from '../validation.js';
+import { fieldPath, zodFields } from '../validation.js';
 import { isApi } from './auth.js';
 
 /** A PostgreSQL error, bare or as the `cause` drizzle wraps it in: its SQLSTATE and where it happened. */
@@ -43,6 +44,14 @@ export function loggableError(err: unknown): Record<string, unknown> {
       constraint: db.constraint,
       routine: db.routine,
     };
+  // An answer that does not match its schema: which fields, never their values.
+  if (err instanceof ResponseSerializationError)
+    return {
+      type: err.constructor.name,
+      message: err.message,
+      route: `${err.method} ${err.url}`,
+      fields: err.cause.issues.map((i) => ({ path: fieldPath(i.path), message: i.message })),
+    };
   if (err instanceof Error) return { type: err.constructor.name, message: err.message, stack: err.stack?.split('\ncaused by')[0] };
   return { type: typeof err };
 }
@@ -60,6 +69,10 @@ export default fp(async (app) => {
     let status = 500;
     let body: Record<string, unknown> = { error: 'Something went wrong' };
     if (err instanceof ZodError) err = new ValidationFailed(zodFields(err));
+    // A path parameter that cannot be an id (validated at the edge, before any query) names
+    // nothing that exists: the contract's 404, with the schema's message (e.g. "No such referral").
+    if (err instanceof ValidationFailed && (err as { validationContext?: string }).validationContext === 'params')
+      err = new NotFound(err.fields[0]?.message);
     if (UNSTORABLE_CODES.has(databaseErrorOf(err)?.code ?? '')) err = new ValidationFailed([], UNSTORABLE_MESSAGE);
     if (err instanceof AppError) {
       status = err.statusCode;

@@ -1,19 +1,23 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { ZodType } from 'zod';
 import type { Role } from '../../db/schema/users.js';
 import { actorOf } from '../../plugins/auth.js';
+import { failures } from '../../plugins/openapi.js';
 import type { Services } from '../../services.js';
-import { parse } from '../../validation.js';
 import { unitDetailSchema } from '../referrals/referrals.schemas.js';
-import { docSchemas, platformParamsSchema } from './platform-referrals.schemas.js';
+import { platformParamsSchema } from './platform-referrals.schemas.js';
 
 /** DESIGN.md "Roles": operatives and sergeants record submissions and decisions (SOP 10.5-10.7). */
 export const PLATFORM_STEP_ROLES = ['operative', 'sergeant'] as const satisfies readonly Role[];
 
-type Params = { Params: { id: string; platform: string } };
 const tags = ['platform referrals'];
-const doc = (summary: string, body: (typeof docSchemas)[keyof typeof docSchemas]) => ({
-  roles: PLATFORM_STEP_ROLES,
-  openapi: { summary, tags, params: platformParamsSchema, body, response: unitDetailSchema },
+const schema = <B extends ZodType>(summary: string, body: B) => ({
+  summary,
+  tags,
+  params: platformParamsSchema,
+  body,
+  response: { 200: unitDetailSchema, ...failures(400, 401, 403, 404, 409, 415) },
 });
 
 /**
@@ -22,39 +26,42 @@ const doc = (summary: string, body: (typeof docSchemas)[keyof typeof docSchemas]
  * the directory; 409 for a wrong state, including a directory platform this referral was not
  * referred to; 403 for a wrong role. A refused step changes nothing.
  */
-const platformReferralsApi: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+const platformReferralsApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const steps = services.platformReferrals;
-  // The updated referral the contract answers a step with: part of the step, not a consultation (issue 10).
-  const answer = (req: FastifyRequest<Params>) => services.referrals.updated(actorOf(req), req.params.id);
+  const bodies = steps.schemas();
+  const config = { roles: PLATFORM_STEP_ROLES };
+  // The updated referral the contract answers a step with, in the unit's view: part of the step, not a consultation (issue 10).
+  const answer = (req: FastifyRequest<{ Params: { id: string } }>) => services.referrals.forCasework(actorOf(req), req.params.id);
 
-  app.post<Params>(
+  app.post(
     '/referrals/:id/platform-referrals/:platform/submission',
-    { config: doc('Record that the referral was sent to the platform (SOP 10.5); audited as a disclosure', docSchemas.submission) },
+    { config, schema: schema('Record that the referral was sent to the platform (SOP 10.5); audited as a disclosure', bodies.submission) },
     async (req) => {
-      await steps.recordSubmission(actorOf(req), req.params.id, req.params.platform, parse(steps.schemas().submission, req.body ?? {}));
+      await steps.recordSubmission(actorOf(req), req.params.id, req.params.platform, req.body);
       return answer(req);
     },
   );
 
-  app.post<Params>(
+  app.post(
     '/referrals/:id/platform-referrals/:platform/decision',
     {
-      config: doc(
+      config,
+      schema: schema(
         "Record the platform's decision (SOP 10.6) or, after an appeal, its final decision (10.7: removed or upheld; not_removed then means upheld)",
-        docSchemas.decision,
+        bodies.decision,
       ),
     },
     async (req) => {
-      await steps.recordDecision(actorOf(req), req.params.id, req.params.platform, parse(steps.schemas().decision, req.body ?? {}));
+      await steps.recordDecision(actorOf(req), req.params.id, req.params.platform, req.body);
       return answer(req);
     },
   );
 
-  app.post<Params>(
+  app.post(
     '/referrals/:id/platform-referrals/:platform/appeal',
-    { config: doc('Appeal a not_removed decision, or record why not (SOP 10.7)', docSchemas.appeal) },
+    { config, schema: schema('Appeal a not_removed decision, or record why not (SOP 10.7)', bodies.appeal) },
     async (req) => {
-      await steps.recordAppeal(actorOf(req), req.params.id, req.params.platform, parse(steps.schemas().appeal, req.body ?? {}));
+      await steps.recordAppeal(actorOf(req), req.params.id, req.params.platform, req.body);
       return answer(req);
     },
   );

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { plainText } from '../../schemas/text.js';
 import { CHANNELS } from '../../db/schema/platforms.js';
-import { isRealDate } from '../../domain/dates.js';
+import { isRealDate, londonToday } from '../../domain/dates.js';
+import { referralIdSchema } from '../referrals/referrals.schemas.js';
 
 /**
  * The per-platform steps of SOP 10.5-10.7 (DESIGN.md "API shapes"). The API validates with these,
  * the form pages validate with the same schemas, and the OpenAPI document is generated from them.
- * "Not in the future" depends on the clock, so the schemas are built for a given moment.
+ * "Not in the future" depends on the clock, which the schemas read at each validation.
  */
 
 export const LIMITS = { externalReference: 120, reason: 2_000 } as const;
@@ -17,7 +18,7 @@ export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/;
 
-export function platformReferralSchemas(now: Date, today: string) {
+export function platformReferralSchemas(clock: () => Date) {
   /** SOP 10.5: how, when and under which reference the referral reached the platform. */
   const submission = z.object({
     channel: z
@@ -32,7 +33,7 @@ export function platformReferralSchemas(now: Date, today: string) {
         'The time the referral was sent must be a real time',
       )
       .refine(
-        (v) => Number.isNaN(Date.parse(v)) || Date.parse(v) <= now.getTime(),
+        (v) => Number.isNaN(Date.parse(v)) || Date.parse(v) <= clock().getTime(),
         'The time the referral was sent must be now or in the past',
       )
       .describe('ISO 8601 UTC, not in the future'),
@@ -54,7 +55,7 @@ export function platformReferralSchemas(now: Date, today: string) {
       .min(1, 'Enter the date of the decision')
       .regex(/^\d{4}-\d{2}-\d{2}$/, 'The date of the decision must be in the format YYYY-MM-DD')
       .refine((v) => !/^\d{4}-\d{2}-\d{2}$/.test(v) || isRealDate(v), 'The date of the decision must be a real date')
-      .refine((v) => !isRealDate(v) || v <= today, 'The date of the decision must be today or in the past')
+      .refine((v) => !isRealDate(v) || v <= londonToday(clock()), 'The date of the decision must be today or in the past')
       .describe('YYYY-MM-DD, not in the future and not before the submission (or, for a final decision, the first decision)'),
   });
 
@@ -77,12 +78,13 @@ export type Submission = z.infer<ReturnType<typeof platformReferralSchemas>['sub
 export type DecisionInput = z.infer<ReturnType<typeof platformReferralSchemas>['decision']>;
 export type AppealInput = z.infer<ReturnType<typeof platformReferralSchemas>['appeal']>;
 
-/** For the OpenAPI document only: far-future bounds, so the document does not change by the day. */
-export const docSchemas = platformReferralSchemas(new Date('9999-12-31T00:00:00Z'), '9999-12-31');
-
 export const platformParamsSchema = z.object({
-  id: plainText().describe('The referral id (uuid)'),
-  platform: plainText().describe('A directory key this referral was referred to, e.g. youtube'),
+  id: referralIdSchema,
+  // The directory's key rule (platforms.schemas PLATFORM_KEY): anything else names no platform.
+  platform: z
+    .string()
+    .regex(/^[a-z0-9_]{1,40}$/, { error: 'No such platform in the directory' })
+    .describe('A directory key this referral was referred to, e.g. youtube'),
 });
 
 /** A time of day typed in a form, `14:30`, `9:30` or `14.30` (24-hour clock), or null. */

@@ -23,6 +23,7 @@ export const DISCLOSURE_PURPOSE = 'Referral to the platform for removal of the c
 export function createPlatformReferralsService(deps: CaseworkDeps) {
   const { clock, lifecycle, platforms } = deps;
   const repo = createPlatformReferralsRepository();
+  const schemas = platformReferralSchemas(clock);
 
   /** The directory entry, read before any transaction opens (one connection on the embedded database). */
   async function directoryEntry(platform: string) {
@@ -39,8 +40,8 @@ export function createPlatformReferralsService(deps: CaseworkDeps) {
   }
 
   return {
-    /** The schemas for now (API and pages validate with the same ones). */
-    schemas: () => platformReferralSchemas(clock(), londonToday(clock())),
+    /** The schemas, reading the clock as they validate (API and pages validate with the same ones). */
+    schemas: () => schemas,
 
     /**
      * SOP 10.5: the referral went to the platform. Sending it is a disclosure outside law

@@ -1,76 +1,68 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Role } from '../../db/schema/users.js';
 import { actorOf } from '../../plugins/auth.js';
+import { duplicateSchema, failures } from '../../plugins/openapi.js';
 import type { Services } from '../../services.js';
-import { parse } from '../../validation.js';
 import { UNIT_READERS } from '../referrals/referrals.policy.js';
 import { idParamsSchema, unitDetailSchema } from '../referrals/referrals.schemas.js';
-import { claimBodySchema, countsQuerySchema, selfTaskDocSchema, selfTaskSchema, statusCountsSchema } from './queue.schemas.js';
+import { claimBodySchema, countsQuerySchema, selfTaskSchema, statusCountsSchema } from './queue.schemas.js';
 
 const tags = ['queue'];
 /** DESIGN.md "Roles": operatives and sergeants take work (a sergeant may do all an operative may). */
 export const CASE_WORKERS = ['operative', 'sergeant'] as const satisfies readonly Role[];
 
 /** JSON API for the work queue (issue 3): counts, claim/assign (SOP 8.5-8.6), self-tasking (SOP 8.5). */
-const queueApi: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+const queueApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const queue = services.queue;
 
   app.get(
     '/referrals/counts',
     {
-      config: {
-        roles: UNIT_READERS,
-        openapi: {
-          summary: 'How many referrals are in each status, under the same filters as the list (other than status)',
-          tags,
-          query: countsQuerySchema,
-          response: statusCountsSchema,
-        },
+      config: { roles: UNIT_READERS },
+      schema: {
+        summary: 'How many referrals are in each status, under the same filters as the list (other than status)',
+        tags,
+        querystring: countsQuerySchema,
+        response: { 200: statusCountsSchema, ...failures(400, 401, 403) },
       },
     },
-    async (req) => queue.counts(actorOf(req), parse(countsQuerySchema, req.query)),
+    async (req) => queue.counts(actorOf(req), req.query),
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/referrals/:id/claim',
     {
-      config: {
-        roles: CASE_WORKERS,
-        openapi: {
-          summary:
-            'Claim a submitted referral (→ in_review, assigned to you); a sergeant may send { assignee } to assign it to an active operative (also from in_review). 409 in another state, 403 for the wrong person',
-          tags,
-          params: idParamsSchema,
-          body: claimBodySchema,
-          response: unitDetailSchema,
-        },
+      config: { roles: CASE_WORKERS },
+      schema: {
+        summary:
+          'Claim a submitted referral (→ in_review, assigned to you); a sergeant may send { assignee } to assign it to an active operative (also from in_review). 409 in another state, 403 for the wrong person',
+        tags,
+        params: idParamsSchema,
+        body: claimBodySchema,
+        response: { 200: unitDetailSchema, ...failures(400, 401, 403, 404, 409, 415) },
       },
     },
     async (req) => {
-      const { assignee } = parse(claimBodySchema, req.body ?? {});
-      await queue.claim(actorOf(req), req.params.id, assignee);
-      // The contract's answer is part of the command, not a consultation (issue 10).
-      return services.referrals.updated(actorOf(req), req.params.id);
+      await queue.claim(actorOf(req), req.params.id, req.body.assignee);
+      // The contract's answer, in the unit's view, is part of the command, not a consultation (issue 10).
+      return services.referrals.forCasework(actorOf(req), req.params.id);
     },
   );
 
   app.post(
     '/referrals/self-tasked',
     {
-      config: {
-        roles: CASE_WORKERS,
-        openapi: {
-          summary:
-            'Open a self-tasked referral (SOP 8.5): the referral body plus selfTaskedReason; created in_review, assigned to you, you as applicant. 409 if the content already has an open referral',
-          tags,
-          body: selfTaskDocSchema,
-          response: unitDetailSchema,
-          status: 201,
-        },
+      config: { roles: CASE_WORKERS },
+      schema: {
+        summary:
+          'Open a self-tasked referral (SOP 8.5): the referral body plus selfTaskedReason; created in_review, assigned to you, you as applicant. 409 if the content already has an open referral',
+        tags,
+        body: selfTaskSchema(services.referrals.schemas()),
+        response: { 201: unitDetailSchema, ...failures(400, 401, 403, 415), 409: duplicateSchema },
       },
     },
     async (req, reply) => {
-      const { selfTaskedReason, ...input } = parse(selfTaskSchema(services.referrals.schemas()), req.body ?? {});
+      const { selfTaskedReason, ...input } = req.body;
       return reply.status(201).send(await queue.selfTask(actorOf(req), input, selfTaskedReason));
     },
   );

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { plainText } from '../../schemas/text.js';
-import { docSchemas, listQuerySchema, type ReferralSchemas } from '../referrals/referrals.schemas.js';
+import { listQuerySchema, type ReferralSchemas } from '../referrals/referrals.schemas.js';
 
 /** SOP 8.5: the reason an operative opens a referral themselves. */
 export const SELF_TASKED_REASON_MAX = 2_000;
@@ -29,10 +29,9 @@ const selfTaskedReason = plainText({ error: 'Enter why you are opening this refe
 
 /**
  * POST /referrals/self-tasked: the referral body (without deconfliction's duplicateOf: a
- * self-tasked referral is never combined into another) plus the reason. Built for today's date.
+ * self-tasked referral is never combined into another) plus the reason.
  */
 export const selfTaskSchema = (schemas: ReferralSchemas) => schemas.newReferral.omit({ duplicateOf: true }).extend({ selfTaskedReason });
-export const selfTaskDocSchema = selfTaskSchema(docSchemas);
 export type SelfTaskInput = z.infer<ReturnType<typeof selfTaskSchema>>;
 
 /** GET /referrals/counts: the list's filters other than status, sort and paging. */

@@ -2,6 +2,7 @@ import type { Role } from '../../db/schema/users.js';
 import { hasAnyRole, type Actor } from '../../domain/actor.js';
 import { Forbidden, NotFound, ValidationFailed } from '../../errors.js';
 import type { CaseworkDeps } from '../../services.js';
+import type { ReferralDetail } from '../referrals/referrals.presenter.js';
 import type { ListQuery, NewReferral } from '../referrals/referrals.schemas.js';
 import { createQueueRepository } from './queue.repository.js';
 import type { CountsQuery } from './queue.schemas.js';
@@ -70,8 +71,11 @@ export function createQueueService({ db, clock, lifecycle, referrals }: Casework
      * SOP 8.5: an operative's self-tasked deployment, opened with a recorded reason: created
      * `in_review`, assigned to them, through the intake's own validation, insert and deconfliction.
      */
-    async selfTask(actor: Actor, input: NewReferral, selfTaskedReason: string) {
+    async selfTask(actor: Actor, input: NewReferral, selfTaskedReason: string): Promise<ReferralDetail> {
       const result = await referrals.submit(actor, input, { selfTaskedReason });
+      // Without duplicateOf nothing is combined, and a caseworker is answered in the unit's view.
+      if (result.kind !== 'created' || !('requesterId' in result.referral))
+        throw new Error('A self-tasked referral is created in the unit’s view');
       return result.referral;
     },
   };

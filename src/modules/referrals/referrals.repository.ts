@@ -171,8 +171,8 @@ export function createReferralsRepository() {
       row: NewReferralRow,
       children: {
         platforms: string[];
-        incidentReferences: { system: string; reference: string }[];
-        subjects: { name: string; category: string; ageBand: string; dateOfBirth?: string }[];
+        incidentReferences: Pick<typeof incidentReferences.$inferInsert, 'system' | 'reference'>[];
+        subjects: (Pick<typeof subjects.$inferInsert, 'name' | 'category' | 'ageBand'> & { dateOfBirth?: string })[];
       },
     ) {
       const [r] = await tx

@@ -13,11 +13,14 @@ import {
 import { isRealDate } from '../../domain/dates.js';
 import { isHttpUrl } from '../../domain/content-url.js';
 import { SAFEGUARDING_ACTIONS, SAFEGUARDING_STAGES } from '../../domain/safeguarding.js';
+import { PLATFORM_REFERRAL_STATUSES } from '../../domain/lifecycle.js';
+import { CHANNELS } from '../../db/schema/platforms.js';
 
 /**
  * The one referral schema: the API validates with it, every intake question page validates with
  * a pick of it, and the OpenAPI document is generated from it. "Not in the future" depends on
- * today's date in London, so the schemas are built for a given day.
+ * today's date in London: the schemas take the clock's day and read it at each validation, so that
+ * one schema, built once, serves a route for as long as the app runs.
  */
 
 export const LIMITS = {
@@ -60,8 +63,11 @@ const AGE_BAND_TEXT: Record<AgeBand, string> = {
 };
 export const ageBandText = (b: AgeBand) => AGE_BAND_TEXT[b];
 
+/** Today's date in London, YYYY-MM-DD, read when a request is validated. */
+export type Today = () => string;
+
 /** A real calendar date, not after today (London). */
-const pastDate = (today: string, what: string) => {
+const pastDate = (today: Today, what: string) => {
   const What = `${what[0]!.toUpperCase()}${what.slice(1)}`;
   return (
     plainText({ error: `Enter ${what}` })
@@ -70,7 +76,7 @@ const pastDate = (today: string, what: string) => {
       // The question pages always send this format; only an API caller can get it wrong.
       .regex(/^\d{4}-\d{2}-\d{2}$/, `${What} must be in the format YYYY-MM-DD`)
       .refine((v) => !/^\d{4}-\d{2}-\d{2}$/.test(v) || isRealDate(v), `${What} must be a real date`)
-      .refine((v) => !isRealDate(v) || v <= today, `${What} must be today or in the past`)
+      .refine((v) => !isRealDate(v) || v <= today(), `${What} must be today or in the past`)
   );
 };
 
@@ -92,7 +98,7 @@ export const safeguardingSchema = z
   .describe('DESIGN.md "Safeguarding": what was done about a child subject or a concern of exploitation (SOP 9.2.7)');
 export type SafeguardingInput = z.infer<typeof safeguardingSchema>;
 
-export function referralSchemas(today: string) {
+export function referralSchemas(today: Today) {
   const incidentReference = z.object({
     system: z
       .enum(INCIDENT_SYSTEMS, { error: 'Choose the system the reference is from' })
@@ -121,8 +127,9 @@ export function referralSchemas(today: string) {
       dateOfBirth: pastDate(today, 'the date of birth').optional().describe('Optional, YYYY-MM-DD; must agree with the age band'),
     })
     .superRefine((s, ctx) => {
-      if (!s.dateOfBirth || !isRealDate(s.dateOfBirth) || s.dateOfBirth > today) return;
-      const band = ageBandFor(ageOn(s.dateOfBirth, today));
+      const day = today();
+      if (!s.dateOfBirth || !isRealDate(s.dateOfBirth) || s.dateOfBirth > day) return;
+      const band = ageBandFor(ageOn(s.dateOfBirth, day));
       if (s.ageBand !== band)
         ctx.addIssue({
           code: 'custom',
@@ -187,9 +194,6 @@ export function referralSchemas(today: string) {
 export type ReferralSchemas = ReturnType<typeof referralSchemas>;
 export type NewReferral = z.infer<ReferralSchemas['newReferral']>;
 export type NewSubject = z.infer<ReferralSchemas['subject']>;
-
-/** For the OpenAPI document only: validation always builds the schemas for the actual day. */
-export const docSchemas = referralSchemas('9999-12-31');
 
 /** Query strings send "" for an empty form field: treat it as not sent. */
 const blankAsAbsent = (v: unknown) => (v === '' ? undefined : v);
@@ -320,7 +324,12 @@ export const withdrawPageSchema = z.object({
     .max(LIMITS.withdrawReason, `Reason must be ${LIMITS.withdrawReason.toLocaleString('en-GB')} characters or fewer`),
 });
 
-export const idParamsSchema = z.object({ id: plainText().describe('The referral id (uuid)') });
+/**
+ * A referral id in a path: a uuid, checked at the edge, so that a malformed one answers the
+ * contract's 404 without a query (issue 11). No API route takes a reference in its path.
+ */
+export const referralIdSchema = z.guid({ error: 'No such referral' }).describe('The referral id (uuid)');
+export const idParamsSchema = z.object({ id: referralIdSchema });
 
 const person = z.object({ id: z.string(), username: z.string(), name: z.string() });
 const fieldWarning = z.object({ path: z.string(), message: z.string() });
@@ -410,9 +419,35 @@ export const unitDetailSchema = unitSummarySchema.extend({
     )
     .describe('DESIGN.md "Safeguarding": every answer, oldest first (the unit only)'),
   platformReferrals: z
-    .array(z.object({ platform: z.string(), status: z.string(), channel: z.string() }))
-    .describe('SOP 10: one per platform, once referred'),
-  timeline: z.array(z.object({ at: z.string(), actor: person.nullable(), action: z.string(), comment: z.string().optional() })),
+    .array(
+      z.object({
+        platform: z.string().describe('Directory key'),
+        status: z.enum(PLATFORM_REFERRAL_STATUSES),
+        final: z.boolean().describe('Nothing more will happen to it (removed, upheld, or not_removed and not appealed)'),
+        channel: z.enum(CHANNELS).nullable().describe('SOP 10.5: how it was sent; null until it is'),
+        termsBreached: z.array(z.string()).describe('SOP 9.4: clause keys'),
+        draft: z.string().describe('SOP 10.1: the text for the platform'),
+        submittedAt: z.string().nullable().describe('ISO 8601 UTC; null until sent'),
+        externalReference: z.string().nullable().describe("The platform's own reference, if it gave one"),
+        decision: z.enum(['removed', 'not_removed']).nullable().describe('SOP 10.6'),
+        decidedOn: z.string().nullable(),
+        appealed: z.boolean().describe('SOP 10.7'),
+        notAppealed: z.boolean().describe('SOP 10.7: not_removed, and the unit recorded why it does not appeal'),
+        appealReason: z.string().nullable(),
+        finalDecision: z.enum(['removed', 'upheld']).nullable().describe('SOP 10.7: after an appeal'),
+        finalDecidedOn: z.string().nullable(),
+      }),
+    )
+    .describe('SOP 10: one per platform, from drafting to the final decision'),
+  timeline: z.array(
+    z.object({
+      at: z.string(),
+      actor: person.nullable(),
+      action: z.string(),
+      platform: z.string().optional().describe('The platform a per-platform step was about'),
+      comment: z.string().optional(),
+    }),
+  ),
   warnings: z.array(fieldWarning).describe('Things a person should look at, e.g. a URL whose host is not one of the platforms chosen'),
 });
 

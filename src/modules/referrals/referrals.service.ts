@@ -63,6 +63,7 @@ export function createReferralsService(
   const repo = createReferralsRepository();
   const safeguarding = createSafeguardingRepository();
   const today = () => londonToday(clock());
+  const schemas = referralSchemas(today);
 
   /** SOP 8.3.6: each platform must be a key of the directory; unknown keys are named by position. */
   function platformErrors(keys: readonly string[], directory: PlatformRow[], path = 'platforms'): FieldError[] {
@@ -136,8 +137,8 @@ export function createReferralsService(
 
   return {
     today,
-    /** The referral schemas for today's date in London (the API and every intake page use these). */
-    schemas: () => referralSchemas(today()),
+    /** The referral schemas, reading today's date in London as they validate (the API and every intake page use these). */
+    schemas: () => schemas,
 
     async checkPlatforms(keys: readonly string[]) {
       return platformErrors(keys, await platforms.list());
@@ -321,8 +322,9 @@ export function createReferralsService(
     },
 
     /**
-     * The unit's view for its own step forms (review, QA, platform steps), which show no subjects:
-     * not a consultation. Only for the unit: a requester is refused (the routes keep them out anyway).
+     * The unit's view for its own steps (review, QA, platform steps): their forms, which show no
+     * subjects, and the API's answer to a step, which is part of the step (issue 10). Neither is a
+     * consultation. Only for the unit: a requester is refused (the routes keep them out anyway).
      */
     async forCasework(actor: Actor, id: string): Promise<ReferralDetail> {
       if (referralViewFor(actor) !== 'unit') throw new Forbidden('Only the unit works on referrals');

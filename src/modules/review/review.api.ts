@@ -1,121 +1,100 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../plugins/auth.js';
+import { failures } from '../../plugins/openapi.js';
 import type { Services } from '../../services.js';
-import { parse } from '../../validation.js';
-import { unitDetailSchema } from '../referrals/referrals.schemas.js';
-import {
-  docReviewSchema,
-  draftQuerySchema,
-  draftSchema,
-  forceReferenceSchema,
-  idParamsSchema,
-  intelligenceRecordSchema,
-  qaSchema,
-} from './review.schemas.js';
+import { idParamsSchema, unitDetailSchema } from '../referrals/referrals.schemas.js';
+import { draftQuerySchema, draftSchema, forceReferenceSchema, intelligenceRecordSchema, qaSchema } from './review.schemas.js';
 import { CASE_WORKERS, INTELLIGENCE_READERS, QA_ROLES } from './review.service.js';
 
 const tags = ['review'];
-type Id = { Params: { id: string } };
 
 /** JSON API for review (SOP 9), drafting (10.1), QA (10.2) and the intelligence record (10.4). */
-const reviewApi: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+const reviewApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const review = services.review;
-  // The updated referral the contract answers a step with: part of the step, not a consultation (issue 10).
-  const answer = (req: FastifyRequest<Id>) => services.referrals.updated(actorOf(req), req.params.id);
+  // The updated referral the contract answers a step with, in the unit's view: part of the step, not a consultation (issue 10).
+  const answer = (req: FastifyRequest<{ Params: { id: string } }>) => services.referrals.forCasework(actorOf(req), req.params.id);
 
-  app.post<Id>(
+  app.post(
     '/referrals/:id/review',
     {
-      config: {
-        roles: CASE_WORKERS,
-        openapi: {
-          summary:
-            'Record the review and assessment (SOP 9, 8.6) by the assignee: refer sends the drafts to QA (awaiting_qa), no further action closes the referral. Each draft is checked for the referral’s personal data (SOP 6.4): 400 at platformReferrals[i].draft',
-          tags,
-          params: idParamsSchema,
-          body: docReviewSchema,
-          response: unitDetailSchema,
-        },
+      config: { roles: CASE_WORKERS },
+      schema: {
+        summary:
+          'Record the review and assessment (SOP 9, 8.6) by the assignee: refer sends the drafts to QA (awaiting_qa), no further action closes the referral. Each draft is checked for the referral’s personal data (SOP 6.4): 400 at platformReferrals[i].draft',
+        tags,
+        params: idParamsSchema,
+        body: review.schemas().review,
+        response: { 200: unitDetailSchema, ...failures(400, 401, 403, 404, 409, 415) },
       },
     },
     async (req) => {
-      await review.review(actorOf(req), req.params.id, parse(review.schemas().review, req.body ?? {}));
+      await review.review(actorOf(req), req.params.id, req.body);
       return answer(req);
     },
   );
 
-  app.get<Id>(
+  app.get(
     '/referrals/:id/draft',
     {
-      config: {
-        roles: CASE_WORKERS,
-        openapi: {
-          summary: 'A draft referral to one of the referral’s platforms from the platform’s template (SOP 10.1); editable before review',
-          tags,
-          params: idParamsSchema,
-          query: draftQuerySchema,
-          response: draftSchema,
-        },
+      config: { roles: CASE_WORKERS },
+      schema: {
+        summary: 'A draft referral to one of the referral’s platforms from the platform’s template (SOP 10.1); editable before review',
+        tags,
+        params: idParamsSchema,
+        querystring: draftQuerySchema,
+        response: { 200: draftSchema, ...failures(400, 401, 403, 404) },
       },
     },
-    async (req) => review.draft(actorOf(req), req.params.id, parse(draftQuerySchema, req.query)),
+    async (req) => review.draft(actorOf(req), req.params.id, req.query),
   );
 
-  app.post<Id>(
+  app.post(
     '/referrals/:id/qa',
     {
-      config: {
-        roles: QA_ROLES,
-        openapi: {
-          summary:
-            'Quality assurance by a sergeant who did not write the drafts (SOP 10.2): return (comment required) sends it back to in_review; approve makes it referred and creates the intelligence record (SOP 10.4) from `intelligence` { summary, sourceEvaluation A-C, intelligenceAssessment 1-5, handlingCode P|C, handlingConditions (required with C) }, required to approve (an extension of the v1 body)',
-          tags,
-          params: idParamsSchema,
-          body: qaSchema,
-          response: unitDetailSchema,
-        },
+      config: { roles: QA_ROLES },
+      schema: {
+        summary:
+          'Quality assurance by a sergeant who did not write the drafts (SOP 10.2): return (comment required) sends it back to in_review; approve makes it referred and creates the intelligence record (SOP 10.4) from `intelligence` { summary, sourceEvaluation A-C, intelligenceAssessment 1-5, handlingCode P|C, handlingConditions (required with C) }, required to approve (an extension of the v1 body)',
+        tags,
+        params: idParamsSchema,
+        body: qaSchema,
+        response: { 200: unitDetailSchema, ...failures(400, 401, 403, 404, 409, 415) },
       },
     },
     async (req) => {
-      await review.qa(actorOf(req), req.params.id, parse(qaSchema, req.body ?? {}));
+      await review.qa(actorOf(req), req.params.id, req.body);
       return answer(req);
     },
   );
 
-  app.get<Id>(
+  app.get(
     '/referrals/:id/intelligence',
     {
-      config: {
-        roles: INTELLIGENCE_READERS,
-        openapi: {
-          summary: 'The intelligence record (SOP 10.4): six fields, the 3x5x2 grading, platform decisions, and a plain-text copy',
-          tags,
-          params: idParamsSchema,
-          response: intelligenceRecordSchema,
-        },
+      config: { roles: INTELLIGENCE_READERS },
+      schema: {
+        summary: 'The intelligence record (SOP 10.4): six fields, the 3x5x2 grading, platform decisions, and a plain-text copy',
+        tags,
+        params: idParamsSchema,
+        response: { 200: intelligenceRecordSchema, ...failures(401, 403, 404) },
       },
     },
     async (req) => review.intelligence(actorOf(req), req.params.id),
   );
 
-  app.post<Id>(
+  app.post(
     '/referrals/:id/intelligence/reference',
     {
-      config: {
-        roles: CASE_WORKERS,
-        openapi: {
-          summary: 'Record the force intelligence system’s reference for the record (SOP 10.4); audited as an alteration',
-          tags,
-          params: idParamsSchema,
-          body: forceReferenceSchema,
-          response: intelligenceRecordSchema,
-        },
+      config: { roles: CASE_WORKERS },
+      schema: {
+        summary: 'Record the force intelligence system’s reference for the record (SOP 10.4); audited as an alteration',
+        tags,
+        params: idParamsSchema,
+        body: forceReferenceSchema,
+        response: { 200: intelligenceRecordSchema, ...failures(400, 401, 403, 404, 415) },
       },
     },
-    async (req) => {
-      const { forceReference } = parse(forceReferenceSchema, req.body ?? {});
-      return review.recordForceReference(actorOf(req), req.params.id, forceReference);
-    },
+    async (req) => review.recordForceReference(actorOf(req), req.params.id, req.body.forceReference),
   );
 };
 

@@ -4,12 +4,12 @@ import { plainText } from '../../schemas/text.js';
 import { CONTENT_FORMATS, REVIEW_FACTORS, type ReviewFactor } from '../../db/schema/casework.js';
 import { isRealDate } from '../../domain/dates.js';
 import { validateGrading, type IntelligenceGrading } from '../../domain/intelligence-grading.js';
-import { LIMITS as REFERRAL_LIMITS, safeguardingSchema } from '../referrals/referrals.schemas.js';
+import { LIMITS as REFERRAL_LIMITS, safeguardingSchema, type Today } from '../referrals/referrals.schemas.js';
 
 /**
  * The review (SOP 9, 8.6), QA (SOP 10.2) and intelligence record (SOP 10.4) schemas: the API
  * validates with them, the pages validate with them, and the OpenAPI document comes from them.
- * "Not in the future" depends on today's date in London, so the review schema is built for a day.
+ * "Not in the future" depends on today's date in London, which the review schema reads as it validates.
  */
 
 export const LIMITS = {
@@ -85,7 +85,7 @@ const platformReferral = z.object({
   ),
 });
 
-export function reviewSchemas(today: string) {
+export function reviewSchemas(today: Today) {
   const review = z
     .object({
       contentFormat: z.enum(CONTENT_FORMATS, { error: 'Choose the format of the content' }).describe('SOP 8.6.6'),
@@ -107,7 +107,7 @@ export function reviewSchemas(today: string) {
         .min(1, 'Enter the date of the review')
         .regex(/^\d{4}-\d{2}-\d{2}$/, 'The date of the review must be in the format YYYY-MM-DD')
         .refine((v) => !/^\d{4}-\d{2}-\d{2}$/.test(v) || isRealDate(v), 'The date of the review must be a real date')
-        .refine((v) => !isRealDate(v) || v <= today, 'The date of the review must be today or in the past')
+        .refine((v) => !isRealDate(v) || v <= today(), 'The date of the review must be today or in the past')
         .describe('SOP 8.6.1: YYYY-MM-DD, not in the future and not before the referral was submitted'),
       outcome: z.enum(['refer', 'no_further_action'], { error: 'Choose the outcome of the review' }).describe('SOP 8.6.2, 10.3'),
       rationale: text('the rationale for the outcome', LIMITS.rationale, 'The rationale').describe(
@@ -150,9 +150,6 @@ export function reviewSchemas(today: string) {
 }
 
 export type ReviewInput = z.infer<ReturnType<typeof reviewSchemas>['review']>;
-
-/** For the OpenAPI document only: validation always builds the schema for the actual day. */
-export const docReviewSchema = reviewSchemas('9999-12-31').review;
 
 /** SOP 10.4.5 and the 3x5x2 grading, as sent (validated with `validateGrading`). */
 const intelligenceInput = z
@@ -225,8 +222,6 @@ export const forceReferenceSchema = z.object({
     'SOP 10.4: the reference the force intelligence system gave the record',
   ),
 });
-
-export const idParamsSchema = z.object({ id: plainText().describe('The referral id (uuid)') });
 
 export const draftSchema = z.object({ platform: z.string(), termsBreached: z.array(z.string()), draft: z.string() });
 

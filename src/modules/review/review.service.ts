@@ -48,6 +48,7 @@ export function createReviewService({ db, clock, audit, platforms, lifecycle }: 
   const repo = createReviewRepository();
   const safeguarding = createSafeguardingRepository();
   const today = () => londonToday(clock());
+  const schemas = reviewSchemas(today);
 
   // Read before any transaction opens: on the embedded database a query outside an open
   // transaction would wait for it to end.
@@ -122,7 +123,7 @@ export function createReviewService({ db, clock, audit, platforms, lifecycle }: 
 
   return {
     today,
-    schemas: () => reviewSchemas(today()),
+    schemas: () => schemas,
 
     /**
      * The review page's preview (issue 10): each platform's draft exactly as it would go to QA and

@@ -1,0 +1,269 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { createTestApp, type TestApp, type TestUser } from './harness.js';
+import { apiSteps, castOf, JOURNEY_NOW, referralBody, type ApiSteps, type Cast } from './journey.js';
+
+/**
+ * Issue 11, point 4: the OpenAPI document comes from the route schemas and matches the answers.
+ * Every response the document lists (path, method, status) is driven by a real request, and the
+ * real answer is checked against the document's own JSON schema (turned into a validator with
+ * zod's `fromJSONSchema`, so that the document, not the zod source, is what is tested; objects
+ * are closed, so an undocumented field fails). The statuses every route must document (401, 403,
+ * 404 for an id, 415 for a body) are checked from the registered routes, not from the document.
+ */
+
+type Operation = { responses: Record<string, { content?: Record<string, { schema: unknown }> }> };
+type Doc = { paths: Record<string, Record<string, Operation>> };
+type Driver = () => Promise<LightMyRequestResponse>;
+type Json = { type?: string; anyOf?: Json[]; items?: Json; properties?: Record<string, Json> };
+
+const API = '/api/v1';
+const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+const MALFORMED = ['not-an-id', 'OHRT-2026-000001', `${UNKNOWN}x`, '%00'];
+
+let t: TestApp;
+let cast: Cast;
+let steps: ApiSteps;
+let everyone: TestUser;
+let passwordToChange: TestUser;
+let doc: Doc;
+
+beforeAll(async () => {
+  t = await createTestApp({ clock: () => JOURNEY_NOW });
+  cast = await castOf(t);
+  steps = apiSteps(t, cast);
+  everyone = await t.user(['requester', 'operative', 'sergeant', 'inspector', 'authorising_officer', 'admin', 'auditor'], {
+    username: 'every.role',
+  });
+  const u = await t.services.users.create(
+    null,
+    { username: 'first.login', displayName: 'First Login', roles: ['requester'], password: 'a long enough pass phrase' },
+    true,
+  );
+  passwordToChange = { id: u.id, username: u.username, roles: u.roles };
+  doc = (await t.app.inject({ method: 'GET', url: `${API}/openapi.json` })).json() as Doc;
+});
+afterAll(() => t.close());
+
+const inject = async (method: string, url: string, who: TestUser | null, payload?: unknown, form = false) =>
+  t.app.inject({
+    method: method as 'GET',
+    url,
+    headers: {
+      ...(who ? await t.bearer(who) : {}),
+      ...(payload === undefined ? {} : { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' }),
+    },
+    payload: payload === undefined ? undefined : form ? 'a=b' : JSON.stringify(payload),
+  });
+const post = (who: TestUser, url: string, payload: unknown = {}) => inject('POST', `${API}${url}`, who, payload);
+const get = (who: TestUser, url: string) => inject('GET', `${API}${url}`, who);
+const idOf = async (res: Promise<LightMyRequestResponse>) => {
+  const r = await res;
+  expect(r.statusCode, r.body).toBeLessThan(300);
+  return (r.json() as { id: string }).id;
+};
+
+// A referral in each state, each new so that no case depends on another's order.
+const submitted = () => idOf(steps.intake());
+const inReview = async () => {
+  const id = await submitted();
+  await idOf(steps.assign(id));
+  return id;
+};
+const awaitingQa = async () => {
+  const id = await inReview();
+  await idOf(steps.review(id));
+  return id;
+};
+const referred = async () => {
+  const id = await awaitingQa();
+  await idOf(steps.qaApprove(id));
+  return id;
+};
+const sentToPlatform = async () => {
+  const id = await referred();
+  await idOf(steps.submission(id));
+  return id;
+};
+const notRemoved = async () => {
+  const id = await sentToPlatform();
+  await idOf(steps.decision(id));
+  return id;
+};
+const selfTasked = (over: Record<string, unknown> = {}) => ({ ...referralBody(over), selfTaskedReason: 'Seen on patrol of the platform' });
+
+/** The responses each operation gives that a generic request cannot: successes, 400s and 409s. */
+const SPECIFIC: Record<string, Driver[]> = {
+  'GET /api/v1/platforms 200': [() => get(cast.requester, '/platforms')],
+  'POST /api/v1/referrals 201': [() => steps.intake(), () => steps.intake({}, cast.requesterOperative)],
+  'POST /api/v1/referrals 200': [
+    async () => {
+      const first = (await steps.intake()).json() as { reference: string; contentUrl: string };
+      return post(cast.otherRequester, '/referrals', referralBody({ contentUrl: first.contentUrl, duplicateOf: first.reference }));
+    },
+  ],
+  'POST /api/v1/referrals 400': [() => post(cast.requester, '/referrals', {})],
+  'POST /api/v1/referrals 409': [
+    async () => {
+      const first = (await steps.intake()).json() as { contentUrl: string };
+      return post(cast.otherRequester, '/referrals', referralBody({ contentUrl: first.contentUrl }));
+    },
+  ],
+  'GET /api/v1/referrals 200': [() => get(cast.requester, '/referrals'), () => get(cast.inspector, '/referrals?status=submitted')],
+  'GET /api/v1/referrals 400': [() => get(cast.operative, '/referrals?page=0')],
+  'GET /api/v1/referrals/{id} 200': [
+    async () => get(cast.requester, `/referrals/${await notRemoved()}`),
+    async () => get(cast.inspector, `/referrals/${await notRemoved()}`),
+  ],
+  'POST /api/v1/referrals/{id}/withdraw 200': [async () => post(cast.requester, `/referrals/${await submitted()}/withdraw`)],
+  'POST /api/v1/referrals/{id}/withdraw 400': [() => post(cast.requester, `/referrals/${UNKNOWN}/withdraw`, { reason: 5 })],
+  'POST /api/v1/referrals/{id}/withdraw 409': [async () => post(cast.requester, `/referrals/${await inReview()}/withdraw`)],
+  'GET /api/v1/referrals/counts 200': [() => get(cast.operative, '/referrals/counts')],
+  'GET /api/v1/referrals/counts 400': [() => get(cast.operative, '/referrals/counts?overdue=maybe')],
+  'POST /api/v1/referrals/{id}/claim 200': [async () => steps.claim(await submitted()), async () => steps.assign(await submitted())],
+  'POST /api/v1/referrals/{id}/claim 400': [() => post(cast.sergeant, `/referrals/${UNKNOWN}/claim`, { assignee: '' })],
+  'POST /api/v1/referrals/{id}/claim 409': [async () => steps.claim(await inReview())],
+  'POST /api/v1/referrals/self-tasked 201': [() => post(cast.operative, '/referrals/self-tasked', selfTasked())],
+  'POST /api/v1/referrals/self-tasked 400': [() => post(cast.operative, '/referrals/self-tasked', {})],
+  'POST /api/v1/referrals/self-tasked 409': [
+    async () => {
+      const first = (await steps.intake()).json() as { contentUrl: string };
+      return post(cast.operative, '/referrals/self-tasked', selfTasked({ contentUrl: first.contentUrl }));
+    },
+  ],
+  'POST /api/v1/referrals/{id}/review 200': [async () => steps.review(await inReview())],
+  'POST /api/v1/referrals/{id}/review 400': [() => post(cast.operative, `/referrals/${UNKNOWN}/review`, {})],
+  'POST /api/v1/referrals/{id}/review 409': [async () => steps.review(await awaitingQa())],
+  'GET /api/v1/referrals/{id}/draft 200': [async () => get(cast.operative, `/referrals/${await inReview()}/draft?platform=youtube`)],
+  'GET /api/v1/referrals/{id}/draft 400': [() => get(cast.operative, `/referrals/${UNKNOWN}/draft`)],
+  'POST /api/v1/referrals/{id}/qa 200': [async () => steps.qaApprove(await awaitingQa()), async () => steps.qaReturn(await awaitingQa())],
+  'POST /api/v1/referrals/{id}/qa 400': [() => post(cast.sergeant, `/referrals/${UNKNOWN}/qa`, {})],
+  'POST /api/v1/referrals/{id}/qa 409': [async () => steps.qaApprove(await inReview())],
+  'GET /api/v1/referrals/{id}/intelligence 200': [async () => get(cast.inspector, `/referrals/${await notRemoved()}/intelligence`)],
+  'POST /api/v1/referrals/{id}/intelligence/reference 200': [
+    async () => post(cast.operative, `/referrals/${await referred()}/intelligence/reference`, { forceReference: 'CRIMINT-26-0042' }),
+  ],
+  'POST /api/v1/referrals/{id}/intelligence/reference 400': [
+    () => post(cast.operative, `/referrals/${UNKNOWN}/intelligence/reference`, {}),
+  ],
+  'POST /api/v1/referrals/{id}/platform-referrals/{platform}/submission 200': [async () => steps.submission(await referred())],
+  'POST /api/v1/referrals/{id}/platform-referrals/{platform}/submission 400': [
+    () => post(cast.operative, `/referrals/${UNKNOWN}/platform-referrals/youtube/submission`, {}),
+  ],
+  'POST /api/v1/referrals/{id}/platform-referrals/{platform}/submission 409': [async () => steps.submission(await inReview())],
+  'POST /api/v1/referrals/{id}/platform-referrals/{platform}/decision 200': [async () => steps.decision(await sentToPlatform())],
+  'POST /api/v1/referrals/{id}/platform-referrals/{platform}/decision 400': [
+    () => post(cast.operative, `/referrals/${UNKNOWN}/platform-referrals/youtube/decision`, {}),
+  ],
+  'POST /api/v1/referrals/{id}/platform-referrals/{platform}/decision 409': [async () => steps.decision(await referred())],
+  'POST /api/v1/referrals/{id}/platform-referrals/{platform}/appeal 200': [async () => steps.appeal(await notRemoved())],
+  'POST /api/v1/referrals/{id}/platform-referrals/{platform}/appeal 400': [
+    () => post(cast.operative, `/referrals/${UNKNOWN}/platform-referrals/youtube/appeal`, {}),
+  ],
+  'POST /api/v1/referrals/{id}/platform-referrals/{platform}/appeal 409': [async () => steps.appeal(await referred())],
+};
+
+/** The API's routes as registered (not as documented), with their path in the document's form. */
+const apiRoutes = () =>
+  t.app.registeredRoutes
+    .filter((r) => r.url.startsWith(`${API}/`) && r.url !== `${API}/openapi.json`)
+    .map((r) => ({ ...r, path: r.url.replace(/:(\w+)/g, '{$1}') }));
+const urlFor = (path: string, id = UNKNOWN) => path.replace('{id}', id).replace('{platform}', 'youtube');
+
+/** What every route answers alike: no caller, a caller without the role, a malformed id, a form body. */
+function genericDrivers(): Record<string, Driver[]> {
+  const drivers: Record<string, Driver[]> = {};
+  for (const { method, path, roles } of apiRoutes()) {
+    const body = method === 'GET' ? undefined : {};
+    const at = (status: number, d: Driver) => (drivers[`${method} ${path} ${status}`] ??= []).push(d);
+    at(401, () => inject(method, urlFor(path), null, body));
+    // Everyone signed in may read the directory: only a password still to change is refused.
+    at(403, () => inject(method, urlFor(path), roles === 'signed_in' ? passwordToChange : cast.admin, body));
+    if (path.includes('{id}')) for (const id of MALFORMED) at(404, () => inject(method, urlFor(path, id), everyone, body));
+    if (method !== 'GET') at(415, () => inject(method, urlFor(path), everyone, {}, true));
+  }
+  return drivers;
+}
+
+function documented(): Map<string, unknown> {
+  const found = new Map<string, unknown>();
+  for (const [path, methods] of Object.entries(doc.paths))
+    for (const [method, op] of Object.entries(methods))
+      for (const [status, response] of Object.entries(op.responses))
+        found.set(`${method.toUpperCase()} ${path} ${status}`, response.content?.['application/json']?.schema);
+  return found;
+}
+
+describe('the OpenAPI document matches the answers', () => {
+  it('documents exactly the API routes, and every response a generic or specific request gives', () => {
+    const docs = documented();
+    const routes = new Set(apiRoutes().map((r) => `${r.method} ${r.path}`));
+    expect(new Set([...docs.keys()].map((k) => k.split(' ').slice(0, 2).join(' ')))).toEqual(routes);
+    const driven = new Set([...Object.keys(SPECIFIC), ...Object.keys(genericDrivers())]);
+    expect([...docs.keys()].sort()).toEqual([...driven].sort());
+  });
+
+  it('documents a platform referral’s channel as null until it is sent, as it is answered', async () => {
+    const detail = documented().get('GET /api/v1/referrals/{id} 200') as { anyOf: Json[] };
+    const unit = detail.anyOf.find((s) => s.properties?.platformReferrals);
+    const channel = unit?.properties?.platformReferrals?.items?.properties?.channel;
+    expect(channel?.anyOf?.map((s) => s.type)).toEqual(['string', 'null']);
+    const res = await steps.review(await inReview());
+    expect(res.json().platformReferrals[0].channel).toBeNull();
+  });
+
+  it('answers each documented response as its schema says', async () => {
+    const drivers = { ...genericDrivers() };
+    for (const [key, list] of Object.entries(SPECIFIC)) drivers[key] = [...(drivers[key] ?? []), ...list];
+    const failures: string[] = [];
+    for (const [key, schema] of documented()) {
+      const status = Number(key.split(' ')[2]);
+      if (!schema) {
+        failures.push(`${key}: no JSON schema documented`);
+        continue;
+      }
+      const validator = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
+      for (const drive of drivers[key] ?? []) {
+        const res = await drive();
+        if (res.statusCode !== status) failures.push(`${key}: answered ${res.statusCode} ${res.body.slice(0, 300)}`);
+        else if (!res.headers['content-type']?.toString().startsWith('application/json'))
+          failures.push(`${key}: answered ${res.headers['content-type']}`);
+        else {
+          const r = validator.safeParse(res.json());
+          if (!r.success) failures.push(`${key}: ${z.prettifyError(r.error)}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 240_000);
+});
+
+describe('a malformed id', () => {
+  it('is a 404 on every route with an id, before any query', async () => {
+    const client = (t.db as unknown as { $client: { query: (...a: unknown[]) => unknown } }).$client;
+    const spy = vi.spyOn(client, 'query');
+    const queriesOf = async (method: string, url: string) => {
+      spy.mockClear();
+      const res = await inject(method, url, everyone, method === 'GET' ? undefined : {});
+      return { status: res.statusCode, queries: spy.mock.calls.length };
+    };
+    try {
+      // The caller's token is looked up whatever the path: that is the baseline.
+      const baseline = await queriesOf('GET', `${API}/no-such-thing`);
+      expect(baseline.status).toBe(404);
+      // The spy sees the queries: an id that could exist is looked up.
+      expect((await queriesOf('GET', `${API}/referrals/${UNKNOWN}`)).queries).toBeGreaterThan(baseline.queries);
+      const failures: string[] = [];
+      for (const { method, path } of apiRoutes().filter((r) => r.path.includes('{id}')))
+        for (const id of MALFORMED) {
+          const got = await queriesOf(method, urlFor(path, id));
+          if (got.status !== 404 || got.queries !== baseline.queries)
+            failures.push(`${method} ${urlFor(path, id)}: ${got.status} after ${got.queries - baseline.queries} queries`);
+        }
+      expect(failures).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
