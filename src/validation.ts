@@ -2,7 +2,7 @@ import type { ZodError, ZodType, z } from 'zod';
 import { ValidationFailed, type FieldError } from './errors.js';
 
 /** A zod issue path as the API names fields: `platforms[0]`, `subjects[1].ageBand`. */
-function fieldPath(path: readonly PropertyKey[]): string {
+export function fieldPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
 }
 
