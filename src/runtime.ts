@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { migrate } from './db/migrate.js';
-import { randomSecret } from './modules/users/users.service.js';
+import { randomSecret } from './security/secrets.js';
 import { createServices, type Services } from './services.js';
 
 /** Opens the configured database (PGlite under DATA_DIR unless DATABASE_URL is set). */

@@ -5,8 +5,8 @@ import { buildApp } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { openDatabase, type Database } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
-import type { Role } from '../src/db/schema/users.js';
 import { createServices, type Services } from '../src/services.js';
+import type { Role } from '../src/domain/vocabulary.js';
 
 /** Which database this test project runs on: set per vitest project (vitest.config.ts). */
 export const TEST_DB = (process.env.TEST_DB ?? 'pglite') as 'pglite' | 'postgres';

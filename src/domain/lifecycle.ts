@@ -9,18 +9,21 @@
  * From then on it follows the same life cycle as any other referral.
  */
 import { statusInSentence } from './labels.js';
-import type { ReferralOutcome, ReferralStatus } from '../db/schema/referrals.js';
-import type { Role } from '../db/schema/users.js';
+import type {
+  EventAction,
+  FirstDecision,
+  PlatformReferralStatus,
+  QaDecision,
+  ReferralOutcome,
+  ReferralStatus,
+  ReviewOutcome,
+  Role,
+} from './vocabulary.js';
 
 /**
- * One platform referral (SOP 10). `drafted` → QA `approved` → `submitted` (10.5) → the platform's
- * decision (10.6) `removed` | `not_removed` → (10.7) `appealed` → `removed` | `upheld`, or not
- * appealed: the status stays `not_removed` and `notAppealed` is set. Use `isFinal` rather than
+ * One platform referral (SOP 10; its statuses in domain/vocabulary.ts). Use `isFinal` rather than
  * reading the status alone: `not_removed` is final only once the unit has decided not to appeal.
  */
-export const PLATFORM_REFERRAL_STATUSES = ['drafted', 'approved', 'submitted', 'removed', 'not_removed', 'appealed', 'upheld'] as const;
-export type PlatformReferralStatus = (typeof PLATFORM_REFERRAL_STATUSES)[number];
-
 export type PlatformReferral = {
   readonly platform: string;
   readonly status: PlatformReferralStatus;
@@ -45,10 +48,10 @@ export type Action =
   | { kind: 'claim' }
   | { kind: 'assign'; assigneeId: string; assigneeRoles: readonly Role[] }
   | { kind: 'withdraw' }
-  | { kind: 'review'; outcome: 'refer' | 'no_further_action'; platforms: readonly string[] }
-  | { kind: 'qa'; decision: 'approve' | 'return' }
+  | { kind: 'review'; outcome: ReviewOutcome; platforms: readonly string[] }
+  | { kind: 'qa'; decision: QaDecision }
   | { kind: 'submission'; platform: string }
-  | { kind: 'decision'; platform: string; outcome: 'removed' | 'not_removed' }
+  | { kind: 'decision'; platform: string; outcome: FirstDecision }
   | { kind: 'appeal'; platform: string; appeal: boolean };
 export type ActionKind = Action['kind'];
 export const ACTION_KINDS = [
@@ -62,22 +65,6 @@ export const ACTION_KINDS = [
   'appeal',
 ] as const satisfies readonly ActionKind[];
 export type PlatformActionKind = 'submission' | 'decision' | 'appeal';
-
-/** The timeline's name for what happened (past tense, as the intake's `withdrawn`). */
-export type EventAction =
-  | 'claimed'
-  | 'assigned'
-  | 'withdrawn'
-  | 'reviewed_no_further_action'
-  | 'reviewed_refer'
-  | 'qa_approved'
-  | 'qa_returned'
-  | 'platform_submitted'
-  | 'platform_removed'
-  | 'platform_not_removed'
-  | 'platform_upheld'
-  | 'appeal_made'
-  | 'appeal_not_made';
 
 export type LifecycleEvent = {
   action: EventAction;

@@ -2,11 +2,9 @@ import cookie from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
-import type { Role } from '../db/schema/users.js';
-import { hasAnyRole, type Actor } from '../domain/actor.js';
+import { hasAnyRole, toActor, type Actor } from '../domain/actor.js';
 import { Forbidden, Unauthenticated } from '../errors.js';
-import type { AuthService } from '../modules/auth/auth.service.js';
-import { toActor } from '../modules/users/users.service.js';
+import type { Role } from '../domain/vocabulary.js';
 
 /** Who may call a route: anyone, anyone signed in, or holders of one of the roles (DESIGN.md "Roles"). */
 export type RouteRoles = 'public' | 'signed_in' | readonly Role[];
@@ -30,11 +28,20 @@ export const isApi = (req: FastifyRequest) => req.url.startsWith('/api/');
 
 export type RegisteredRoute = { method: string; url: string; roles: RouteRoles };
 
+/** A user as the session and token store answers: who they are, and whether their password is one-time. */
+type Account = Actor & { mustChangePassword: boolean };
+
+/** What the plugin needs to turn a request's credentials into an account (the auth service answers it). */
+export interface CredentialStore {
+  resolveToken(raw: string): Promise<Account | null>;
+  resolveSession(raw: string): Promise<{ idHash: string; user: Account; draft: string | null } | null>;
+}
+
 /**
  * Resolves the session cookie or bearer token to an actor, and enforces every route's declared
  * roles. A route that declares none fails at registration.
  */
-export default fp(async (app, opts: { config: Config; auth: AuthService; routes: RegisteredRoute[] }) => {
+export default fp(async (app, opts: { config: Config; auth: CredentialStore; routes: RegisteredRoute[] }) => {
   await app.register(cookie, { secret: opts.config.sessionSecret });
 
   app.decorateRequest('actor', null);

@@ -1,19 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, date, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { ReferralOutcome, ReferralStatus } from '../../domain/vocabulary.js';
 import { platforms } from './platforms.js';
 import { users } from './users.js';
-
-export const REFERRAL_STATUSES = ['submitted', 'in_review', 'awaiting_qa', 'referred', 'closed'] as const;
-export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
-export const REFERRAL_OUTCOMES = ['no_further_action', 'withdrawn', 'removed', 'not_removed', 'partially_removed'] as const;
-export type ReferralOutcome = (typeof REFERRAL_OUTCOMES)[number];
-
-/** SOP 8.3.3 */
-export const INCIDENT_SYSTEMS = ['CONNECT', 'CAD', 'CRIS', 'CRIMINT', 'MERLIN', 'APMIS'] as const;
-/** DPA 2018 s.38(3) */
-export const SUBJECT_CATEGORIES = ['suspect', 'victim', 'witness', 'other'] as const;
-/** Always recorded, never blank, so that children are never included silently (DESIGN.md "Subject"). */
-export const AGE_BANDS = ['under_13', '13_15', '16_17', '18_24', '25_plus', 'unknown'] as const;
 
 export const referrals = pgTable(
   'referrals',

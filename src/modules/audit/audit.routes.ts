@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { AUDIT_OPERATIONS } from '../../db/schema/audit.js';
 import type { Services } from '../../services.js';
 import { formErrors, zodFields } from '../../validation.js';
 import { pageRange, pagination } from '../../views/pagination.js';
 import { AUDIT_PAGE_SIZE, auditQuerySchema, auditQueryString, toAuditFilter } from './audit.schemas.js';
+import { AUDIT_OPERATIONS } from '../../domain/vocabulary.js';
 
 // DESIGN.md "Roles": only the auditor reads the audit log.
 const AUDITOR = { roles: ['auditor'] } as const;

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { Role } from '../../db/schema/users.js';
 import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
 import { parse } from '../../validation.js';
 import { unitDetailSchema } from '../referrals/referrals.schemas.js';
 import { docSchemas, platformParamsSchema } from './platform-referrals.schemas.js';
+import type { Role } from '../../domain/vocabulary.js';
 
 /** DESIGN.md "Roles": operatives and sergeants record submissions and decisions (SOP 10.5-10.7). */
 export const PLATFORM_STEP_ROLES = ['operative', 'sergeant'] as const satisfies readonly Role[];

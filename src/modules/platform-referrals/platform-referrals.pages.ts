@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { CHANNELS } from '../../db/schema/platforms.js';
 import type { Actor } from '../../domain/actor.js';
 import { allowedPlatformActions, type PlatformActionKind } from '../../domain/lifecycle.js';
 import { InvalidTransition, NotFound, ValidationFailed } from '../../errors.js';
@@ -11,6 +10,7 @@ import { lifecycleStateOf } from '../referrals/referrals.presenter.js';
 import { PLATFORM_STEP_ROLES } from './platform-referrals.api.js';
 import { londonTimeToUtc } from '../../domain/dates.js';
 import { timeOfDay } from './platform-referrals.schemas.js';
+import { CHANNELS } from '../../domain/vocabulary.js';
 
 type Params = { Params: { id: string; platform: string } };
 const config = { roles: PLATFORM_STEP_ROLES };

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { CHANNELS } from '../../db/schema/platforms.js';
 import { DRAFT_PLACEHOLDERS } from '../../domain/referral-draft.js';
 import { NotFound, ValidationFailed, type FieldError } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
@@ -7,6 +6,7 @@ import type { Services } from '../../services.js';
 import { formErrors, zodFields } from '../../validation.js';
 import { newPlatformFormSchema, PLATFORM_KEY, platformFormSchema } from './platforms.schemas.js';
 import type { PlatformRow } from './platforms.service.js';
+import { CHANNELS } from '../../domain/vocabulary.js';
 
 // DESIGN.md "Roles": admin keeps the platform directory (SOP 10.5, 4.1.4) and sees no case content.
 const ADMIN = { roles: ['admin'] } as const;

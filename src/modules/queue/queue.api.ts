@@ -1,11 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Role } from '../../db/schema/users.js';
 import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
 import { parse } from '../../validation.js';
 import { UNIT_READERS } from '../referrals/referrals.policy.js';
 import { idParamsSchema, unitDetailSchema } from '../referrals/referrals.schemas.js';
 import { claimBodySchema, countsQuerySchema, selfTaskDocSchema, selfTaskSchema, statusCountsSchema } from './queue.schemas.js';
+import type { Role } from '../../domain/vocabulary.js';
 
 const tags = ['queue'];
 /** DESIGN.md "Roles": operatives and sergeants take work (a sergeant may do all an operative may). */

@@ -8,7 +8,6 @@ import { dateFromParts, field, fields } from '../referrals/referrals.intake-draf
 import { UNIT_READERS } from '../referrals/referrals.policy.js';
 import { STATUS_TAG } from '../referrals/referrals.presenter.js';
 import { LIMITS } from '../referrals/referrals.schemas.js';
-import { REFERRAL_STATUSES } from '../../db/schema/referrals.js';
 import { CASE_WORKERS } from './queue.api.js';
 import {
   linkStateOf,
@@ -22,6 +21,7 @@ import {
   statusTabs,
 } from './queue.presenter.js';
 import { QUEUE_PAGE_SIZE, queuePageQuerySchema, SELF_TASKED_REASON_MAX, selfTaskSchema } from './queue.schemas.js';
+import { REFERRAL_STATUSES } from '../../domain/vocabulary.js';
 
 const view = (name: string) => `modules/queue/views/${name}.njk`;
 const SERGEANTS = ['sergeant'] as const;

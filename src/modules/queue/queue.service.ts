@@ -1,21 +1,26 @@
-import type { Role } from '../../db/schema/users.js';
 import { hasAnyRole, type Actor } from '../../domain/actor.js';
 import { Forbidden, NotFound, ValidationFailed } from '../../errors.js';
-import type { CaseworkDeps } from '../../services.js';
+import type { Db } from '../../db/client.js';
+import type { LifecycleService } from '../casework/lifecycle.service.js';
+import type { ReferralsService } from '../referrals/referrals.service.js';
 import type { ListQuery, NewReferral } from '../referrals/referrals.schemas.js';
 import { createQueueRepository } from './queue.repository.js';
 import type { CountsQuery } from './queue.schemas.js';
+import type { Role } from '../../domain/vocabulary.js';
 
 /** DESIGN.md "Roles": only a sergeant assigns work; work is assigned to operatives (issue 3). */
 const ASSIGNERS: readonly Role[] = ['sergeant'];
 const ASSIGNABLE: readonly Role[] = ['operative'];
+
+/** What the work queue is built from. */
+export type QueueDeps = { db: Db; clock: () => Date; lifecycle: LifecycleService; referrals: ReferralsService };
 
 /**
  * The work queue (issue 3): counts per status, claiming and assigning (SOP 8.5-8.6) and
  * self-tasked referrals (SOP 8.5). The list itself is the referrals service's `list`; every
  * state change goes through the lifecycle service.
  */
-export function createQueueService({ db, clock, lifecycle, referrals }: CaseworkDeps) {
+export function createQueueService({ db, clock, lifecycle, referrals }: QueueDeps) {
   const repo = createQueueRepository();
 
   /** 400 at `assignee` unless it names an active operative. Read before any transaction opens. */

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodType, z } from 'zod';
-import { AGE_BANDS, INCIDENT_SYSTEMS, SUBJECT_CATEGORIES } from '../../db/schema/referrals.js';
 import { SAFEGUARDING_ACTION_TEXT } from '../../domain/safeguarding.js';
 import { DuplicateReferral, ValidationFailed, type FieldError } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
@@ -23,6 +22,7 @@ import {
 import intakeSafeguarding from './referrals.intake-safeguarding.js';
 import { REFERRAL_SUBMITTERS } from './referrals.policy.js';
 import { ageBandText, LIMITS, yesNoSchema, duplicateChoiceSchema } from './referrals.schemas.js';
+import { AGE_BANDS, INCIDENT_SYSTEMS, SUBJECT_CATEGORIES } from '../../domain/vocabulary.js';
 
 const view = (name: string) => `modules/referrals/views/${name}.njk`;
 const INCIDENT_ROWS = 3;

@@ -1,5 +1,5 @@
-import type { Role } from '../../db/schema/users.js';
 import { hasAnyRole, type Actor } from '../../domain/actor.js';
+import type { Role } from '../../domain/vocabulary.js';
 
 /** DESIGN.md "Roles": the unit reads every referral; a requester reads only their own (SOP 8.1). */
 export const UNIT_READERS = ['operative', 'sergeant', 'inspector'] as const satisfies readonly Role[];

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { CONTENT_FORMATS, REVIEW_FACTORS } from '../../db/schema/casework.js';
 import type { Actor } from '../../domain/actor.js';
 import { findLeaks } from '../../domain/data-sharing-guard.js';
 import {
@@ -20,10 +19,11 @@ import { formErrors, zodFields, type PageError } from '../../validation.js';
 import { dateFromParts, field, fields, partsOf, type DateParts } from '../referrals/referrals.intake-draft.js';
 import { lifecycleStateOf, type ReferralDetail } from '../referrals/referrals.presenter.js';
 import { presentSafeguardingPanel } from '../referrals/safeguarding.presenter.js';
-import { SAFEGUARDING_ACTION_TEXT, SAFEGUARDING_ACTIONS } from '../../domain/safeguarding.js';
+import { SAFEGUARDING_ACTION_TEXT } from '../../domain/safeguarding.js';
 import { FACTOR_TEXT, FORMAT_TEXT, forceReferenceSchema, LIMITS, qaSchema } from './review.schemas.js';
 import { leakWarning } from './review.presenter.js';
 import { CASE_WORKERS, INTELLIGENCE_READERS, personalDataOf, QA_ROLES } from './review.service.js';
+import { CONTENT_FORMATS, REVIEW_FACTORS, SAFEGUARDING_ACTIONS } from '../../domain/vocabulary.js';
 
 const view = (name: string) => `modules/review/views/${name}.njk`;
 type Id = { Params: { id: string } };

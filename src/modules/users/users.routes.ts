@@ -4,7 +4,7 @@ import { NotFound, ValidationFailed, type FieldError } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
 import { formErrors, zodFields } from '../../validation.js';
-import { randomSecret } from './users.service.js';
+import { randomSecret } from '../../security/secrets.js';
 import { pageRange, pagination } from '../../views/pagination.js';
 import { roleItems, toUserView } from './users.presenter.js';
 import { newUserFormSchema, pageQuery, profileFormSchema, userIdParams } from './users.schemas.js';
