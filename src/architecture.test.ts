@@ -9,11 +9,11 @@ import { describe, expect, it } from 'vitest';
  */
 const srcDir = path.dirname(fileURLToPath(import.meta.url));
 
-function sourceFiles(dir: string): string[] {
+function sourceFiles(dir: string, ext = '.ts'): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) return sourceFiles(p);
-    return e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [p] : [];
+    if (e.isDirectory()) return sourceFiles(p, ext);
+    return e.name.endsWith(ext) && !e.name.endsWith('.test.ts') ? [p] : [];
   });
 }
 
@@ -83,5 +83,27 @@ describe('the layering of src/', () => {
 
   it('has no import circle', () => {
     expect(circles(graph)).toEqual([]);
+  });
+});
+
+describe('who may do what', () => {
+  const ROLE = `'(?:requester|operative|sergeant|inspector|authorising_officer|admin|auditor)'`;
+  const relative = (file: string) => path.relative(srcDir, file).split(path.sep).join('/');
+
+  it('spells each role group out once, in domain/roles.ts (the vocabulary lists the roles)', () => {
+    const groups = new RegExp(`\\[\\s*${ROLE}|${ROLE}\\s*\\]`);
+    const spelled = sourceFiles(srcDir)
+      .filter((f) => !['domain/roles.ts', 'domain/vocabulary.ts'].includes(relative(f)))
+      .filter((f) => groups.test(fs.readFileSync(f, 'utf8')))
+      .map(relative);
+    expect(spelled).toEqual([]);
+  });
+
+  it('leaves templates to the policies: no page checks a role itself', () => {
+    const check = new RegExp(`actor\\.roles|${ROLE.replace(/'/g, '"')}`);
+    const checks = sourceFiles(srcDir, '.njk')
+      .filter((f) => check.test(fs.readFileSync(f, 'utf8')))
+      .map(relative);
+    expect(checks).toEqual([]);
   });
 });

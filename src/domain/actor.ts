@@ -10,7 +10,7 @@ export type Actor = {
   roles: Role[];
 };
 
-export const hasAnyRole = (actor: Pick<Actor, 'roles'>, roles: readonly Role[]) => actor.roles.some((r) => roles.includes(r));
+export const hasAnyRole = (who: { readonly roles: readonly Role[] }, roles: readonly Role[]) => who.roles.some((r) => roles.includes(r));
 
 /** The actor a user record acts as: who they are and the roles they hold, nothing of their credentials. */
 export const toActor = (u: Actor): Actor => ({

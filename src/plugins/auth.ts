@@ -20,6 +20,11 @@ declare module 'fastify' {
     mustChangePassword: boolean;
     /** Set when the request came with a session cookie (not a bearer token). */
     session: { idHash: string; draft: string | null } | null;
+    /**
+     * Would this request's person be let into the page at `path` (a GET route's exact URL)? The
+     * same rule as the route's own check, so a link is offered exactly when its page opens.
+     */
+    mayOpen(path: string): boolean;
   }
 }
 
@@ -37,6 +42,17 @@ export interface CredentialStore {
   resolveSession(raw: string): Promise<{ idHash: string; user: Account; draft: string | null } | null>;
 }
 
+type Entry = { roles: RouteRoles; allowPasswordChangePending?: boolean };
+type Person = { actor: Actor | null; mustChangePassword: boolean };
+
+/** The one access rule: may this person use a route, and if not, what they must do first. */
+function admission(route: Entry, who: Person): 'open' | 'sign_in' | 'change_password' | 'forbidden' {
+  if (route.roles === 'public') return 'open';
+  if (!who.actor) return 'sign_in';
+  if (who.mustChangePassword && !route.allowPasswordChangePending) return 'change_password';
+  return route.roles === 'signed_in' || hasAnyRole(who.actor, route.roles) ? 'open' : 'forbidden';
+}
+
 /**
  * Resolves the session cookie or bearer token to an actor, and enforces every route's declared
  * roles. A route that declares none fails at registration.
@@ -48,11 +64,21 @@ export default fp(async (app, opts: { config: Config; auth: CredentialStore; rou
   app.decorateRequest('mustChangePassword', false);
   app.decorateRequest('session', null);
 
+  // The pages, by URL, for `mayOpen`.
+  const pages = new Map<string, Entry>();
+  app.decorateRequest('mayOpen', function (this: FastifyRequest, path: string) {
+    const page = pages.get(path);
+    if (!page) throw new Error(`No page at ${path}`);
+    return admission(page, this) === 'open';
+  });
+
   app.addHook('onRoute', (route) => {
     // Static assets (GOV.UK Frontend, MoJ Frontend) are the only routes that are public by default.
     const roles = route.config?.roles ?? (route.url.startsWith('/assets/') ? 'public' : undefined);
     if (!roles) throw new Error(`Route ${String(route.method)} ${route.url} declares no roles`);
     route.config = { ...route.config, roles };
+    if ([route.method].flat().includes('GET'))
+      pages.set(route.url, { roles, allowPasswordChangePending: route.config.allowPasswordChangePending });
     for (const method of [route.method].flat()) if (method !== 'HEAD') opts.routes.push({ method, url: route.url, roles });
   });
 
@@ -78,17 +104,19 @@ export default fp(async (app, opts: { config: Config; auth: CredentialStore; rou
   app.addHook('preHandler', async (req, reply) => {
     // An unknown path is the same 404 for everyone, signed in or not (issue 10: it was a 403).
     if (req.is404) return;
-    const roles = req.routeOptions.config.roles ?? [];
-    if (roles === 'public') return;
-    if (!req.actor) {
-      if (isApi(req) || req.method !== 'GET') throw new Unauthenticated();
-      return reply.redirect(`/sign-in?returnTo=${encodeURIComponent(req.url)}`);
+    const { roles = [], allowPasswordChangePending } = req.routeOptions.config;
+    switch (admission({ roles, allowPasswordChangePending }, req)) {
+      case 'open':
+        return;
+      case 'sign_in':
+        if (isApi(req) || req.method !== 'GET') throw new Unauthenticated();
+        return reply.redirect(`/sign-in?returnTo=${encodeURIComponent(req.url)}`);
+      case 'change_password':
+        if (isApi(req) || req.method !== 'GET') throw new Forbidden('Change your one-time password first');
+        return reply.redirect('/account/password');
+      case 'forbidden':
+        throw new Forbidden();
     }
-    if (req.mustChangePassword && !req.routeOptions.config.allowPasswordChangePending) {
-      if (isApi(req) || req.method !== 'GET') throw new Forbidden('Change your one-time password first');
-      return reply.redirect('/account/password');
-    }
-    if (roles !== 'signed_in' && !hasAnyRole(req.actor, roles)) throw new Forbidden();
   });
 
   // What a signed-in person sees (pages, case data in API answers) stays out of browser and proxy

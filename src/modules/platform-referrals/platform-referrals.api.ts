@@ -3,11 +3,10 @@ import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
 import { parse } from '../../validation.js';
 import { unitDetailSchema } from '../referrals/referrals.schemas.js';
+import { PLATFORM_STEP_ROLES } from './platform-referrals.policy.js';
 import { docSchemas, platformParamsSchema } from './platform-referrals.schemas.js';
-import type { Role } from '../../domain/vocabulary.js';
 
 /** DESIGN.md "Roles": operatives and sergeants record submissions and decisions (SOP 10.5-10.7). */
-export const PLATFORM_STEP_ROLES = ['operative', 'sergeant'] as const satisfies readonly Role[];
 
 type Params = { Params: { id: string; platform: string } };
 const tags = ['platform referrals'];

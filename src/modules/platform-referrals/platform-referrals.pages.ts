@@ -7,7 +7,7 @@ import type { Services } from '../../services.js';
 import { formErrors, zodFields, type PageError } from '../../validation.js';
 import { dateFromParts, field, partsOf, type DateParts } from '../referrals/referrals.intake-draft.js';
 import { lifecycleStateOf } from '../referrals/referrals.presenter.js';
-import { PLATFORM_STEP_ROLES } from './platform-referrals.api.js';
+import { PLATFORM_STEP_ROLES } from './platform-referrals.policy.js';
 import { londonTimeToUtc } from '../../domain/dates.js';
 import { timeOfDay } from './platform-referrals.schemas.js';
 import { CHANNELS } from '../../domain/vocabulary.js';

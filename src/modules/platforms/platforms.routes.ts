@@ -1,14 +1,18 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../../services.js';
+import { DIRECTORY_READERS } from './platforms.policy.js';
 import { platformListSchema } from './platforms.schemas.js';
-
-const SIGNED_IN = 'signed_in' as const;
 
 /** GET /api/v1/platforms: the directory, for anyone signed in (requesters choose from it). */
 const platformsRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.get(
     '/platforms',
-    { config: { roles: SIGNED_IN, openapi: { summary: 'The platform directory', tags: ['platforms'], response: platformListSchema } } },
+    {
+      config: {
+        roles: DIRECTORY_READERS,
+        openapi: { summary: 'The platform directory', tags: ['platforms'], response: platformListSchema },
+      },
+    },
     async () => (await services.platforms.list()).map(({ key, name, channel, clauses }) => ({ key, name, channel, clauses })),
   );
 };

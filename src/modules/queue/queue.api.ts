@@ -2,14 +2,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
 import { parse } from '../../validation.js';
-import { UNIT_READERS } from '../referrals/referrals.policy.js';
 import { idParamsSchema, unitDetailSchema } from '../referrals/referrals.schemas.js';
+import { CLAIMERS, QUEUE_READERS, SELF_TASKERS } from './queue.policy.js';
 import { claimBodySchema, countsQuerySchema, selfTaskDocSchema, selfTaskSchema, statusCountsSchema } from './queue.schemas.js';
-import type { Role } from '../../domain/vocabulary.js';
 
 const tags = ['queue'];
-/** DESIGN.md "Roles": operatives and sergeants take work (a sergeant may do all an operative may). */
-export const CASE_WORKERS = ['operative', 'sergeant'] as const satisfies readonly Role[];
 
 /** JSON API for the work queue (issue 3): counts, claim/assign (SOP 8.5-8.6), self-tasking (SOP 8.5). */
 const queueApi: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
@@ -19,7 +16,7 @@ const queueApi: FastifyPluginAsync<{ services: Services }> = async (app, { servi
     '/referrals/counts',
     {
       config: {
-        roles: UNIT_READERS,
+        roles: QUEUE_READERS,
         openapi: {
           summary: 'How many referrals are in each status, under the same filters as the list (other than status)',
           tags,
@@ -35,7 +32,7 @@ const queueApi: FastifyPluginAsync<{ services: Services }> = async (app, { servi
     '/referrals/:id/claim',
     {
       config: {
-        roles: CASE_WORKERS,
+        roles: CLAIMERS,
         openapi: {
           summary:
             'Claim a submitted referral (→ in_review, assigned to you); a sergeant may send { assignee } to assign it to an active operative (also from in_review). 409 in another state, 403 for the wrong person',
@@ -58,7 +55,7 @@ const queueApi: FastifyPluginAsync<{ services: Services }> = async (app, { servi
     '/referrals/self-tasked',
     {
       config: {
-        roles: CASE_WORKERS,
+        roles: SELF_TASKERS,
         openapi: {
           summary:
             'Open a self-tasked referral (SOP 8.5): the referral body plus selfTaskedReason; created in_review, assigned to you, you as applicant. 409 if the content already has an open referral',

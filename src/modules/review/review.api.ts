@@ -12,7 +12,7 @@ import {
   intelligenceRecordSchema,
   qaSchema,
 } from './review.schemas.js';
-import { CASE_WORKERS, INTELLIGENCE_READERS, QA_ROLES } from './review.service.js';
+import { INTELLIGENCE_READERS, INTELLIGENCE_RECORDERS, QA_ROLES, REVIEWERS } from './review.policy.js';
 
 const tags = ['review'];
 type Id = { Params: { id: string } };
@@ -27,7 +27,7 @@ const reviewApi: FastifyPluginAsync<{ services: Services }> = async (app, { serv
     '/referrals/:id/review',
     {
       config: {
-        roles: CASE_WORKERS,
+        roles: REVIEWERS,
         openapi: {
           summary:
             'Record the review and assessment (SOP 9, 8.6) by the assignee: refer sends the drafts to QA (awaiting_qa), no further action closes the referral. Each draft is checked for the referral’s personal data (SOP 6.4): 400 at platformReferrals[i].draft',
@@ -48,7 +48,7 @@ const reviewApi: FastifyPluginAsync<{ services: Services }> = async (app, { serv
     '/referrals/:id/draft',
     {
       config: {
-        roles: CASE_WORKERS,
+        roles: REVIEWERS,
         openapi: {
           summary: 'A draft referral to one of the referral’s platforms from the platform’s template (SOP 10.1); editable before review',
           tags,
@@ -102,7 +102,7 @@ const reviewApi: FastifyPluginAsync<{ services: Services }> = async (app, { serv
     '/referrals/:id/intelligence/reference',
     {
       config: {
-        roles: CASE_WORKERS,
+        roles: INTELLIGENCE_RECORDERS,
         openapi: {
           summary: 'Record the force intelligence system’s reference for the record (SOP 10.4); audited as an alteration',
           tags,

@@ -13,7 +13,7 @@ import { createSafeguardingRepository } from '../referrals/safeguarding.reposito
 import { leakMessage, presentIntelligence, presentReview } from './review.presenter.js';
 import { createReviewRepository, type ReferralFacts } from './review.repository.js';
 import { reviewSchemas, type DraftQuery, type QaInput, type ReviewInput } from './review.schemas.js';
-import type { ReviewFactor, Role } from '../../domain/vocabulary.js';
+import type { ReviewFactor } from '../../domain/vocabulary.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -322,10 +322,3 @@ export function createReviewService({ db, clock, audit, platforms, lifecycle }: 
 }
 
 export type ReviewService = ReturnType<typeof createReviewService>;
-
-/** DESIGN.md "Roles": operatives and sergeants review and draft (SOP 9, 10.1). */
-export const CASE_WORKERS = ['operative', 'sergeant'] as const satisfies readonly Role[];
-/** SOP 10.2: only a sergeant quality-assures. */
-export const QA_ROLES = ['sergeant'] as const satisfies readonly Role[];
-/** The unit reads the intelligence record; an inspector reads everything in the unit. */
-export const INTELLIGENCE_READERS = ['operative', 'sergeant', 'inspector'] as const satisfies readonly Role[];

@@ -6,11 +6,11 @@ import type { Services } from '../../services.js';
 import { formErrors, zodFields } from '../../validation.js';
 import { randomSecret } from '../../security/secrets.js';
 import { pageRange, pagination } from '../../views/pagination.js';
+import { mayChangeRolesOf, mayDeactivate, USER_ADMINS } from './users.policy.js';
 import { roleItems, toUserView } from './users.presenter.js';
 import { newUserFormSchema, pageQuery, profileFormSchema, userIdParams } from './users.schemas.js';
 
-// DESIGN.md "Roles": admin manages users and roles, and sees no case content.
-const ADMIN = { roles: ['admin'] } as const;
+const ADMIN = { roles: USER_ADMINS };
 const PAGE_SIZE = 25;
 const VIEWS = 'modules/users/views';
 
@@ -47,7 +47,15 @@ const usersRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { se
     const user = await users.mustFind(id);
     const view = toUserView(user, users.isLocked(user));
     const values = (extra.values as Record<string, unknown> | undefined) ?? view;
-    return reply.page(`${VIEWS}/edit.njk`, { user: view, values, roleItems: roleItems((values.roles as string[]) ?? []), ...extra });
+    const actor = actorOf(reply.request);
+    return reply.page(`${VIEWS}/edit.njk`, {
+      user: view,
+      values,
+      roleItems: roleItems((values.roles as string[]) ?? []),
+      mayChangeRoles: mayChangeRolesOf(actor, user),
+      mayDeactivate: mayDeactivate(actor, user),
+      ...extra,
+    });
   };
 
   app.get('/admin/users', { config: ADMIN }, async (req, reply) => {
@@ -101,8 +109,8 @@ const usersRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { se
     const retry = (fields: FieldError[]) =>
       renderEdit(reply.status(400), user.id, { ...formErrors(fields), values: { ...body, roles: [body.roles ?? []].flat() } });
     // The page offers an admin no roles of their own to change (separation of duties): keep them.
-    const self = user.id === actorOf(req).id;
-    const form = validate(profileFormSchema, self && body.roles === undefined ? { ...body, roles: user.roles } : body);
+    const keepRoles = !mayChangeRolesOf(actorOf(req), user) && body.roles === undefined;
+    const form = validate(profileFormSchema, keepRoles ? { ...body, roles: user.roles } : body);
     if (!form.ok) return retry(form.fields);
     try {
       await users.updateProfile(actorOf(req), user.id, form.value);

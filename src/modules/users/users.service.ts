@@ -6,6 +6,8 @@ import type { Actor } from '../../domain/actor.js';
 import { Forbidden, NotFound, ValidationFailed } from '../../errors.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { createUsersRepository, type UserRow } from './users.repository.js';
+import { ADMINS } from '../../domain/roles.js';
+import { mayChangeRolesOf, mayDeactivate } from './users.policy.js';
 import { newUserSchema, type NewUser, type Profile } from './users.schemas.js';
 import { hashPassword, randomSecret, sha256, verifyPassword } from '../../security/secrets.js';
 import type { Role } from '../../domain/vocabulary.js';
@@ -103,7 +105,7 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
     async createFirstAdmin(): Promise<string | null> {
       if ((await repo.count(db)) > 0) return null;
       const password = randomSecret(18);
-      await create(null, { username: 'admin', displayName: 'Administrator', roles: ['admin'], password });
+      await create(null, { username: 'admin', displayName: 'Administrator', roles: [...ADMINS], password });
       return password;
     },
 
@@ -184,7 +186,7 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
       const rolesRemoved = user.roles.filter((r) => !profile.roles.includes(r));
       // Separation of duties: an admin holds no case role unless a second admin grants it (README),
       // and cannot remove their own admin role either.
-      if (actor.id === id && (rolesGranted.length || rolesRemoved.length)) throw new Forbidden(OWN_ROLES_MESSAGE);
+      if (!mayChangeRolesOf(actor, user) && (rolesGranted.length || rolesRemoved.length)) throw new Forbidden(OWN_ROLES_MESSAGE);
       await db.transaction(async (tx) => {
         await repo.update(tx, id, {
           displayName: profile.displayName,
@@ -211,7 +213,8 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
 
     async setActive(actor: Actor, id: string, active: boolean) {
       const user = await mustFind(id);
-      if (actor.id === id && !active) throw new ValidationFailed([{ path: 'active', message: 'You cannot deactivate your own account' }]);
+      if (!mayDeactivate(actor, user) && !active)
+        throw new ValidationFailed([{ path: 'active', message: 'You cannot deactivate your own account' }]);
       await db.transaction(async (tx) => {
         await repo.update(tx, id, { active, failedSignIns: 0, lockedUntil: null });
         if (!active) await repo.endAccess(tx, id, clock());
