@@ -37,7 +37,7 @@ export type RegisteredRoute = { method: string; url: string; roles: RouteRoles }
 type Account = Actor & { mustChangePassword: boolean };
 
 /** What the plugin needs to turn a request's credentials into an account (the auth service answers it). */
-export interface CredentialStore {
+interface CredentialStore {
   resolveToken(raw: string): Promise<Account | null>;
   resolveSession(raw: string): Promise<{ idHash: string; user: Account; draft: string | null } | null>;
 }

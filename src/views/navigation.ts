@@ -15,7 +15,7 @@ const LINKS: readonly Link[] = [
   { href: '/audit', text: 'Audit log', active: (p) => p.startsWith('/audit') },
 ];
 
-export type NavigationItem = { href: string; text: string; active: boolean };
+type NavigationItem = { href: string; text: string; active: boolean };
 
 /** The links this person may follow, the one for the current page marked active. */
 export function navigationFor(currentPath: string, mayOpen: (href: string) => boolean): NavigationItem[] {

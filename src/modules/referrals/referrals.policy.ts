@@ -2,7 +2,7 @@ import { hasAnyRole, type Actor } from '../../domain/actor.js';
 import { REQUESTERS, UNIT } from '../../domain/roles.js';
 
 /** DESIGN.md "Roles": the unit reads every referral; a requester reads only their own (SOP 8.1). */
-export const UNIT_READERS = UNIT;
+const UNIT_READERS = UNIT;
 /** Who may reach the referral routes at all. Admin and auditor have no access to case content. */
 export const REFERRAL_READERS = [...REQUESTERS, ...UNIT_READERS] as const;
 /** SOP 8.1: referrals are submitted by officers and staff from across the force. */

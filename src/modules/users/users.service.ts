@@ -10,7 +10,6 @@ import { ADMINS } from '../../domain/roles.js';
 import { mayChangeRolesOf, mayDeactivate } from './users.policy.js';
 import { newUserSchema, type NewUser, type Profile } from './users.schemas.js';
 import { hashPassword, randomSecret, sha256, verifyPassword } from '../../security/secrets.js';
-import type { Role } from '../../domain/vocabulary.js';
 
 // Verified against when the username is unknown, so that timing does not reveal which usernames exist.
 const decoyHash = hashPassword('decoy-password-never-used');
@@ -257,4 +256,3 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
 }
 
 export type UsersService = ReturnType<typeof createUsersService>;
-export type { Role };
