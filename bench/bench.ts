@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../src/config.js';
 import type { Database } from '../src/db/client.js';
-import type { Role } from '../src/db/schema/users.js';
 import { prepare } from '../src/runtime.js';
 import type { Services } from '../src/services.js';
 import { createBenchDatabase, rawSql } from './database.js';
@@ -12,6 +11,7 @@ import { generate, type BenchUser, type People } from './generate.js';
 import { runKpiSet } from './kpi.js';
 import { load, rawIntakeCeiling, sha256Ceiling, startServer, type LoadOptions, type LoadResult } from './measure.js';
 import { machine, result, type Goal, type Report, type Result } from './report.js';
+import type { Role } from '../src/domain/vocabulary.js';
 
 export type BenchOptions = {
   /** Referrals to generate (default 1,000,000 on PostgreSQL, 100,000 on PGlite, 5,000 with quick). */

@@ -1,10 +1,10 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../src/db/schema/users.js';
 import type { Actor } from '../src/domain/actor.js';
 import { CaseworkPages } from './pages/casework.page.js';
 import { chromiumAvailable, expectAccessible, launchBrowser, watchPage } from './support/browser.js';
 import { startServer } from './support/server.js';
+import type { Role } from '../src/domain/vocabulary.js';
 
 /**
  * Issue 10, point 6: what a newcomer tripped on, in a real browser with axe-core on every page.

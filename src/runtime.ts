@@ -7,7 +7,7 @@ import { openDatabase, type Database } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { JOBS } from './jobs/jobs.js';
 import { startJobRunner, type JobRunner } from './jobs/runner.js';
-import { randomSecret } from './modules/users/users.service.js';
+import { randomSecret } from './security/secrets.js';
 import { createServices, type Services } from './services.js';
 
 /** Opens the configured database (PGlite under DATA_DIR unless DATABASE_URL is set). */

@@ -1,34 +1,25 @@
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
-import { createAuditService, type AuditService } from './modules/audit/audit.service.js';
+import { createAuditService } from './modules/audit/audit.service.js';
 import { createAuthService } from './modules/auth/auth.service.js';
 import { createHomeService } from './modules/home/home.service.js';
-import { createLifecycleService, type LifecycleService } from './modules/casework/lifecycle.service.js';
+import { createLifecycleService } from './modules/casework/lifecycle.service.js';
 import { createPlatformReferralsService } from './modules/platform-referrals/platform-referrals.service.js';
-import { createPlatformsService, type PlatformsService } from './modules/platforms/platforms.service.js';
+import { createPlatformsService } from './modules/platforms/platforms.service.js';
 import { createQueueService } from './modules/queue/queue.service.js';
-import { createReferralsService, type ReferralsService } from './modules/referrals/referrals.service.js';
+import { createReferralsService } from './modules/referrals/referrals.service.js';
 import { createReviewService } from './modules/review/review.service.js';
 import { createUsersService } from './modules/users/users.service.js';
 
-/** What the casework services (issue 3) are built from. */
-export type CaseworkDeps = {
-  db: Db;
-  config: Config;
-  clock: () => Date;
-  audit: AuditService;
-  platforms: PlatformsService;
-  lifecycle: LifecycleService;
-  referrals: ReferralsService;
-};
-
-/** Plain factory wiring, no container (STYLE.md, after hmpps-template-typescript). */
+/**
+ * Plain factory wiring, no container (STYLE.md, after hmpps-template-typescript). Each service
+ * declares the dependencies it takes; only this file knows them all, and no service imports it.
+ */
 export function createServices(db: Db, config: Config, clock: () => Date = () => new Date()) {
   const audit = createAuditService(db, clock);
   const platforms = createPlatformsService(db, audit);
   const lifecycle = createLifecycleService(db, audit, clock);
   const referrals = createReferralsService(db, audit, platforms, lifecycle, config, clock);
-  const deps: CaseworkDeps = { db, config, clock, audit, platforms, lifecycle, referrals };
   return {
     audit,
     auth: createAuthService(db, config, clock),
@@ -36,10 +27,10 @@ export function createServices(db: Db, config: Config, clock: () => Date = () =>
     platforms,
     lifecycle,
     referrals,
-    queue: createQueueService(deps),
-    review: createReviewService(deps),
-    platformReferrals: createPlatformReferralsService(deps),
-    home: createHomeService(deps),
+    queue: createQueueService({ db, clock, lifecycle, referrals }),
+    review: createReviewService({ db, clock, audit, platforms, lifecycle }),
+    platformReferrals: createPlatformReferralsService({ clock, lifecycle, platforms }),
+    home: createHomeService({ db, clock }),
   };
 }
 

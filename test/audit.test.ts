@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES } from '../src/db/schema/users.js';
 import type { AuditEntry } from '../src/modules/audit/audit.service.js';
 import { chainHash } from '../src/domain/audit-chain.js';
 import { SESSION_COOKIE } from '../src/plugins/auth.js';
 import { createTestApp, PASSWORD, type TestApp, type TestUser } from './harness.js';
+import { ROLES } from '../src/domain/vocabulary.js';
 
 /** A clock the tests move, so that entries can be dated on either side of a day's edge. */
 let now = new Date('2026-04-20T10:00:00Z');

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { loadConfig, type Config } from '../src/config.js';
 import { openDatabase, type Database } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
-import type { Role } from '../src/db/schema/users.js';
+import type { Role } from '../src/domain/vocabulary.js';
 import { startRuntime, type RuntimeOptions } from '../src/runtime.js';
 
 /** Which database this test project runs on: set per vitest project (vitest.config.ts). */

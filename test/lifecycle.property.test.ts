@@ -2,11 +2,11 @@ import { eq, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { platformReferrals, referrals } from '../src/db/schema/index.js';
-import type { Role } from '../src/db/schema/users.js';
 import type { Actor } from '../src/domain/actor.js';
 import { allowedActions, allowedPlatformActions, stateProblems, type Action, type ReferralState } from '../src/domain/lifecycle.js';
 import { AppError } from '../src/errors.js';
 import { createTestApp, type TestApp } from './harness.js';
+import type { Role } from '../src/domain/vocabulary.js';
 
 /**
  * Issue 3, point 1, against the real database: random action sequences by random people go

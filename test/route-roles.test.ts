@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES, type Role } from '../src/db/schema/users.js';
 import type { RouteRoles } from '../src/plugins/auth.js';
 import { createTestApp, type TestApp, type TestUser } from './harness.js';
+import { ROLES, type Role } from '../src/domain/vocabulary.js';
 
 /**
  * Who may call what (DESIGN.md "Roles"). This table is the specification: every registered

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES } from '../src/db/schema/users.js';
 import { SESSION_COOKIE } from '../src/plugins/auth.js';
 import { createTestApp, PASSWORD, type TestApp, type TestUser } from './harness.js';
+import { ROLES } from '../src/domain/vocabulary.js';
 
 let t: TestApp;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { REFERRAL_STATUSES } from '../db/schema/referrals.js';
 import { EVENT_LABELS, eventLabel, outcomeLabel, statusInSentence, statusLabel } from './labels.js';
 import { decide } from './lifecycle.js';
+import { REFERRAL_STATUSES } from './vocabulary.js';
 
 describe('labels: one wording per code (issue 10: "Awaiting QA" was written three ways)', () => {
   it('spells each status once, the same in a tag and in a sentence', () => {

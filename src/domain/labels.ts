@@ -8,8 +8,7 @@
  * action without one still shows, as its code made readable, so a forgotten label is visible but
  * never breaks a page.
  */
-import type { ReferralOutcome, ReferralStatus } from '../db/schema/referrals.js';
-import type { EventAction } from './lifecycle.js';
+import type { EventAction, ReferralOutcome, ReferralStatus } from './vocabulary.js';
 
 export const STATUS_LABELS: Record<ReferralStatus, string> = {
   submitted: 'Submitted',
@@ -33,7 +32,7 @@ export const OUTCOME_LABELS: Record<ReferralOutcome, string> = {
 
 /**
  * Intake's events (referrals.service.ts), a safeguarding answer's at intake or review
- * (safeguarding.repository.ts), and the life cycle's (domain/lifecycle.ts `EventAction`).
+ * (safeguarding.repository.ts), and the life cycle's (domain/vocabulary.ts `EventAction`).
  */
 type IntakeEvent = 'submitted' | 'self_tasked' | 'rationale_added' | 'safeguarding_recorded';
 

@@ -1,7 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { REFERRAL_OUTCOMES } from '../db/schema/referrals.js';
-import { ROLES, type Role } from '../db/schema/users.js';
 import {
   allowedActions,
   allowedPlatformActions,
@@ -14,6 +12,7 @@ import {
   type LifecycleActor,
   type ReferralState,
 } from './lifecycle.js';
+import { REFERRAL_OUTCOMES, ROLES, type Role } from './vocabulary.js';
 
 const requester: LifecycleActor = { id: 'req', roles: ['requester'] };
 const otherRequester: LifecycleActor = { id: 'req2', roles: ['requester'] };

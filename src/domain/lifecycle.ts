@@ -8,19 +8,24 @@
  * referral directly `in_review`, assigned to the operative who opened it, with the recorded reason.
  * From then on it follows the same life cycle as any other referral.
  */
+import { hasAnyRole } from './actor.js';
 import { statusInSentence } from './labels.js';
-import type { ReferralOutcome, ReferralStatus } from '../db/schema/referrals.js';
-import type { Role } from '../db/schema/users.js';
+import { CASE_WORKERS, OPERATIVES, SERGEANTS } from './roles.js';
+import type {
+  EventAction,
+  FirstDecision,
+  PlatformReferralStatus,
+  QaDecision,
+  ReferralOutcome,
+  ReferralStatus,
+  ReviewOutcome,
+  Role,
+} from './vocabulary.js';
 
 /**
- * One platform referral (SOP 10). `drafted` → QA `approved` → `submitted` (10.5) → the platform's
- * decision (10.6) `removed` | `not_removed` → (10.7) `appealed` → `removed` | `upheld`, or not
- * appealed: the status stays `not_removed` and `notAppealed` is set. Use `isFinal` rather than
+ * One platform referral (SOP 10; its statuses in domain/vocabulary.ts). Use `isFinal` rather than
  * reading the status alone: `not_removed` is final only once the unit has decided not to appeal.
  */
-export const PLATFORM_REFERRAL_STATUSES = ['drafted', 'approved', 'submitted', 'removed', 'not_removed', 'appealed', 'upheld'] as const;
-export type PlatformReferralStatus = (typeof PLATFORM_REFERRAL_STATUSES)[number];
-
 export type PlatformReferral = {
   readonly platform: string;
   readonly status: PlatformReferralStatus;
@@ -45,10 +50,10 @@ export type Action =
   | { kind: 'claim' }
   | { kind: 'assign'; assigneeId: string; assigneeRoles: readonly Role[] }
   | { kind: 'withdraw' }
-  | { kind: 'review'; outcome: 'refer' | 'no_further_action'; platforms: readonly string[] }
-  | { kind: 'qa'; decision: 'approve' | 'return' }
+  | { kind: 'review'; outcome: ReviewOutcome; platforms: readonly string[] }
+  | { kind: 'qa'; decision: QaDecision }
   | { kind: 'submission'; platform: string }
-  | { kind: 'decision'; platform: string; outcome: 'removed' | 'not_removed' }
+  | { kind: 'decision'; platform: string; outcome: FirstDecision }
   | { kind: 'appeal'; platform: string; appeal: boolean };
 export type ActionKind = Action['kind'];
 export const ACTION_KINDS = [
@@ -63,22 +68,6 @@ export const ACTION_KINDS = [
 ] as const satisfies readonly ActionKind[];
 export type PlatformActionKind = 'submission' | 'decision' | 'appeal';
 
-/** The timeline's name for what happened (past tense, as the intake's `withdrawn`). */
-export type EventAction =
-  | 'claimed'
-  | 'assigned'
-  | 'withdrawn'
-  | 'reviewed_no_further_action'
-  | 'reviewed_refer'
-  | 'qa_approved'
-  | 'qa_returned'
-  | 'platform_submitted'
-  | 'platform_removed'
-  | 'platform_not_removed'
-  | 'platform_upheld'
-  | 'appeal_made'
-  | 'appeal_not_made';
-
 export type LifecycleEvent = {
   action: EventAction;
   fromStatus: ReferralStatus;
@@ -91,14 +80,22 @@ export type LifecycleEvent = {
 export type Refusal = { kind: 'wrong_state' | 'wrong_actor'; message: string };
 export type Decision = { ok: true; next: ReferralState; event: LifecycleEvent } | { ok: false; refusal: Refusal };
 
-/** DESIGN.md "Roles": the unit's case workers. A sergeant may do all an operative may. */
-const CASE_WORKERS: readonly Role[] = ['operative', 'sergeant'];
-/** DESIGN.md "Roles": only a sergeant assigns work and quality-assures drafts (SOP 10.2). */
-const SERGEANTS: readonly Role[] = ['sergeant'];
+/**
+ * Who may ever take each step (DESIGN.md "Roles"): the case workers claim, review and record the
+ * platform steps; only a sergeant assigns work and quality-assures drafts (SOP 10.2). Withdrawal
+ * is its requester's, whoever they are. The routes of each step declare these same roles, through
+ * the module policies.
+ */
+export const STEP_ROLES = {
+  claim: CASE_WORKERS,
+  assign: SERGEANTS,
+  review: CASE_WORKERS,
+  qa: SERGEANTS,
+  platformStep: CASE_WORKERS,
+} as const satisfies Record<string, readonly Role[]>;
 /** Who can be given a referral by `assign` (issue 3: "a sergeant assigns to an operative"). */
-const ASSIGNABLE: readonly Role[] = ['operative'];
+export const ASSIGNEE_ROLES = OPERATIVES;
 
-const hasAny = (roles: readonly Role[], wanted: readonly Role[]) => roles.some((r) => wanted.includes(r));
 const words = (s: string) => s.replace(/_/g, ' ');
 
 const wrongState = (message: string): Decision => ({ ok: false, refusal: { kind: 'wrong_state', message } });
@@ -137,15 +134,16 @@ export function closingOutcome(prs: readonly PlatformReferral[]): ReferralOutcom
 export function decide(state: ReferralState, action: Action, actor: LifecycleActor): Decision {
   switch (action.kind) {
     case 'claim':
-      if (!hasAny(actor.roles, CASE_WORKERS)) return wrongActor('Only an operative or a sergeant may claim a referral');
+      if (!hasAnyRole(actor, STEP_ROLES.claim)) return wrongActor('Only an operative or a sergeant may claim a referral');
       if (state.status !== 'submitted') return notWhen(state, 'claimed');
       return accept(state, { ...state, status: 'in_review', assigneeId: actor.id }, 'claimed');
 
     case 'assign':
-      if (!hasAny(actor.roles, SERGEANTS)) return wrongActor('Only a sergeant may assign a referral');
+      if (!hasAnyRole(actor, STEP_ROLES.assign)) return wrongActor('Only a sergeant may assign a referral');
       if (state.status !== 'submitted' && state.status !== 'in_review') return notWhen(state, 'assigned');
       // The service looks the assignee up and should refuse a non-operative with a 400 first.
-      if (!hasAny(action.assigneeRoles, ASSIGNABLE)) return wrongState('A referral can be assigned only to an operative');
+      if (!hasAnyRole({ roles: action.assigneeRoles }, ASSIGNEE_ROLES))
+        return wrongState('A referral can be assigned only to an operative');
       return accept(state, { ...state, status: 'in_review', assigneeId: action.assigneeId }, 'assigned');
 
     case 'withdraw':
@@ -158,7 +156,7 @@ export function decide(state: ReferralState, action: Action, actor: LifecycleAct
       return review(state, action, actor);
 
     case 'qa':
-      if (!hasAny(actor.roles, SERGEANTS)) return wrongActor('Only a sergeant may quality-assure a referral');
+      if (!hasAnyRole(actor, STEP_ROLES.qa)) return wrongActor('Only a sergeant may quality-assure a referral');
       if (state.status !== 'awaiting_qa') return notWhen(state, action.decision === 'approve' ? 'approved' : 'returned');
       // SOP 10.2: QA is by a sergeant who did not draft the referrals.
       if (actor.id === state.draftAuthorId) return wrongActor('The author of the drafts cannot quality-assure them');
@@ -181,7 +179,7 @@ export function decide(state: ReferralState, action: Action, actor: LifecycleAct
 
 /** SOP 9, 8.6.2, 10.1, 10.3: the assignee records the outcome of the review. */
 function review(state: ReferralState, action: Extract<Action, { kind: 'review' }>, actor: LifecycleActor): Decision {
-  if (!hasAny(actor.roles, CASE_WORKERS)) return wrongActor('Only an operative or a sergeant may review a referral');
+  if (!hasAnyRole(actor, STEP_ROLES.review)) return wrongActor('Only an operative or a sergeant may review a referral');
   if (state.status !== 'in_review') return notWhen(state, 'reviewed');
   if (actor.id !== state.assigneeId) return wrongActor('Only the assignee may review a referral');
   if (action.outcome === 'no_further_action') {
@@ -201,7 +199,7 @@ type PlatformAction = Extract<Action, { kind: PlatformActionKind }>;
 
 /** SOP 10.5-10.7, one platform referral at a time; the referral closes when every one is final. */
 function platformStep(state: ReferralState, action: PlatformAction, actor: LifecycleActor): Decision {
-  if (!hasAny(actor.roles, CASE_WORKERS)) return wrongActor('Only an operative or a sergeant may record a platform referral step');
+  if (!hasAnyRole(actor, STEP_ROLES.platformStep)) return wrongActor('Only an operative or a sergeant may record a platform referral step');
   if (state.status !== 'referred') return notWhen(state, `given a platform ${action.kind}`);
   const index = state.platformReferrals.findIndex((p) => p.platform === action.platform);
   const current = state.platformReferrals[index];
@@ -258,7 +256,7 @@ function platformTransition(
 export function allowedActions(state: ReferralState, actor: LifecycleActor): ActionKind[] {
   const probes: Action[] = [
     { kind: 'claim' },
-    { kind: 'assign', assigneeId: actor.id, assigneeRoles: ASSIGNABLE },
+    { kind: 'assign', assigneeId: actor.id, assigneeRoles: ASSIGNEE_ROLES },
     { kind: 'withdraw' },
     { kind: 'review', outcome: 'no_further_action', platforms: [] },
     { kind: 'qa', decision: 'approve' },

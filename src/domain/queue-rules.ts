@@ -9,7 +9,7 @@
  * Days are calendar days counted as 24-hour periods from the moment of submission (not working
  * days): simple to explain, the same in SQL and here, and at most an hour off across a clock change.
  */
-import type { ReferralStatus } from '../db/schema/referrals.js';
+import type { ReferralStatus } from './vocabulary.js';
 
 /** Calendar days a referral may wait for its review before it is overdue. */
 export const SLA_DAYS = 5;

@@ -8,19 +8,10 @@
  * requester who does not know says so. The answer is a person's record of what they did, never a
  * score: the system only asks the question when it must be asked (DESIGN.md principle 1).
  */
-import type { ReviewFactor } from '../db/schema/casework.js';
-import type { AGE_BANDS } from '../db/schema/referrals.js';
+import type { AgeBand, ReviewFactor, SafeguardingAction, SafeguardingStage } from './vocabulary.js';
 
 /** The age bands of a subject under 18. */
-export const CHILD_AGE_BANDS = ['under_13', '13_15', '16_17'] as const satisfies readonly (typeof AGE_BANDS)[number][];
-
-/** What was done about it: referred to a safeguarding team, already known to one, or not needed (with why). */
-export const SAFEGUARDING_ACTIONS = ['referred', 'already_known', 'not_needed'] as const;
-export type SafeguardingAction = (typeof SAFEGUARDING_ACTIONS)[number];
-
-/** When the answer was given: by the requester at intake, or by the unit's reviewer (SOP 9). */
-export const SAFEGUARDING_STAGES = ['intake', 'review'] as const;
-export type SafeguardingStage = (typeof SAFEGUARDING_STAGES)[number];
+export const CHILD_AGE_BANDS = ['under_13', '13_15', '16_17'] as const satisfies readonly AgeBand[];
 
 export const isChildAgeBand = (ageBand: string) => (CHILD_AGE_BANDS as readonly string[]).includes(ageBand);
 

@@ -2,11 +2,9 @@ import cookie from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
-import type { Role } from '../db/schema/users.js';
-import { hasAnyRole, type Actor } from '../domain/actor.js';
+import { hasAnyRole, toActor, type Actor } from '../domain/actor.js';
 import { Forbidden, Unauthenticated } from '../errors.js';
-import type { AuthService } from '../modules/auth/auth.service.js';
-import { toActor } from '../modules/users/users.service.js';
+import type { Role } from '../domain/vocabulary.js';
 
 /** Who may call a route: anyone, anyone signed in, or holders of one of the roles (DESIGN.md "Roles"). */
 export type RouteRoles = 'public' | 'signed_in' | readonly Role[];
@@ -22,6 +20,11 @@ declare module 'fastify' {
     mustChangePassword: boolean;
     /** Set when the request came with a session cookie (not a bearer token). */
     session: { idHash: string; draft: string | null } | null;
+    /**
+     * Would this request's person be let into the page at `path` (a GET route's exact URL)? The
+     * same rule as the route's own check, so a link is offered exactly when its page opens.
+     */
+    mayOpen(path: string): boolean;
   }
 }
 
@@ -30,22 +33,52 @@ export const isApi = (req: FastifyRequest) => req.url.startsWith('/api/');
 
 export type RegisteredRoute = { method: string; url: string; roles: RouteRoles };
 
+/** A user as the session and token store answers: who they are, and whether their password is one-time. */
+type Account = Actor & { mustChangePassword: boolean };
+
+/** What the plugin needs to turn a request's credentials into an account (the auth service answers it). */
+interface CredentialStore {
+  resolveToken(raw: string): Promise<Account | null>;
+  resolveSession(raw: string): Promise<{ idHash: string; user: Account; draft: string | null } | null>;
+}
+
+type Entry = { roles: RouteRoles; allowPasswordChangePending?: boolean };
+type Person = { actor: Actor | null; mustChangePassword: boolean };
+
+/** The one access rule: may this person use a route, and if not, what they must do first. */
+function admission(route: Entry, who: Person): 'open' | 'sign_in' | 'change_password' | 'forbidden' {
+  if (route.roles === 'public') return 'open';
+  if (!who.actor) return 'sign_in';
+  if (who.mustChangePassword && !route.allowPasswordChangePending) return 'change_password';
+  return route.roles === 'signed_in' || hasAnyRole(who.actor, route.roles) ? 'open' : 'forbidden';
+}
+
 /**
  * Resolves the session cookie or bearer token to an actor, and enforces every route's declared
  * roles. A route that declares none fails at registration.
  */
-export default fp(async (app, opts: { config: Config; auth: AuthService; routes: RegisteredRoute[] }) => {
+export default fp(async (app, opts: { config: Config; auth: CredentialStore; routes: RegisteredRoute[] }) => {
   await app.register(cookie, { secret: opts.config.sessionSecret });
 
   app.decorateRequest('actor', null);
   app.decorateRequest('mustChangePassword', false);
   app.decorateRequest('session', null);
 
+  // The pages, by URL, for `mayOpen`.
+  const pages = new Map<string, Entry>();
+  app.decorateRequest('mayOpen', function (this: FastifyRequest, path: string) {
+    const page = pages.get(path);
+    if (!page) throw new Error(`No page at ${path}`);
+    return admission(page, this) === 'open';
+  });
+
   app.addHook('onRoute', (route) => {
     // Static assets (GOV.UK Frontend, MoJ Frontend) are the only routes that are public by default.
     const roles = route.config?.roles ?? (route.url.startsWith('/assets/') ? 'public' : undefined);
     if (!roles) throw new Error(`Route ${String(route.method)} ${route.url} declares no roles`);
     route.config = { ...route.config, roles };
+    if ([route.method].flat().includes('GET'))
+      pages.set(route.url, { roles, allowPasswordChangePending: route.config.allowPasswordChangePending });
     for (const method of [route.method].flat()) if (method !== 'HEAD') opts.routes.push({ method, url: route.url, roles });
   });
 
@@ -72,17 +105,19 @@ export default fp(async (app, opts: { config: Config; auth: AuthService; routes:
   app.addHook('preValidation', async (req, reply) => {
     // An unknown path is the same 404 for everyone, signed in or not (issue 10: it was a 403).
     if (req.is404) return;
-    const roles = req.routeOptions.config.roles ?? [];
-    if (roles === 'public') return;
-    if (!req.actor) {
-      if (isApi(req) || req.method !== 'GET') throw new Unauthenticated();
-      return reply.redirect(`/sign-in?returnTo=${encodeURIComponent(req.url)}`);
+    const { roles = [], allowPasswordChangePending } = req.routeOptions.config;
+    switch (admission({ roles, allowPasswordChangePending }, req)) {
+      case 'open':
+        return;
+      case 'sign_in':
+        if (isApi(req) || req.method !== 'GET') throw new Unauthenticated();
+        return reply.redirect(`/sign-in?returnTo=${encodeURIComponent(req.url)}`);
+      case 'change_password':
+        if (isApi(req) || req.method !== 'GET') throw new Forbidden('Change your one-time password first');
+        return reply.redirect('/account/password');
+      case 'forbidden':
+        throw new Forbidden();
     }
-    if (req.mustChangePassword && !req.routeOptions.config.allowPasswordChangePending) {
-      if (isApi(req) || req.method !== 'GET') throw new Forbidden('Change your one-time password first');
-      return reply.redirect('/account/password');
-    }
-    if (roles !== 'signed_in' && !hasAnyRole(req.actor, roles)) throw new Forbidden();
   });
 
   // What a signed-in person sees (pages, case data in API answers) stays out of browser and proxy

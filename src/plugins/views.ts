@@ -9,6 +9,7 @@ import fp from 'fastify-plugin';
 import nunjucks from 'nunjucks';
 import { formatDate, formatDateTime } from '../domain/dates.js';
 import { eventLabel, outcomeLabel, readable, statusLabel } from '../domain/labels.js';
+import { navigationFor } from '../views/navigation.js';
 import { csrfUserInfo } from './csrf.js';
 
 const require = createRequire(import.meta.url);
@@ -18,7 +19,7 @@ const mojRoot = path.dirname(require.resolve('@ministryofjustice/frontend/packag
 
 declare module 'fastify' {
   interface FastifyReply {
-    /** Renders a page with what every page needs: the actor, the CSP nonce and a CSRF token. */
+    /** Renders a page with what every page needs: the actor, their navigation, the CSP nonce and a CSRF token. */
     page(template: string, context?: Record<string, unknown>): FastifyReply;
   }
 }
@@ -77,8 +78,7 @@ export default fp(async (app) => {
     const req = this.request;
     return this.view(template, {
       actor: req.actor,
-      mustChangePassword: req.mustChangePassword,
-      currentPath: req.url.split('?')[0],
+      navigation: navigationFor(req.url.split('?')[0]!, (href) => req.mayOpen(href)),
       cspNonce: this.cspNonce?.script,
       csrfToken: this.generateCsrf({ userInfo: csrfUserInfo(req) }),
       ...context,

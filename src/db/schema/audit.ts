@@ -1,18 +1,5 @@
 import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-
-/** DPA 2018 s.62 operations, plus the sign-in events the unit logs too. */
-export const AUDIT_OPERATIONS = [
-  'collect',
-  'alter',
-  'consult',
-  'disclose',
-  'combine',
-  'erase',
-  'sign_in',
-  'sign_in_failed',
-  'sign_out',
-] as const;
-export type AuditOperation = (typeof AUDIT_OPERATIONS)[number];
+import type { AuditOperation } from '../../domain/vocabulary.js';
 
 /**
  * Append-only, hash-chained (DESIGN.md principle 3). Each row's hash covers its own fields

@@ -1,24 +1,16 @@
 import { boolean, date, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import type { PlatformReferralStatus } from '../../domain/lifecycle.js';
-import { platforms, type Channel } from './platforms.js';
+import type {
+  Channel,
+  ContentFormat,
+  FinalDecision,
+  FirstDecision,
+  PlatformReferralStatus,
+  ReviewFactor,
+  ReviewOutcome,
+} from '../../domain/vocabulary.js';
+import { platforms } from './platforms.js';
 import { referrals } from './referrals.js';
 import { users } from './users.js';
-
-/** SOP 8.6.6 */
-export const CONTENT_FORMATS = ['video', 'audio', 'image', 'text', 'livestream', 'other'] as const;
-export type ContentFormat = (typeof CONTENT_FORMATS)[number];
-
-/** SOP 9.2.1-9.2.7, in the SOP's order. */
-export const REVIEW_FACTORS = [
-  'gang_affiliated_subjects',
-  'prior_incidents_between_groups',
-  'inflammatory_language',
-  'humiliation',
-  'public_safety_disorder',
-  'illegal_commodity_sales',
-  'exploitation_concern',
-] as const;
-export type ReviewFactor = (typeof REVIEW_FACTORS)[number];
 
 /**
  * A review and assessment (SOP 9, 8.6). A referral returned by QA is reviewed again, so a
@@ -41,7 +33,7 @@ export const reviews = pgTable(
     researchSummary: text('research_summary').notNull(),
     researchReferences: text('research_references'),
     reviewedOn: date('reviewed_on').notNull(),
-    outcome: text('outcome').$type<'refer' | 'no_further_action'>().notNull(),
+    outcome: text('outcome').$type<ReviewOutcome>().notNull(),
     rationale: text('rationale').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
@@ -66,11 +58,11 @@ export const platformReferrals = pgTable(
     channel: text('channel').$type<Channel>(),
     submittedAt: timestamp('submitted_at', { withTimezone: true }),
     externalReference: text('external_reference'),
-    decision: text('decision').$type<'removed' | 'not_removed'>(),
+    decision: text('decision').$type<FirstDecision>(),
     decidedOn: date('decided_on'),
     appealReason: text('appeal_reason'),
     appealedAt: timestamp('appealed_at', { withTimezone: true }),
-    finalDecision: text('final_decision').$type<'removed' | 'upheld'>(),
+    finalDecision: text('final_decision').$type<FinalDecision>(),
     finalDecidedOn: date('final_decided_on'),
   },
   (t) => [primaryKey({ columns: [t.referralId, t.platform] }), index('platform_referrals_status_idx').on(t.platform, t.status)],

@@ -1,8 +1,5 @@
 import { integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
-
-/** SOP 10.5: the three channels platforms operate. */
-export const CHANNELS = ['trusted_flagger', 'mailbox', 'individual'] as const;
-export type Channel = (typeof CHANNELS)[number];
+import type { Channel } from '../../domain/vocabulary.js';
 
 export type Clause = { key: string; title: string };
 

@@ -1,19 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, date, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { AgeBand, IncidentSystem, ReferralOutcome, ReferralStatus, SubjectCategory } from '../../domain/vocabulary.js';
 import { platforms } from './platforms.js';
 import { users } from './users.js';
-
-export const REFERRAL_STATUSES = ['submitted', 'in_review', 'awaiting_qa', 'referred', 'closed'] as const;
-export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
-export const REFERRAL_OUTCOMES = ['no_further_action', 'withdrawn', 'removed', 'not_removed', 'partially_removed'] as const;
-export type ReferralOutcome = (typeof REFERRAL_OUTCOMES)[number];
-
-/** SOP 8.3.3 */
-export const INCIDENT_SYSTEMS = ['CONNECT', 'CAD', 'CRIS', 'CRIMINT', 'MERLIN', 'APMIS'] as const;
-/** DPA 2018 s.38(3) */
-export const SUBJECT_CATEGORIES = ['suspect', 'victim', 'witness', 'other'] as const;
-/** Always recorded, never blank, so that children are never included silently (DESIGN.md "Subject"). */
-export const AGE_BANDS = ['under_13', '13_15', '16_17', '18_24', '25_plus', 'unknown'] as const;
 
 export const referrals = pgTable(
   'referrals',
@@ -87,7 +76,7 @@ export const incidentReferences = pgTable(
       .notNull()
       .references(() => referrals.id, { onDelete: 'cascade' }),
     position: integer('position').notNull(),
-    system: text('system').$type<(typeof INCIDENT_SYSTEMS)[number]>().notNull(),
+    system: text('system').$type<IncidentSystem>().notNull(),
     reference: text('reference').notNull(),
   },
   (t) => [primaryKey({ columns: [t.referralId, t.position] })],
@@ -103,8 +92,8 @@ export const subjects = pgTable(
       .references(() => referrals.id, { onDelete: 'cascade' }),
     position: integer('position').notNull(),
     name: text('name').notNull(),
-    category: text('category').$type<(typeof SUBJECT_CATEGORIES)[number]>().notNull(),
-    ageBand: text('age_band').$type<(typeof AGE_BANDS)[number]>().notNull(),
+    category: text('category').$type<SubjectCategory>().notNull(),
+    ageBand: text('age_band').$type<AgeBand>().notNull(),
     dateOfBirth: date('date_of_birth'),
   },
   (t) => [index('subjects_referral_idx').on(t.referralId)],

@@ -1,5 +1,5 @@
 import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import type { SafeguardingAction, SafeguardingStage } from '../../domain/safeguarding.js';
+import type { SafeguardingAction, SafeguardingStage } from '../../domain/vocabulary.js';
 import { referrals } from './referrals.js';
 import { users } from './users.js';
 

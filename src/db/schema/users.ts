@@ -1,8 +1,5 @@
 import { boolean, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-
-/** DESIGN.md "Roles": a person may hold several. */
-export const ROLES = ['requester', 'operative', 'sergeant', 'inspector', 'authorising_officer', 'admin', 'auditor'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../../domain/vocabulary.js';
 
 export const users = pgTable('users', {
   id: uuid('id').primaryKey().defaultRandom(),

@@ -1,7 +1,8 @@
 import { and, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import type { StoredLink } from '../../domain/audit-chain.js';
-import { auditHead, auditLog, referrals, type AuditOperation } from '../../db/schema/index.js';
+import { auditHead, auditLog, referrals } from '../../db/schema/index.js';
+import type { AuditOperation } from '../../domain/vocabulary.js';
 
 export type AuditRow = typeof auditLog.$inferSelect;
 

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { AUDIT_OPERATIONS } from '../../db/schema/audit.js';
 import type { Services } from '../../services.js';
 import { checkForm, renderForm } from '../../views/forms.js';
 import { pageRange, pagination } from '../../views/pagination.js';
+import { AUDIT_READERS } from './audit.policy.js';
 import { AUDIT_PAGE_SIZE, auditQuerySchema, auditQueryString, toAuditFilter } from './audit.schemas.js';
+import { AUDIT_OPERATIONS } from '../../domain/vocabulary.js';
 
-// DESIGN.md "Roles": only the auditor reads the audit log.
-const AUDITOR = { roles: ['auditor'] } as const;
+const AUDITOR = { roles: AUDIT_READERS };
 const VIEWS = 'modules/audit/views';
 
 const operationItems = (selected?: string) => [

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { plainText } from '../../schemas/text.js';
-import { AUDIT_OPERATIONS } from '../../db/schema/audit.js';
 import { isRealDate, londonStartOfDay } from '../../domain/dates.js';
 import type { AuditFilter } from './audit.repository.js';
+import { AUDIT_OPERATIONS } from '../../domain/vocabulary.js';
 
 export const AUDIT_PAGE_SIZE = 50;
 

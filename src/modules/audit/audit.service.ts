@@ -1,9 +1,9 @@
 import type { Db, DbOrTx } from '../../db/client.js';
-import type { AuditOperation } from '../../db/schema/index.js';
 import { chainTail, checkLink, GENESIS_HASH, type ChainFault, type StoredLink } from '../../domain/audit-chain.js';
 import type { Actor } from '../../domain/actor.js';
 import { auditVerificationsRepository, type AuditCheck } from './audit-verifications.repository.js';
 import { createAuditRepository, type AuditFilter } from './audit.repository.js';
+import type { AuditOperation } from '../../domain/vocabulary.js';
 
 export type AuditEntry = {
   actor: Pick<Actor, 'id' | 'username'> | null;

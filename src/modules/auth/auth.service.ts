@@ -2,7 +2,7 @@ import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { apiTokens, sessions, users } from '../../db/schema/index.js';
-import { randomSecret, sha256 } from '../users/users.service.js';
+import { randomSecret, sha256 } from '../../security/secrets.js';
 import type { UserRow } from '../users/users.repository.js';
 
 // Writing last_seen_at on every request would double the writes; a minute's slack is enough.

@@ -1,10 +1,10 @@
 import type { Db, Tx } from '../../db/client.js';
-import type { AuditOperation } from '../../db/schema/index.js';
 import type { Actor } from '../../domain/actor.js';
 import { decide, type Action, type LifecycleEvent, type ReferralState } from '../../domain/lifecycle.js';
 import { Forbidden, InvalidTransition, NotFound } from '../../errors.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { createLifecycleRepository } from './lifecycle.repository.js';
+import type { AuditOperation } from '../../domain/vocabulary.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

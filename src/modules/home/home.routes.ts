@@ -15,6 +15,8 @@ const homeRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { ser
       returnedShown: RETURNED_SHOWN,
       slaDays: SLA_DAYS,
       statusTag: STATUS_TAG,
+      // Each role's own pages, offered to whoever those pages let in.
+      mayOpen: { users: req.mayOpen('/admin/users'), platforms: req.mayOpen('/admin/platforms'), audit: req.mayOpen('/audit') },
     });
   });
 };

@@ -1,7 +1,9 @@
 import type { Db } from '../../db/client.js';
-import { hasAnyRole, type Actor } from '../../domain/actor.js';
+import type { Actor } from '../../domain/actor.js';
 import { overdueCutoff } from '../../domain/queue-rules.js';
-import { UNIT_READERS, REFERRAL_SUBMITTERS } from '../referrals/referrals.policy.js';
+import { mayReadQueue } from '../queue/queue.policy.js';
+import { maySubmitReferrals } from '../referrals/referrals.policy.js';
+import { mayQa, mayReview } from '../review/review.policy.js';
 import { presentSummary } from '../referrals/referrals.presenter.js';
 import { createReferralsRepository } from '../referrals/referrals.repository.js';
 
@@ -19,17 +21,17 @@ export function createHomeService({ db, clock }: { db: Db; clock: () => Date }) 
 
   return {
     async needs(actor: Actor) {
-      const caseWorker = hasAnyRole(actor, ['operative', 'sergeant']);
-      const sergeant = hasAnyRole(actor, ['sergeant']);
+      const caseWorker = mayReview(actor);
+      const sergeant = mayQa(actor);
       const mineAssigned = { assigneeId: actor.id };
       const returnedToMe = { assigneeId: actor.id, returned: true as const };
       const [assigned, returnedItems, returnedCount, unit, overdue, requested] = await Promise.all([
         caseWorker ? repo.countsByStatus(db, mineAssigned) : undefined,
         caseWorker ? repo.pageItems(db, returnedToMe, 1, RETURNED_SHOWN) : undefined,
         caseWorker ? repo.count(db, returnedToMe) : undefined,
-        hasAnyRole(actor, UNIT_READERS) ? repo.countsByStatus(db, {}) : undefined,
+        mayReadQueue(actor) ? repo.countsByStatus(db, {}) : undefined,
         sergeant ? repo.count(db, { overdue: { cutoff: overdueCutoff(clock()), is: true } }) : undefined,
-        hasAnyRole(actor, REFERRAL_SUBMITTERS) ? repo.countsByStatus(db, { requesterId: actor.id }) : undefined,
+        maySubmitReferrals(actor) ? repo.countsByStatus(db, { requesterId: actor.id }) : undefined,
       ]);
       return {
         caseWork:

@@ -1,15 +1,14 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ZodType } from 'zod';
-import type { Role } from '../../db/schema/users.js';
 import { actorOf } from '../../plugins/auth.js';
 import { failures } from '../../plugins/openapi.js';
 import type { Services } from '../../services.js';
 import { unitDetailSchema } from '../referrals/referrals.schemas.js';
+import { PLATFORM_STEP_ROLES } from './platform-referrals.policy.js';
 import { platformParamsSchema } from './platform-referrals.schemas.js';
 
 /** DESIGN.md "Roles": operatives and sergeants record submissions and decisions (SOP 10.5-10.7). */
-export const PLATFORM_STEP_ROLES = ['operative', 'sergeant'] as const satisfies readonly Role[];
 
 const tags = ['platform referrals'];
 const schema = <B extends ZodType>(summary: string, body: B) => ({

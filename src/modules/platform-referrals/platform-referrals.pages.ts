@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodType } from 'zod';
-import { CHANNELS } from '../../db/schema/platforms.js';
+import { CHANNELS } from '../../domain/vocabulary.js';
 import type { Actor } from '../../domain/actor.js';
 import { allowedPlatformActions, type PlatformActionKind } from '../../domain/lifecycle.js';
 import { InvalidTransition, NotFound } from '../../errors.js';
@@ -8,7 +8,7 @@ import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
 import { attempt, checkForm, pageErrors, partsOf, renderForm, type PageError } from '../../views/forms.js';
 import { lifecycleStateOf } from '../referrals/referrals.presenter.js';
-import { PLATFORM_STEP_ROLES } from './platform-referrals.api.js';
+import { PLATFORM_STEP_ROLES } from './platform-referrals.policy.js';
 import {
   appealFormToBody,
   decisionFormToBody,

@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import type { Channel } from '../../db/schema/platforms.js';
 import { intelligenceRecords, platformReferrals, referralEvents } from '../../db/schema/index.js';
+import type { Channel, FirstDecision } from '../../domain/vocabulary.js';
 
 /** Queries only; every write takes the life-cycle transaction (SOP 10.5-10.7). */
 export function createPlatformReferralsRepository() {
@@ -32,7 +32,7 @@ export function createPlatformReferralsRepository() {
       s: { channel: Channel; submittedAt: Date; externalReference: string | null },
     ) => tx.update(platformReferrals).set(s).where(one(referralId, platform)),
 
-    recordDecision: (tx: DbOrTx, referralId: string, platform: string, decision: 'removed' | 'not_removed', decidedOn: string) =>
+    recordDecision: (tx: DbOrTx, referralId: string, platform: string, decision: FirstDecision, decidedOn: string) =>
       tx.update(platformReferrals).set({ decision, decidedOn }).where(one(referralId, platform)),
 
     recordFinalDecision: (tx: DbOrTx, referralId: string, platform: string, finalDecision: 'removed' | 'upheld', finalDecidedOn: string) =>

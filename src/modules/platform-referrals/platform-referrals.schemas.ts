@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { plainText } from '../../schemas/text.js';
-import { CHANNELS } from '../../db/schema/platforms.js';
+import { CHANNELS, PLATFORM_DECISIONS } from '../../domain/vocabulary.js';
 import { isRealDate, londonToday } from '../../domain/dates.js';
 import { referralIdSchema } from '../referrals/referrals.schemas.js';
 
@@ -11,10 +11,6 @@ import { referralIdSchema } from '../referrals/referrals.schemas.js';
  */
 
 export const LIMITS = { externalReference: 120, reason: 2_000 } as const;
-
-/** What a platform's first decision (SOP 10.6) and, after an appeal, its final word (10.7) may be. */
-export const DECISION_OUTCOMES = ['removed', 'not_removed', 'upheld'] as const;
-export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/;
 
@@ -48,7 +44,7 @@ export function platformReferralSchemas(clock: () => Date) {
   /** SOP 10.6; after an appeal (10.7) `removed` or `upheld`, and `not_removed` is read as `upheld`. */
   const decision = z.object({
     outcome: z
-      .enum(DECISION_OUTCOMES, { error: 'Choose the platform’s decision' })
+      .enum(PLATFORM_DECISIONS, { error: 'Choose the platform’s decision' })
       .describe('removed | not_removed on a submission; removed | upheld after an appeal (not_removed then means upheld)'),
     decidedOn: plainText({ error: 'Enter the date of the decision' })
       .trim()

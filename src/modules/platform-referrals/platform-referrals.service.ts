@@ -1,10 +1,14 @@
 import { formatDateTime, londonToday } from '../../domain/dates.js';
 import type { Actor } from '../../domain/actor.js';
+import type { PlatformDecision } from '../../domain/vocabulary.js';
 import { InvalidTransition, NotFound, ValidationFailed } from '../../errors.js';
-import type { CaseworkDeps } from '../../services.js';
-import type { TransitionContext } from '../casework/lifecycle.service.js';
+import type { LifecycleService, TransitionContext } from '../casework/lifecycle.service.js';
+import type { PlatformsService } from '../platforms/platforms.service.js';
 import { createPlatformReferralsRepository } from './platform-referrals.repository.js';
 import { platformReferralSchemas, type AppealInput, type DecisionInput, type Submission } from './platform-referrals.schemas.js';
+
+/** What the platform steps are built from. */
+export type PlatformReferralsDeps = { clock: () => Date; lifecycle: LifecycleService; platforms: PlatformsService };
 
 /** DPA 2018 s.62(2): why a submission discloses the referral to a platform. */
 export const DISCLOSURE_PURPOSE = 'Referral to the platform for removal of the content (SOP 10.5)';
@@ -20,8 +24,7 @@ export const DISCLOSURE_PURPOSE = 'Referral to the platform for removal of the c
  * this referral was not referred to answers 409, as the state machine says: the referral is not
  * in a state where that platform can take a step.
  */
-export function createPlatformReferralsService(deps: CaseworkDeps) {
-  const { clock, lifecycle, platforms } = deps;
+export function createPlatformReferralsService({ clock, lifecycle, platforms }: PlatformReferralsDeps) {
   const repo = createPlatformReferralsRepository();
   const schemas = platformReferralSchemas(clock);
 
@@ -106,7 +109,7 @@ export function createPlatformReferralsService(deps: CaseworkDeps) {
           auditDetail,
           write: async (ctx) => {
             const row = await rowOf(ctx, referralId, platform);
-            let recorded: 'removed' | 'not_removed' | 'upheld';
+            let recorded: PlatformDecision;
             if (row.status === 'appealed') {
               recorded = input.outcome === 'removed' ? 'removed' : 'upheld';
               if (row.decidedOn && input.decidedOn < row.decidedOn)

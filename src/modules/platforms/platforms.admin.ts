@@ -1,15 +1,15 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { CHANNELS } from '../../db/schema/platforms.js';
 import { DRAFT_PLACEHOLDERS } from '../../domain/referral-draft.js';
 import { NotFound } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
 import { attempt, checkForm, field, pageErrors, renderForm, type PageError } from '../../views/forms.js';
+import { DIRECTORY_EDITORS } from './platforms.policy.js';
 import { newPlatformFormSchema, PLATFORM_KEY, platformFormSchema } from './platforms.schemas.js';
 import type { PlatformRow } from './platforms.service.js';
+import { CHANNELS } from '../../domain/vocabulary.js';
 
-// DESIGN.md "Roles": admin keeps the platform directory (SOP 10.5, 4.1.4) and sees no case content.
-const ADMIN = { roles: ['admin'] } as const;
+const ADMIN = { roles: DIRECTORY_EDITORS };
 const VIEWS = 'modules/platforms/views';
 const CHANNEL_TEXT = { trusted_flagger: 'Trusted Flagger portal', mailbox: 'Mailbox', individual: 'Named individual' } as const;
 const DONE = { created: 'The platform has been added', updated: 'The platform’s details have been saved' } as const;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { plainText } from '../../schemas/text.js';
-import { CHANNELS, type Clause } from '../../db/schema/platforms.js';
+import { type Clause } from '../../db/schema/platforms.js';
 import { isHttpUrl } from '../../domain/content-url.js';
 import { DRAFT_PLACEHOLDERS } from '../../domain/referral-draft.js';
+import { CHANNELS } from '../../domain/vocabulary.js';
 
 export const platformSchema = z.object({
   key: z.string().describe('Directory key, e.g. youtube'),

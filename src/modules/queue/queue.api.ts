@@ -1,15 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Role } from '../../db/schema/users.js';
 import { actorOf } from '../../plugins/auth.js';
 import { duplicateSchema, failures } from '../../plugins/openapi.js';
 import type { Services } from '../../services.js';
-import { UNIT_READERS } from '../referrals/referrals.policy.js';
 import { idParamsSchema, unitDetailSchema } from '../referrals/referrals.schemas.js';
+import { CLAIMERS, QUEUE_READERS, SELF_TASKERS } from './queue.policy.js';
 import { claimBodySchema, countsQuerySchema, selfTaskSchema, statusCountsSchema } from './queue.schemas.js';
 
 const tags = ['queue'];
-/** DESIGN.md "Roles": operatives and sergeants take work (a sergeant may do all an operative may). */
-export const CASE_WORKERS = ['operative', 'sergeant'] as const satisfies readonly Role[];
 
 /** JSON API for the work queue (issue 3): counts, claim/assign (SOP 8.5-8.6), self-tasking (SOP 8.5). */
 const queueApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
@@ -18,7 +15,7 @@ const queueApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, { se
   app.get(
     '/referrals/counts',
     {
-      config: { roles: UNIT_READERS },
+      config: { roles: QUEUE_READERS },
       schema: {
         summary: 'How many referrals are in each status, under the same filters as the list (other than status)',
         tags,
@@ -32,7 +29,7 @@ const queueApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, { se
   app.post(
     '/referrals/:id/claim',
     {
-      config: { roles: CASE_WORKERS },
+      config: { roles: CLAIMERS },
       schema: {
         summary:
           'Claim a submitted referral (→ in_review, assigned to you); a sergeant may send { assignee } to assign it to an active operative (also from in_review). 409 in another state, 403 for the wrong person',
@@ -52,7 +49,7 @@ const queueApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, { se
   app.post(
     '/referrals/self-tasked',
     {
-      config: { roles: CASE_WORKERS },
+      config: { roles: SELF_TASKERS },
       schema: {
         summary:
           'Open a self-tasked referral (SOP 8.5): the referral body plus selfTaskedReason; created in_review, assigned to you, you as applicant. 409 if the content already has an open referral',

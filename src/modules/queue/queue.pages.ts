@@ -1,15 +1,14 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { hasAnyRole, type Actor } from '../../domain/actor.js';
+import type { Actor } from '../../domain/actor.js';
 import { DuplicateReferral } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
 import { zodFields } from '../../validation.js';
 import { attempt, checkForm, field, pageErrors, renderForm, type PageError } from '../../views/forms.js';
-import { UNIT_READERS } from '../referrals/referrals.policy.js';
 import { STATUS_TAG } from '../referrals/referrals.presenter.js';
 import { LIMITS } from '../referrals/referrals.schemas.js';
-import { REFERRAL_STATUSES } from '../../db/schema/referrals.js';
-import { CASE_WORKERS } from './queue.api.js';
+import { mayQa } from '../review/review.policy.js';
+import { ASSIGNERS, CLAIMERS, mayClaim, maySelfTask, QUEUE_READERS, SELF_TASKERS } from './queue.policy.js';
 import {
   linkStateOf,
   OVERDUE_HINT,
@@ -23,9 +22,9 @@ import {
 } from './queue.presenter.js';
 import { readSelfTaskForm, SELF_TASK_ERRORS, selfTaskFormToBody } from './queue.form.js';
 import { QUEUE_PAGE_SIZE, queuePageQuerySchema, SELF_TASKED_REASON_MAX, selfTaskSchema } from './queue.schemas.js';
+import { REFERRAL_STATUSES } from '../../domain/vocabulary.js';
 
 const view = (name: string) => `modules/queue/views/${name}.njk`;
-const SERGEANTS = ['sergeant'] as const;
 const SELF_TASK = '/referrals/self-task';
 /** Only back to the queue after a claim from one of its rows: never an open redirect. */
 const returnTo = (body: unknown, fallback: string) => {
@@ -37,7 +36,7 @@ const returnTo = (body: unknown, fallback: string) => {
 const queuePages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const { queue, platforms } = services;
 
-  app.get('/queue', { config: { roles: UNIT_READERS } }, async (req, reply) => {
+  app.get('/queue', { config: { roles: QUEUE_READERS } }, async (req, reply) => {
     const actor = actorOf(req);
     const parsed = queuePageQuerySchema.safeParse(req.query);
     // A hand-edited query string: show what is wrong and the unfiltered queue.
@@ -59,7 +58,6 @@ const queuePages: FastifyPluginAsync<{ services: Services }> = async (app, { ser
         : v === 'unassigned' || v === 'none'
           ? 'Nobody (unassigned)'
           : (operatives.find((o) => o.id === v || o.username === v)?.name ?? v);
-    const isSergeant = hasAnyRole(actor, SERGEANTS);
     const context = {
       pageTitle: 'Work queue',
       result: { ...result, items: result.items.map((r) => queueRow(r, result.now)) },
@@ -90,10 +88,10 @@ const queuePages: FastifyPluginAsync<{ services: Services }> = async (app, { ser
       sortItems: Object.entries(SORT_TEXT).map(([value, text]) => ({ value, text, selected: value === s.sort })),
       platformName,
       statusTag: STATUS_TAG,
-      canClaim: hasAnyRole(actor, CASE_WORKERS),
-      canSelfTask: hasAnyRole(actor, CASE_WORKERS),
+      canClaim: mayClaim(actor),
+      canSelfTask: maySelfTask(actor),
       // A sergeant's view of what awaits QA (SOP 10.2).
-      awaitingQa: isSergeant ? { count: result.counts.awaiting_qa, href: queueHref(s, { status: ['awaiting_qa'], page: 1 }) } : undefined,
+      awaitingQa: mayQa(actor) ? { count: result.counts.awaiting_qa, href: queueHref(s, { status: ['awaiting_qa'], page: 1 }) } : undefined,
       here: queueHref(s),
       // What was typed, to show it back when it is not a reference or finds nothing.
       referenceTyped:
@@ -103,7 +101,7 @@ const queuePages: FastifyPluginAsync<{ services: Services }> = async (app, { ser
   });
 
   // SOP 8.5-8.6: the caller claims it (from the detail page or a queue row).
-  app.post<{ Params: { id: string } }>('/referrals/:id/claim', { config: { roles: CASE_WORKERS } }, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/referrals/:id/claim', { config: { roles: CLAIMERS } }, async (req, reply) => {
     await queue.claim(actorOf(req), req.params.id);
     return reply.redirect(returnTo(req.body, `/referrals/${req.params.id}`));
   });
@@ -127,10 +125,10 @@ const queuePages: FastifyPluginAsync<{ services: Services }> = async (app, { ser
       errs,
     );
   };
-  app.get<{ Params: { id: string } }>('/referrals/:id/assign', { config: { roles: SERGEANTS } }, async (req, reply) =>
+  app.get<{ Params: { id: string } }>('/referrals/:id/assign', { config: { roles: ASSIGNERS } }, async (req, reply) =>
     assignPage(reply, req.params.id),
   );
-  app.post<{ Params: { id: string } }>('/referrals/:id/assign', { config: { roles: SERGEANTS } }, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/referrals/:id/assign', { config: { roles: ASSIGNERS } }, async (req, reply) => {
     const assignee = field(req.body, 'assignee').trim();
     if (!assignee) return assignPage(reply, req.params.id, '', [{ path: 'assignee', message: 'Choose the operative to assign it to' }]);
     const done = await attempt(() => queue.claim(actorOf(req), req.params.id, assignee));
@@ -155,8 +153,8 @@ const queuePages: FastifyPluginAsync<{ services: Services }> = async (app, { ser
       errs,
     );
   };
-  app.get(SELF_TASK, { config: { roles: CASE_WORKERS } }, async (_req, reply) => selfTaskPage(reply, {}));
-  app.post(SELF_TASK, { config: { roles: CASE_WORKERS } }, async (req, reply) => {
+  app.get(SELF_TASK, { config: { roles: SELF_TASKERS } }, async (_req, reply) => selfTaskPage(reply, {}));
+  app.post(SELF_TASK, { config: { roles: SELF_TASKERS } }, async (req, reply) => {
     const actor: Actor = actorOf(req);
     const values = readSelfTaskForm(req.body);
     const { body, errors } = selfTaskFormToBody(values);

@@ -1,11 +1,11 @@
 import { pagination } from '../../views/pagination.js';
-import { REFERRAL_STATUSES, type ReferralStatus } from '../../db/schema/referrals.js';
 import { STATUS_LABELS } from '../../domain/labels.js';
 import { ageInDays, isOverdue, SLA_DAYS } from '../../domain/queue-rules.js';
 import type { ReferralSummary } from '../referrals/referrals.presenter.js';
 import type { ListSort } from '../referrals/referrals.schemas.js';
 import type { StatusCounts } from '../referrals/referrals.repository.js';
 import { QUEUE_PAGE_SIZE, type QueuePageQuery } from './queue.schemas.js';
+import { REFERRAL_STATUSES, type ReferralStatus } from '../../domain/vocabulary.js';
 
 /** The queue's filters as the page's links carry them (strings, as in a query string). */
 export type QueueLinkState = {

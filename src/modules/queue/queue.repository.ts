@@ -1,6 +1,7 @@
-import { and, asc, eq, or, sql } from 'drizzle-orm';
+import { and, arrayOverlaps, asc, eq, or } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { referrals, users } from '../../db/schema/index.js';
+import { ASSIGNEE_ROLES } from '../../domain/lifecycle.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -34,12 +35,12 @@ export function createQueueRepository() {
       return u;
     },
 
-    /** Who work can be assigned to: active operatives, by name. */
+    /** Who work can be assigned to (domain/lifecycle.ts): active operatives, by name. */
     activeOperatives: (db: DbOrTx) =>
       db
         .select({ id: users.id, username: users.username, name: users.displayName })
         .from(users)
-        .where(and(eq(users.active, true), sql`'operative' = any(${users.roles})`))
+        .where(and(eq(users.active, true), arrayOverlaps(users.roles, [...ASSIGNEE_ROLES])))
         .orderBy(asc(users.displayName), asc(users.username)),
   };
 }

@@ -1,22 +1,23 @@
-import type { Role } from '../../db/schema/users.js';
-import { hasAnyRole, type Actor } from '../../domain/actor.js';
+import type { Actor } from '../../domain/actor.js';
 import { Forbidden, NotFound, ValidationFailed } from '../../errors.js';
-import type { CaseworkDeps } from '../../services.js';
+import type { Db } from '../../db/client.js';
+import type { LifecycleService } from '../casework/lifecycle.service.js';
 import type { ReferralDetail } from '../referrals/referrals.presenter.js';
+import type { ReferralsService } from '../referrals/referrals.service.js';
 import type { ListQuery, NewReferral } from '../referrals/referrals.schemas.js';
+import { mayAssign, mayBeAssigned } from './queue.policy.js';
 import { createQueueRepository } from './queue.repository.js';
 import type { CountsQuery } from './queue.schemas.js';
 
-/** DESIGN.md "Roles": only a sergeant assigns work; work is assigned to operatives (issue 3). */
-const ASSIGNERS: readonly Role[] = ['sergeant'];
-const ASSIGNABLE: readonly Role[] = ['operative'];
+/** What the work queue is built from. */
+export type QueueDeps = { db: Db; clock: () => Date; lifecycle: LifecycleService; referrals: ReferralsService };
 
 /**
  * The work queue (issue 3): counts per status, claiming and assigning (SOP 8.5-8.6) and
  * self-tasked referrals (SOP 8.5). The list itself is the referrals service's `list`; every
  * state change goes through the lifecycle service.
  */
-export function createQueueService({ db, clock, lifecycle, referrals }: CaseworkDeps) {
+export function createQueueService({ db, clock, lifecycle, referrals }: QueueDeps) {
   const repo = createQueueRepository();
 
   /** 400 at `assignee` unless it names an active operative. Read before any transaction opens. */
@@ -25,7 +26,7 @@ export function createQueueService({ db, clock, lifecycle, referrals }: Casework
     const fail = (message: string) => new ValidationFailed([{ path: 'assignee', message }]);
     if (!u) throw fail(`There is no user ${idOrUsername}`);
     if (!u.active) throw fail(`${u.name} is deactivated and cannot be given work`);
-    if (!hasAnyRole(u, ASSIGNABLE)) throw fail(`${u.name} is not an operative; a referral can be assigned only to an operative`);
+    if (!mayBeAssigned(u)) throw fail(`${u.name} is not an operative; a referral can be assigned only to an operative`);
     return u;
   }
 
@@ -57,7 +58,7 @@ export function createQueueService({ db, clock, lifecycle, referrals }: Casework
      */
     async claim(actor: Actor, referralId: string, assignee?: string) {
       if (assignee === undefined) return lifecycle.apply(actor, referralId, { kind: 'claim' });
-      if (!hasAnyRole(actor, ASSIGNERS)) throw new Forbidden('Only a sergeant may assign a referral to someone else');
+      if (!mayAssign(actor)) throw new Forbidden('Only a sergeant may assign a referral to someone else');
       const to = await operativeFor(assignee);
       return lifecycle.apply(
         actor,

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { AGE_BANDS, INCIDENT_SYSTEMS, SUBJECT_CATEGORIES } from '../../db/schema/referrals.js';
+import { AGE_BANDS, INCIDENT_SYSTEMS, SUBJECT_CATEGORIES } from '../../domain/vocabulary.js';
 import { SAFEGUARDING_ACTION_TEXT } from '../../domain/safeguarding.js';
 import { DuplicateReferral, type FieldError } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { SAFEGUARDING_ACTIONS, type SafeguardingAction } from '../../domain/safeguarding.js';
 import type { Services } from '../../services.js';
 import { checkForm, field, renderForm, type PageError } from '../../views/forms.js';
 import { draftNeedsSafeguarding, INTAKE, questionDraft, saveDraft } from './referrals.intake-draft.js';
 import { REFERRAL_SUBMITTERS } from './referrals.policy.js';
 import { LIMITS, safeguardingSchema } from './referrals.schemas.js';
+import { SAFEGUARDING_ACTIONS, type SafeguardingAction } from '../../domain/vocabulary.js';
 
 const view = 'modules/referrals/views/safeguarding.njk';
 

@@ -1,14 +1,15 @@
-import type { Role } from '../../db/schema/users.js';
 import { hasAnyRole, type Actor } from '../../domain/actor.js';
+import { REQUESTERS, UNIT } from '../../domain/roles.js';
 
 /** DESIGN.md "Roles": the unit reads every referral; a requester reads only their own (SOP 8.1). */
-export const UNIT_READERS = ['operative', 'sergeant', 'inspector'] as const satisfies readonly Role[];
+const UNIT_READERS = UNIT;
 /** Who may reach the referral routes at all. Admin and auditor have no access to case content. */
-export const REFERRAL_READERS = ['requester', ...UNIT_READERS] as const satisfies readonly Role[];
+export const REFERRAL_READERS = [...REQUESTERS, ...UNIT_READERS] as const;
 /** SOP 8.1: referrals are submitted by officers and staff from across the force. */
-export const REFERRAL_SUBMITTERS = ['requester'] as const satisfies readonly Role[];
+export const REFERRAL_SUBMITTERS = REQUESTERS;
 
 export const readsAllReferrals = (actor: Pick<Actor, 'roles'>) => hasAnyRole(actor, UNIT_READERS);
+export const maySubmitReferrals = (actor: Pick<Actor, 'roles'>) => hasAnyRole(actor, REFERRAL_SUBMITTERS);
 
 /**
  * DESIGN.md "Who sees what": the unit sees the whole referral; a requester who holds no unit role
@@ -21,5 +22,5 @@ export const referralViewFor = (actor: Pick<Actor, 'roles'>): ReferralView => (r
 /** May this person see this referral? Pure; the service answers 404 when not (its existence is not disclosed). */
 export function maySeeReferral(actor: Pick<Actor, 'id' | 'roles'>, referral: { requesterId: string }): boolean {
   if (readsAllReferrals(actor)) return true;
-  return hasAnyRole(actor, REFERRAL_SUBMITTERS) && referral.requesterId === actor.id;
+  return maySubmitReferrals(actor) && referral.requesterId === actor.id;
 }

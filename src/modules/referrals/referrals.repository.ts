@@ -11,13 +11,12 @@ import {
   referrals,
   referralPlatformStatusCounts,
   referralStatusCounts,
-  REFERRAL_STATUSES,
   subjects,
   users,
-  type ReferralStatus,
 } from '../../db/schema/index.js';
 import { OVERDUE_STATUSES } from '../../domain/queue-rules.js';
 import { createSafeguardingRepository } from './safeguarding.repository.js';
+import { REFERRAL_STATUSES, type ReferralStatus } from '../../domain/vocabulary.js';
 
 export type ReferralRow = typeof referrals.$inferSelect;
 export type NewReferralRow = typeof referrals.$inferInsert;

@@ -2,19 +2,20 @@ import { normaliseReference } from '../../domain/referral-reference.js';
 import { z } from 'zod';
 import { repeats } from '../../schemas/lists.js';
 import { plainText } from '../../schemas/text.js';
+import { isRealDate } from '../../domain/dates.js';
+import { isHttpUrl } from '../../domain/content-url.js';
 import {
   AGE_BANDS,
   INCIDENT_SYSTEMS,
   REFERRAL_OUTCOMES,
   REFERRAL_STATUSES,
+  SAFEGUARDING_ACTIONS,
+  SAFEGUARDING_STAGES,
   SUBJECT_CATEGORIES,
   type ReferralStatus,
-} from '../../db/schema/referrals.js';
-import { isRealDate } from '../../domain/dates.js';
-import { isHttpUrl } from '../../domain/content-url.js';
-import { SAFEGUARDING_ACTIONS, SAFEGUARDING_STAGES } from '../../domain/safeguarding.js';
-import { PLATFORM_REFERRAL_STATUSES } from '../../domain/lifecycle.js';
-import { CHANNELS } from '../../db/schema/platforms.js';
+  CHANNELS,
+  PLATFORM_REFERRAL_STATUSES,
+} from '../../domain/vocabulary.js';
 
 /**
  * The one referral schema: the API validates with it, every intake question page validates with

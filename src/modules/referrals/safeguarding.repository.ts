@@ -1,7 +1,8 @@
 import { asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { referralEvents, referralSafeguarding, users } from '../../db/schema/index.js';
-import { safeguardingComment, type SafeguardingAction, type SafeguardingStage } from '../../domain/safeguarding.js';
+import { safeguardingComment } from '../../domain/safeguarding.js';
+import type { SafeguardingAction, SafeguardingStage } from '../../domain/vocabulary.js';
 
 export type SafeguardingAnswer = { stage: SafeguardingStage; action: SafeguardingAction; detail: string };
 export type SafeguardingRow = typeof referralSafeguarding.$inferSelect;

@@ -5,7 +5,7 @@ import { failures } from '../../plugins/openapi.js';
 import type { Services } from '../../services.js';
 import { idParamsSchema, unitDetailSchema } from '../referrals/referrals.schemas.js';
 import { draftQuerySchema, draftSchema, forceReferenceSchema, intelligenceRecordSchema, qaSchema } from './review.schemas.js';
-import { CASE_WORKERS, INTELLIGENCE_READERS, QA_ROLES } from './review.service.js';
+import { INTELLIGENCE_READERS, INTELLIGENCE_RECORDERS, QA_ROLES, REVIEWERS } from './review.policy.js';
 
 const tags = ['review'];
 
@@ -18,7 +18,7 @@ const reviewApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, { s
   app.post(
     '/referrals/:id/review',
     {
-      config: { roles: CASE_WORKERS },
+      config: { roles: REVIEWERS },
       schema: {
         summary:
           'Record the review and assessment (SOP 9, 8.6) by the assignee: refer sends the drafts to QA (awaiting_qa), no further action closes the referral. Each draft is checked for the referral’s personal data (SOP 6.4): 400 at platformReferrals[i].draft',
@@ -37,7 +37,7 @@ const reviewApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, { s
   app.get(
     '/referrals/:id/draft',
     {
-      config: { roles: CASE_WORKERS },
+      config: { roles: REVIEWERS },
       schema: {
         summary: 'A draft referral to one of the referral’s platforms from the platform’s template (SOP 10.1); editable before review',
         tags,
@@ -85,7 +85,7 @@ const reviewApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, { s
   app.post(
     '/referrals/:id/intelligence/reference',
     {
-      config: { roles: CASE_WORKERS },
+      config: { roles: INTELLIGENCE_RECORDERS },
       schema: {
         summary: 'Record the force intelligence system’s reference for the record (SOP 10.4); audited as an alteration',
         tags,

@@ -1,4 +1,4 @@
-import { REVIEW_FACTORS } from '../../db/schema/casework.js';
+import { REVIEW_FACTORS } from '../../domain/vocabulary.js';
 import { withoutMarkers } from '../../domain/referral-draft.js';
 import { dateParts, field, fields, partsOf, type DateParts, type ErrorMap } from '../../views/forms.js';
 

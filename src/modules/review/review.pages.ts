@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { CONTENT_FORMATS, REVIEW_FACTORS } from '../../db/schema/casework.js';
 import type { Actor } from '../../domain/actor.js';
 import { findLeaks } from '../../domain/data-sharing-guard.js';
 import {
@@ -19,7 +18,7 @@ import type { Services } from '../../services.js';
 import { attempt, checkForm, field, govukDate, pageErrors, renderForm, type PageError } from '../../views/forms.js';
 import { lifecycleStateOf, type ReferralDetail } from '../referrals/referrals.presenter.js';
 import { presentSafeguardingPanel } from '../referrals/safeguarding.presenter.js';
-import { SAFEGUARDING_ACTION_TEXT, SAFEGUARDING_ACTIONS } from '../../domain/safeguarding.js';
+import { SAFEGUARDING_ACTION_TEXT } from '../../domain/safeguarding.js';
 import { FACTOR_TEXT, FORMAT_TEXT, forceReferenceSchema, LIMITS, qaSchema } from './review.schemas.js';
 import {
   QA_ERRORS,
@@ -35,7 +34,9 @@ import {
   type ReviewForm,
 } from './review.form.js';
 import { leakWarning } from './review.presenter.js';
-import { CASE_WORKERS, INTELLIGENCE_READERS, personalDataOf, QA_ROLES } from './review.service.js';
+import { INTELLIGENCE_READERS, INTELLIGENCE_RECORDERS, mayRecordIntelligenceReference, QA_ROLES, REVIEWERS } from './review.policy.js';
+import { personalDataOf } from './review.service.js';
+import { CONTENT_FORMATS, REVIEW_FACTORS, SAFEGUARDING_ACTIONS } from '../../domain/vocabulary.js';
 
 const view = (name: string) => `modules/review/views/${name}.njk`;
 type Id = { Params: { id: string } };
@@ -100,7 +101,7 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
     return renderForm(reply, view('review'), context, errs);
   }
 
-  app.get<Id>('/referrals/:id/review', { config: { roles: CASE_WORKERS } }, async (req, reply) =>
+  app.get<Id>('/referrals/:id/review', { config: { roles: REVIEWERS } }, async (req, reply) =>
     reviewPage(reply, actorOf(req), req.params.id),
   );
 
@@ -109,7 +110,7 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
    * platform will get ("Preview and send to QA"); the preview posts the same values back with
    * `step=send` to record the review, or `step=change` to return to the form as it was.
    */
-  app.post<Id>('/referrals/:id/review', { config: { roles: CASE_WORKERS } }, async (req, reply) => {
+  app.post<Id>('/referrals/:id/review', { config: { roles: REVIEWERS } }, async (req, reply) => {
     const actor = actorOf(req);
     const id = req.params.id;
     const step = field(req.body, 'step');
@@ -225,7 +226,7 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
       record,
       protectiveMarking: PROTECTIVE_MARKING,
       forceReference: forceReference ?? record.forceReference ?? '',
-      canRecordReference: actor.roles.some((r) => (CASE_WORKERS as readonly string[]).includes(r)),
+      canRecordReference: mayRecordIntelligenceReference(actor),
       saved,
       limits: LIMITS,
       backLink: `/referrals/${id}`,
@@ -239,7 +240,7 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
     async (req, reply) => intelligencePage(reply, actorOf(req), req.params.id, undefined, [], req.query.saved === '1'),
   );
 
-  app.post<Id>('/referrals/:id/intelligence/reference', { config: { roles: CASE_WORKERS } }, async (req, reply) => {
+  app.post<Id>('/referrals/:id/intelligence/reference', { config: { roles: INTELLIGENCE_RECORDERS } }, async (req, reply) => {
     const actor = actorOf(req);
     const value = field(req.body, 'forceReference');
     const parsed = checkForm(forceReferenceSchema, { forceReference: value });

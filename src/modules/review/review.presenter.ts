@@ -1,10 +1,10 @@
-import type { ReviewFactor } from '../../db/schema/casework.js';
 import { describeGrading, type IntelligenceGrading } from '../../domain/intelligence-grading.js';
 import type { Leak } from '../../domain/data-sharing-guard.js';
 import { formatDate } from '../../domain/dates.js';
 import type { PlatformRow } from '../platforms/platforms.service.js';
 import type { IntelligenceRow, ReviewRow } from './review.repository.js';
 import { FACTOR_TEXT, FORMAT_TEXT } from './review.schemas.js';
+import type { ReviewFactor } from '../../domain/vocabulary.js';
 
 const platformNameOf = (directory: readonly PlatformRow[], key: string) => directory.find((p) => p.key === key)?.name ?? key;
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { repeats } from '../../schemas/lists.js';
 import { plainText } from '../../schemas/text.js';
-import { CONTENT_FORMATS, REVIEW_FACTORS, type ReviewFactor } from '../../db/schema/casework.js';
 import { isRealDate } from '../../domain/dates.js';
 import { validateGrading, type IntelligenceGrading } from '../../domain/intelligence-grading.js';
 import { LIMITS as REFERRAL_LIMITS, safeguardingSchema, type Today } from '../referrals/referrals.schemas.js';
+import { CONTENT_FORMATS, QA_DECISIONS, REVIEW_FACTORS, REVIEW_OUTCOMES, type ReviewFactor } from '../../domain/vocabulary.js';
 
 /**
  * The review (SOP 9, 8.6), QA (SOP 10.2) and intelligence record (SOP 10.4) schemas: the API
@@ -109,7 +109,7 @@ export function reviewSchemas(today: Today) {
         .refine((v) => !/^\d{4}-\d{2}-\d{2}$/.test(v) || isRealDate(v), 'The date of the review must be a real date')
         .refine((v) => !isRealDate(v) || v <= today(), 'The date of the review must be today or in the past')
         .describe('SOP 8.6.1: YYYY-MM-DD, not in the future and not before the referral was submitted'),
-      outcome: z.enum(['refer', 'no_further_action'], { error: 'Choose the outcome of the review' }).describe('SOP 8.6.2, 10.3'),
+      outcome: z.enum(REVIEW_OUTCOMES, { error: 'Choose the outcome of the review' }).describe('SOP 8.6.2, 10.3'),
       rationale: text('the rationale for the outcome', LIMITS.rationale, 'The rationale').describe(
         'SOP 8.6.5, 10.4.4: the basis of the referral to the platforms, or why no further action',
       ),
@@ -166,7 +166,7 @@ export type IntelligenceProposal = { summary: string; grading: IntelligenceGradi
 
 export const qaSchema = z
   .object({
-    decision: z.enum(['approve', 'return'], { error: 'Choose whether to approve or return the referral' }).describe('SOP 10.2'),
+    decision: z.enum(QA_DECISIONS, { error: 'Choose whether to approve or return the referral' }).describe('SOP 10.2'),
     comment: plainText()
       .trim()
       .max(LIMITS.qaComment, `The comment must be ${LIMITS.qaComment} characters or fewer`)

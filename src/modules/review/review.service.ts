@@ -1,5 +1,3 @@
-import type { ReviewFactor } from '../../db/schema/casework.js';
-import type { Role } from '../../db/schema/users.js';
 import type { Actor } from '../../domain/actor.js';
 import { findLeaks, type PersonalData } from '../../domain/data-sharing-guard.js';
 import { londonToday } from '../../domain/dates.js';
@@ -7,12 +5,15 @@ import { identitiesOf } from '../../domain/subject-identities.js';
 import { breachDetails, fillTemplate, gapsIn } from '../../domain/referral-draft.js';
 import { isChildAgeBand, needsSafeguarding } from '../../domain/safeguarding.js';
 import { NotFound, ValidationFailed, type FieldError } from '../../errors.js';
-import type { CaseworkDeps } from '../../services.js';
-import type { PlatformRow } from '../platforms/platforms.service.js';
+import type { Db } from '../../db/client.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { LifecycleService } from '../casework/lifecycle.service.js';
+import type { PlatformRow, PlatformsService } from '../platforms/platforms.service.js';
 import { createSafeguardingRepository } from '../referrals/safeguarding.repository.js';
 import { leakMessage, presentIntelligence, presentReview } from './review.presenter.js';
 import { createReviewRepository, type ReferralFacts } from './review.repository.js';
 import { reviewSchemas, type DraftQuery, type QaInput, type ReviewInput } from './review.schemas.js';
+import type { ReviewFactor } from '../../domain/vocabulary.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -43,8 +44,11 @@ const safeguardingMessage = (subjects: readonly { ageBand: string }[]) =>
     ? 'Record what has been done to safeguard the child: a subject is under 18'
     : 'Record what has been done to safeguard the person at risk: the review found a concern of exploitation (SOP 9.2.7)';
 
+/** What review, QA and the intelligence record are built from. */
+export type ReviewDeps = { db: Db; clock: () => Date; audit: AuditService; platforms: PlatformsService; lifecycle: LifecycleService };
+
 /** Review and assessment (SOP 9, 8.6), drafting (10.1), QA (10.2) and the intelligence record (10.4). */
-export function createReviewService({ db, clock, audit, platforms, lifecycle }: CaseworkDeps) {
+export function createReviewService({ db, clock, audit, platforms, lifecycle }: ReviewDeps) {
   const repo = createReviewRepository();
   const safeguarding = createSafeguardingRepository();
   const today = () => londonToday(clock());
@@ -319,10 +323,3 @@ export function createReviewService({ db, clock, audit, platforms, lifecycle }: 
 }
 
 export type ReviewService = ReturnType<typeof createReviewService>;
-
-/** DESIGN.md "Roles": operatives and sergeants review and draft (SOP 9, 10.1). */
-export const CASE_WORKERS = ['operative', 'sergeant'] as const satisfies readonly Role[];
-/** SOP 10.2: only a sergeant quality-assures. */
-export const QA_ROLES = ['sergeant'] as const satisfies readonly Role[];
-/** The unit reads the intelligence record; an inspector reads everything in the unit. */
-export const INTELLIGENCE_READERS = ['operative', 'sergeant', 'inspector'] as const satisfies readonly Role[];

@@ -1,5 +1,5 @@
-import { ROLES, type Role } from '../../db/schema/users.js';
 import type { UserRow } from './users.repository.js';
+import { ROLES, type Role } from '../../domain/vocabulary.js';
 
 /** What the admin pages show of a user: never the password hash. */
 export function toUserView(u: UserRow, locked: boolean) {

@@ -3,13 +3,13 @@ import { NotFound } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
 import { attempt, checkForm, pageErrors, renderForm, type ErrorMap, type PageError } from '../../views/forms.js';
-import { randomSecret } from './users.service.js';
+import { randomSecret } from '../../security/secrets.js';
 import { pageRange, pagination } from '../../views/pagination.js';
+import { mayChangeRolesOf, mayDeactivate, USER_ADMINS } from './users.policy.js';
 import { roleItems, toUserView } from './users.presenter.js';
 import { newUserFormSchema, pageQuery, profileFormSchema, userIdParams } from './users.schemas.js';
 
-// DESIGN.md "Roles": admin manages users and roles, and sees no case content.
-const ADMIN = { roles: ['admin'] } as const;
+const ADMIN = { roles: USER_ADMINS };
 const PAGE_SIZE = 25;
 const VIEWS = 'modules/users/views';
 
@@ -40,7 +40,15 @@ const usersRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { se
     const user = await users.mustFind(id);
     const view = toUserView(user, users.isLocked(user));
     const values = (extra.values as Record<string, unknown> | undefined) ?? view;
-    const context = { user: view, values, roleItems: roleItems((values.roles as string[]) ?? []), ...extra };
+    const actor = actorOf(reply.request);
+    const context = {
+      user: view,
+      values,
+      roleItems: roleItems((values.roles as string[]) ?? []),
+      mayChangeRoles: mayChangeRolesOf(actor, user),
+      mayDeactivate: mayDeactivate(actor, user),
+      ...extra,
+    };
     return renderForm(reply, `${VIEWS}/edit.njk`, context, errs);
   };
 
@@ -92,8 +100,8 @@ const usersRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { se
     const retry = (errs: PageError[]) =>
       renderEdit(reply, user.id, { values: { ...body, roles: [body.roles ?? []].flat() } }, pageErrors(errs, ERRORS));
     // The page offers an admin no roles of their own to change (separation of duties): keep them.
-    const self = user.id === actorOf(req).id;
-    const form = checkForm(profileFormSchema, self && body.roles === undefined ? { ...body, roles: user.roles } : body);
+    const keepRoles = !mayChangeRolesOf(actorOf(req), user) && body.roles === undefined;
+    const form = checkForm(profileFormSchema, keepRoles ? { ...body, roles: user.roles } : body);
     const done = form.errors ? form : await attempt(() => users.updateProfile(actorOf(req), user.id, form.data));
     if (done.errors) return retry(done.errors);
     return reply.redirect(`/admin/users/${user.id}?done=updated`);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { plainText } from '../../schemas/text.js';
-import { ROLES } from '../../db/schema/users.js';
 import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from './password-policy.js';
+import { ROLES } from '../../domain/vocabulary.js';
 
 export const username = plainText()
   .trim()

@@ -1,29 +1,18 @@
-import { createHash, randomBytes } from 'node:crypto';
-import argon2 from 'argon2';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
-import { apiTokens, type Role } from '../../db/schema/index.js';
+import { apiTokens } from '../../db/schema/index.js';
 import type { Actor } from '../../domain/actor.js';
 import { Forbidden, NotFound, ValidationFailed } from '../../errors.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { createUsersRepository, type UserRow } from './users.repository.js';
+import { ADMINS } from '../../domain/roles.js';
+import { mayChangeRolesOf, mayDeactivate } from './users.policy.js';
 import { newUserSchema, type NewUser, type Profile } from './users.schemas.js';
-
-export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-export const randomSecret = (bytes = 32) => randomBytes(bytes).toString('base64url');
-
-export const toActor = (u: UserRow): Actor => ({
-  id: u.id,
-  username: u.username,
-  displayName: u.displayName,
-  ocu: u.ocu,
-  unit: u.unit,
-  roles: u.roles,
-});
+import { hashPassword, randomSecret, sha256, verifyPassword } from '../../security/secrets.js';
 
 // Verified against when the username is unknown, so that timing does not reveal which usernames exist.
-const decoyHash = argon2.hash('decoy-password-never-used');
+const decoyHash = hashPassword('decoy-password-never-used');
 
 /** PostgreSQL's unique_violation, whether the driver error is bare or wrapped by drizzle. */
 const isUniqueViolation = (err: unknown): boolean =>
@@ -45,7 +34,7 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
     const parsed = newUserSchema.parse(input);
     if (await repo.byUsername(db, parsed.username))
       throw new ValidationFailed([{ path: 'username', message: 'That username is already taken' }]);
-    const passwordHash = await argon2.hash(parsed.password, { type: argon2.argon2id });
+    const passwordHash = await hashPassword(parsed.password);
     const created = db.transaction(async (tx) => {
       const user = await repo.insert(tx, {
         username: parsed.username,
@@ -115,7 +104,7 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
     async createFirstAdmin(): Promise<string | null> {
       if ((await repo.count(db)) > 0) return null;
       const password = randomSecret(18);
-      await create(null, { username: 'admin', displayName: 'Administrator', roles: ['admin'], password });
+      await create(null, { username: 'admin', displayName: 'Administrator', roles: [...ADMINS], password });
       return password;
     },
 
@@ -133,11 +122,11 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
           audit.record(tx, { actor: null, operation: 'sign_in_failed', entity: 'session', entityId, detail: { username, ip, reason } }),
         );
       if (!user || !user.active) {
-        await argon2.verify(await decoyHash, password);
+        await verifyPassword(await decoyHash, password);
         await failed(undefined, 'unknown or inactive');
         return { ok: false, reason: 'bad_credentials' };
       }
-      if (await argon2.verify(user.passwordHash, password)) {
+      if (await verifyPassword(user.passwordHash, password)) {
         const signedIn = await db.transaction(async (tx) => {
           // Not if the account was locked meanwhile, by a guess counted while this one was verified.
           if (!(await repo.clearFailures(tx, user.id, now))) return false;
@@ -168,11 +157,11 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
      */
     async changePassword(actor: Actor, current: string, next: string, options: { keepSession?: string; revokeTokens?: boolean } = {}) {
       const user = await mustFind(actor.id);
-      if (!(await argon2.verify(user.passwordHash, current)))
+      if (!(await verifyPassword(user.passwordHash, current)))
         throw new ValidationFailed([{ path: 'currentPassword', message: 'Your current password is not right' }]);
       if (current === next)
         throw new ValidationFailed([{ path: 'newPassword', message: 'Choose a password different from your current one' }]);
-      const passwordHash = await argon2.hash(next, { type: argon2.argon2id });
+      const passwordHash = await hashPassword(next);
       await db.transaction(async (tx) => {
         await repo.update(tx, user.id, { passwordHash, mustChangePassword: false });
         const sessionsEnded = await repo.endOtherSessions(tx, user.id, options.keepSession);
@@ -196,7 +185,7 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
       const rolesRemoved = user.roles.filter((r) => !profile.roles.includes(r));
       // Separation of duties: an admin holds no case role unless a second admin grants it (README),
       // and cannot remove their own admin role either.
-      if (actor.id === id && (rolesGranted.length || rolesRemoved.length)) throw new Forbidden(OWN_ROLES_MESSAGE);
+      if (!mayChangeRolesOf(actor, user) && (rolesGranted.length || rolesRemoved.length)) throw new Forbidden(OWN_ROLES_MESSAGE);
       await db.transaction(async (tx) => {
         await repo.update(tx, id, {
           displayName: profile.displayName,
@@ -223,7 +212,8 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
 
     async setActive(actor: Actor, id: string, active: boolean) {
       const user = await mustFind(id);
-      if (actor.id === id && !active) throw new ValidationFailed([{ path: 'active', message: 'You cannot deactivate your own account' }]);
+      if (!mayDeactivate(actor, user) && !active)
+        throw new ValidationFailed([{ path: 'active', message: 'You cannot deactivate your own account' }]);
       await db.transaction(async (tx) => {
         await repo.update(tx, id, { active, failedSignIns: 0, lockedUntil: null });
         if (!active) await repo.endAccess(tx, id, clock());
@@ -266,4 +256,3 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
 }
 
 export type UsersService = ReturnType<typeof createUsersService>;
-export type { Role };
