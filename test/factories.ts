@@ -74,7 +74,7 @@ export type Options = {
   qa?: Record<string, unknown>;
 };
 
-export type Made = { id: string; reference: string; platforms: string[]; people: People };
+export type Made = { id: string; reference: string; contentUrl: string; platforms: string[]; people: People };
 
 /** A referral in `state` (for `closed`, ended by `options.closing`), built through the services. */
 export async function referralIn(t: TestApp, state: State, options: Options = {}): Promise<Made> {
@@ -86,7 +86,7 @@ export async function referralIn(t: TestApp, state: State, options: Options = {}
   });
   const submitted = await t.services.referrals.submit(actorOf(people.requester), parse(t.services.referrals.schemas().newReferral, input));
   const { id, reference } = submitted.referral as { id: string; reference: string };
-  const made: Made = { id, reference, platforms: input.platforms as string[], people };
+  const made: Made = { id, reference, contentUrl: input.contentUrl as string, platforms: input.platforms as string[], people };
   if (state === 'submitted') return made;
   if (closing === 'withdrawn') {
     await t.services.referrals.withdraw(actorOf(people.requester), id, 'The video has already been taken down.');
