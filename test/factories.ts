@@ -61,6 +61,16 @@ export function referralInput(over: Record<string, unknown> = {}) {
   };
 }
 
+/** What a requester gives with no subjects (no personal data): for the tests of intake itself. */
+export const plainReferralInput = (over: Record<string, unknown> = {}) =>
+  referralInput({
+    contentTitle: 'Drill video naming a rival group',
+    incidentReferences: [{ system: 'CAD', reference: '1234/01MAR26' }],
+    rationale: 'Threatens a named rival group after a stabbing last week.',
+    subjects: [],
+    ...over,
+  });
+
 export type Options = {
   /** For `closed`: how it ended (no further action unless said). */
   closing?: Closing;
