@@ -71,6 +71,20 @@ export const plainReferralInput = (over: Record<string, unknown> = {}) =>
     ...over,
   });
 
+/** A review (as the API takes it) referring the content to YouTube and Instagram (SOP 9, 10.1). */
+export const REVIEW_TO_YOUTUBE_AND_INSTAGRAM = {
+  contentFormat: 'video',
+  factors: [{ factor: 'inflammatory_language', note: 'Names the rival estate' }],
+  researchSummary: 'Linked to two stabbings this year.',
+  reviewedOn: '2026-03-10',
+  outcome: 'refer',
+  rationale: 'Goads a rival group; likely to provoke violence.',
+  platformReferrals: [
+    { platform: 'youtube', termsBreached: ['violent_criminal_organisations', 'firearms'], draft: 'Please remove this video.' },
+    { platform: 'instagram', termsBreached: ['violence_incitement'], draft: 'Please remove this post.' },
+  ],
+};
+
 export type Options = {
   /** For `closed`: how it ended (no further action unless said). */
   closing?: Closing;

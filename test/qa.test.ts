@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, intelligenceRecords, platformReferrals, referralEvents, referrals } from '../src/db/schema/index.js';
-import { referralIn } from './factories.js';
+import { referralIn, REVIEW_TO_YOUTUBE_AND_INSTAGRAM as reviewBody } from './factories.js';
 import { createTestApp, type TestApp, type TestUser } from './harness.js';
 
 const NOW = new Date('2026-03-10T10:00:00Z');
@@ -23,22 +23,6 @@ afterAll(() => t.close());
 
 const post = async (u: TestUser, url: string, payload: unknown) => (await t.api(u)).post(url, payload);
 
-const reviewBody = {
-  contentFormat: 'video',
-  factors: [{ factor: 'inflammatory_language', note: 'Names the rival estate' }],
-  researchSummary: 'Linked to two stabbings this year.',
-  reviewedOn: '2026-03-10',
-  outcome: 'refer',
-  rationale: 'Goads a rival group; likely to provoke violence.',
-  platformReferrals: [
-    {
-      platform: 'youtube',
-      termsBreached: ['violent_criminal_organisations', 'firearms'],
-      draft: 'Please remove this video. {{termsBreached}}',
-    },
-    { platform: 'instagram', termsBreached: ['violence_incitement'], draft: 'Please remove this post.' },
-  ],
-};
 const grading = {
   summary: 'Drill video goading a rival group after a stabbing.',
   sourceEvaluation: 'B',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { referralIn, type State } from './factories.js';
+import { referralIn, type State, REVIEW_TO_YOUTUBE_AND_INSTAGRAM as reviewBody } from './factories.js';
 import { createTestApp, type TestApp, type TestUser } from './harness.js';
 
 /**
@@ -44,19 +44,6 @@ async function referral(state: State, by: TestUser = requester, worker: TestUser
 }
 const submitted = (by?: TestUser) => referral('submitted', by);
 const awaitingQa = (by?: TestUser) => referral('awaiting_qa', by);
-
-const reviewBody = {
-  contentFormat: 'video',
-  factors: [{ factor: 'inflammatory_language', note: 'Names the rival estate' }],
-  researchSummary: 'Linked to two stabbings this year.',
-  reviewedOn: '2026-03-10',
-  outcome: 'refer',
-  rationale: 'Goads a rival group; likely to provoke violence.',
-  platformReferrals: [
-    { platform: 'youtube', termsBreached: ['violent_criminal_organisations', 'firearms'], draft: 'Please remove this video.' },
-    { platform: 'instagram', termsBreached: ['violence_incitement'], draft: 'Please remove this post.' },
-  ],
-};
 
 describe('withdrawing asks for confirmation and a reason', () => {
   it('offers a link to a confirmation page, refuses an empty reason, then withdraws with the reason on the timeline', async () => {
