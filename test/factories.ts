@@ -30,7 +30,7 @@ export async function castOf<S extends CastSpec>(t: TestApp, spec: S): Promise<R
 }
 
 /** The people of a referral's life: the QA sergeant is never the drafts' author (SOP 10.2). */
-export const PEOPLE = {
+const PEOPLE = {
   requester: { displayName: 'PC Aoife Ní Bhriain-Jones', roles: ['requester'] },
   operative: { displayName: 'DC Olúwaseun Adé-Okafor', roles: ['operative'] },
   sergeant: { displayName: 'DS Siân O’Connor-Hughes', roles: ['sergeant'] },
@@ -39,7 +39,7 @@ export type People = Record<keyof typeof PEOPLE, TestUser>;
 
 const casts = new WeakMap<TestApp, Promise<People>>();
 /** One cast per app, made on first use: every referral of a test file is then by the same people. */
-export function cast(t: TestApp): Promise<People> {
+function cast(t: TestApp): Promise<People> {
   const made = casts.get(t) ?? castOf(t, PEOPLE);
   casts.set(t, made);
   return made;
@@ -85,7 +85,7 @@ export const REVIEW_TO_YOUTUBE_AND_INSTAGRAM = {
   ],
 };
 
-export type Options = {
+type Options = {
   /** For `closed`: how it ended (no further action unless said). */
   closing?: Closing;
   /** Who acts (the file's cast unless said); `operative` claims, reviews and records the platforms' steps. */

@@ -165,7 +165,6 @@ function apiClient(app: FastifyInstance, auth: Record<string, string>) {
     post: (url: string, payload: unknown = {}) => call('POST', url, payload),
   };
 }
-export type ApiClient = ReturnType<typeof apiClient>;
 
 /** Keeps cookies like a browser and fills in the CSRF token of the last page seen. */
 export class Browser {
