@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../src/db/schema/index.js';
 import { CONSULT_PURPOSE } from '../src/modules/referrals/referrals.service.js';
 import { DISCLOSURE_PURPOSE } from '../src/modules/platform-referrals/platform-referrals.service.js';
-import { createTestApp, type Browser, type TestApp } from './harness.js';
+import { createTestApp, type ApiAnswer, type Browser, type TestApp } from './harness.js';
 import { apiSteps, castOf, JOURNEY_NOW, pageSteps, type ApiSteps, type Cast } from './journey.js';
 
 /**
@@ -51,10 +51,10 @@ async function oneAlter(id: string, action: string) {
   ]);
 }
 
-const ok = async (res: Promise<{ statusCode: number; body: string; json: () => unknown }>, status = 200) => {
+const ok = async (res: Promise<ApiAnswer>, status = 200) => {
   const r = await res;
-  expect(r.statusCode, r.body).toBe(status);
-  return r.json() as { id: string };
+  expect(r.status, r.body).toBe(status);
+  return r.json as { id: string };
 };
 
 describe('entries per action through the API (DPA 2018 s.62)', () => {
@@ -126,8 +126,8 @@ describe('entries per action through the API (DPA 2018 s.62)', () => {
   it('writes nothing for a refused command', async () => {
     const { id } = await ok(api.intake(), 201);
     await startCounting();
-    expect((await api.review(id)).statusCode).toBe(409);
-    expect((await api.withdraw(id, cast.otherRequester)).statusCode).toBe(404);
+    expect((await api.review(id)).status).toBe(409);
+    expect((await api.withdraw(id, cast.otherRequester)).status).toBe(404);
     expect(await byOperation()).toEqual({});
   });
 });

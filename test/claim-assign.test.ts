@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, referralEvents, referrals } from '../src/db/schema/index.js';
+import { referralIn, referralInput } from './factories.js';
 import { createTestApp, type TestApp, type TestUser } from './harness.js';
 
 /** Claim and assign (SOP 8.5-8.6, DESIGN.md "Referral life cycle") and self-tasked referrals (SOP 8.5). */
@@ -15,29 +16,20 @@ let sergeant: TestUser;
 let inspector: TestUser;
 let leaver: TestUser;
 const h: Record<string, Record<string, string>> = {};
-let seq = 0;
 
 const post = (who: string, url: string, payload: unknown = {}) =>
   t.app.inject({ method: 'POST', url, headers: { ...h[who], 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
 
-function body(over: Record<string, unknown> = {}) {
-  seq++;
-  return {
+const body = (over: Record<string, unknown> = {}) =>
+  referralInput({
     contentTitle: 'Drill video naming a rival group',
-    contentUrl: `https://www.youtube.com/watch?v=claim${String(seq).padStart(6, '0')}`,
-    platforms: ['youtube'],
-    contentUploadedOn: '2026-03-01',
     incidentReferences: [],
     rationale: 'Threatens a named rival group.',
+    subjects: [],
     ...over,
-  };
-}
+  });
 
-async function submitted() {
-  const res = await post('requester', '/api/v1/referrals', body());
-  expect(res.statusCode).toBe(201);
-  return res.json() as { id: string; reference: string };
-}
+const submitted = () => referralIn(t, 'submitted', { people: { requester }, referral: body() });
 
 /** What a refused step must leave unchanged: the row, its events and its audit entries. */
 async function snapshot(id: string) {
@@ -304,6 +296,7 @@ describe('claim and assign pages (SOP 8.5-8.6)', () => {
 });
 
 describe('self-tasked referral page (SOP 8.5)', () => {
+  let seq = 0;
   const form = (over: Record<string, string | string[]> = {}) => {
     seq++;
     return {

@@ -1,15 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../src/db/client.js';
 import { TEST_DB } from './harness.js';
+import {
+  childEnv as envFor,
+  freePort,
+  killChildren,
+  runToEnd,
+  startServer as start,
+  temporaryDir,
+  throwawayDatabase,
+} from './processes.js';
 
 /**
  * The real command line (`npm run cli`), run as child processes on a temporary DATA_DIR, or on a
@@ -17,120 +18,40 @@ import { TEST_DB } from './harness.js';
  * database and run in order: each child start costs seconds.
  */
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PASSWORD = 'a long enough password';
-const children = new Set<ChildProcess>();
 
 type Run = { code: number | null; stdout: string; stderr: string; ms: number };
 
-let dataDir: string;
+let dataDir: ReturnType<typeof temporaryDir>;
+let database: Awaited<ReturnType<typeof throwawayDatabase>> | undefined;
 let databaseUrl: string | undefined;
-let dropDatabase = async () => {};
 
-/** The children's environment: only what the test sets, nothing inherited that changes the database. */
-function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATA_DIR: dataDir, ...extra };
-  for (const k of ['DATABASE_URL', 'SESSION_SECRET', 'PORT', 'HOST']) if (!(k in extra)) delete env[k];
-  if (databaseUrl && !('DATABASE_URL' in extra)) env.DATABASE_URL = databaseUrl;
-  return env;
-}
+const childEnv = (extra: Record<string, string> = {}) => envFor({ dataDir: dataDir.dir, databaseUrl }, extra);
 
 /** Runs `src/cli.ts args…`, with `input` on standard input, killed after `timeoutMs`. */
-function cli(args: string[], input = '', timeoutMs = 60_000, env: Record<string, string> = {}): Promise<Run> {
-  const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env: childEnv(env) });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.stdin.end(input);
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
-    }),
-  );
-}
+const cli = (args: string[], input = '', timeoutMs = 60_000, env: Record<string, string> = {}): Promise<Run> =>
+  runToEnd('src/cli.ts', args, { env: childEnv(env), timeoutMs, input });
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise((resolve) => s.close(resolve));
-  return port;
-}
-
-type Server = { url: string; stop: () => Promise<number | null> };
-
-/** Starts `src/server.ts` and waits until GET /health answers. */
-async function startServer(): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: ROOT, env: childEnv({ PORT: String(port) }) });
-  children.add(child);
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`the server did not answer /health in time:\n${output}`);
-    const ok = await fetch(`${url}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  return {
-    url,
-    async stop() {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      const code = await exited;
-      clearTimeout(timer);
-      children.delete(child);
-      return code;
-    },
-  };
-}
+const startServer = async () => start(childEnv(), await freePort());
 
 /** Opens the database the CLI wrote to, in this process (only once the CLI has exited: PGlite is locked). */
 const openCliDatabase = (): Promise<Database> =>
   databaseUrl
     ? openDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 1 })
-    : openDatabase({ kind: 'pglite', dataDir, holder: 'test' });
+    : openDatabase({ kind: 'pglite', dataDir: dataDir.dir, holder: 'test' });
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rd-cli-'));
+  dataDir = temporaryDir('rd-cli-');
   if (TEST_DB === 'postgres') {
-    const adminUrl = process.env.TEST_DATABASE_URL;
-    if (!adminUrl) throw new Error('TEST_DB=postgres needs TEST_DATABASE_URL');
-    const name = `rd_cli_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    dropDatabase = async () => {
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    };
+    database = await throwawayDatabase('rd_cli');
+    databaseUrl = database.url;
   }
 });
 
 afterAll(async () => {
-  for (const c of children) c.kill('SIGKILL');
-  await dropDatabase();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  killChildren();
+  await database?.drop();
+  dataDir.remove();
 });
 
 describe(`the command line on ${TEST_DB}`, () => {

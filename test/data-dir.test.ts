@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_DB } from './harness.js';
+import { childEnv, freePort, startServer, temporaryDir } from './processes.js';
 
 /**
  * Issue 10: PGlite created its files 0666 (world-readable personal data). Whatever the umask,
@@ -12,9 +10,8 @@ import { TEST_DB } from './harness.js';
  * and after it stops. The embedded database only: on PostgreSQL the server owns its files.
  */
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const base = fs.mkdtempSync(path.join(os.tmpdir(), 'rd-modes-'));
-afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
+const { dir: base, remove } = temporaryDir('rd-modes-');
+afterAll(remove);
 
 /** Every entry under dir whose permission bits are not the private ones. */
 function notPrivate(dir: string): string[] {
@@ -33,38 +30,10 @@ function notPrivate(dir: string): string[] {
 
 /** The real server under umask 000 until /health answers, then SIGTERM. */
 async function runServerOnce(dataDir: string) {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATA_DIR: dataDir, PORT: String(port) };
-  for (const k of ['DATABASE_URL', 'SESSION_SECRET', 'HOST']) delete env[k];
-  const child = spawn('sh', ['-c', 'umask 000 && exec "$0" --import tsx src/server.ts', process.execPath], {
-    cwd: ROOT,
-    env,
-    stdio: 'pipe',
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited:\n${output}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`no /health in time:\n${output}`);
-    }
-    if (
-      await fetch(`http://127.0.0.1:${port}/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const server = await startServer(childEnv({ dataDir }), await freePort(), '000');
   const modeOf = (p: string) => (fs.statSync(p).mode & 0o777).toString(8);
   const whileRunning = { dataDir: modeOf(dataDir), pglite: modeOf(path.join(dataDir, 'pglite')) };
-  child.kill('SIGTERM');
-  expect(await exited).toBe(0);
+  expect(await server.stop()).toBe(0);
   return whileRunning;
 }
 

@@ -90,13 +90,13 @@ afterAll(() => t.close());
 
 const detail = async (u: TestUser) => {
   const res = await steps.get(u, `/referrals/${id}`);
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json() as Json;
+  expect(res.status, res.body).toBe(200);
+  return res.json as Json;
 };
 const listed = async (u: TestUser) => {
   const res = await steps.get(u, '/referrals?pageSize=100');
-  expect(res.statusCode, res.body).toBe(200);
-  return (res.json() as { items: Json[] }).items.find((i) => i.id === id);
+  expect(res.status, res.body).toBe(200);
+  return (res.json as { items: Json[] }).items.find((i) => i.id === id);
 };
 const leaks = (text: string) => secrets.filter((s) => text.includes(s));
 
@@ -142,30 +142,30 @@ describe('GET /api/v1/referrals/{id} and the list, field by role (DESIGN.md "Who
   }
 
   it('answers another requester 404 and leaves it out of their list; admin and auditor 403', async () => {
-    expect((await steps.get(cast.otherRequester, `/referrals/${id}`)).statusCode).toBe(404);
+    expect((await steps.get(cast.otherRequester, `/referrals/${id}`)).status).toBe(404);
     expect(await listed(cast.otherRequester)).toBeUndefined();
     for (const u of [cast.admin, cast.auditor]) {
-      expect((await steps.get(u, `/referrals/${id}`)).statusCode).toBe(403);
-      expect((await steps.get(u, '/referrals')).statusCode).toBe(403);
+      expect((await steps.get(u, `/referrals/${id}`)).status).toBe(403);
+      expect((await steps.get(u, '/referrals')).status).toBe(403);
     }
   });
 
   it('answers a requester’s submission and withdrawal in their shape too; a requester who is also an operative in the unit’s', async () => {
     const created = await steps.intake();
-    expect(created.statusCode).toBe(201);
+    expect(created.status).toBe(201);
     // The intake's check of the URL they gave comes with the submission's answer only.
-    expect(keys(created.json())).toEqual(sorted([...REQUESTER_DETAIL, 'warnings']));
-    const withdrawn = await steps.withdraw(created.json().id);
-    expect(withdrawn.statusCode).toBe(200);
-    expect(keys(withdrawn.json())).toEqual(sorted(REQUESTER_DETAIL));
-    expect(withdrawn.json().timeline.map((e: Json) => [(e.actor as Json).name, e.action])).toEqual([
+    expect(keys(created.json)).toEqual(sorted([...REQUESTER_DETAIL, 'warnings']));
+    const withdrawn = await steps.withdraw(created.json.id);
+    expect(withdrawn.status).toBe(200);
+    expect(keys(withdrawn.json)).toEqual(sorted(REQUESTER_DETAIL));
+    expect(withdrawn.json.timeline.map((e: Json) => [(e.actor as Json).name, e.action])).toEqual([
       [NAMES.requester, 'submitted'],
       [NAMES.requester, 'withdrawn'],
     ]);
 
     const own = await steps.intake({}, cast.requesterOperative);
-    expect(keys(own.json())).toEqual(sorted(UNIT_DETAIL));
-    expect(keys((await steps.withdraw(own.json().id, cast.requesterOperative)).json())).toEqual(sorted(UNIT_DETAIL));
+    expect(keys(own.json)).toEqual(sorted(UNIT_DETAIL));
+    expect(keys((await steps.withdraw(own.json.id, cast.requesterOperative)).json)).toEqual(sorted(UNIT_DETAIL));
   });
 
   it('documents both shapes in OpenAPI, the requester’s with exactly its fields', async () => {

@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import pg from 'pg';
 import { loadConfig, type Config } from '../src/config.js';
 import { openDatabase, type Database } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
+import type { Actor } from '../src/domain/actor.js';
 import type { Role } from '../src/domain/vocabulary.js';
 import { startRuntime, type RuntimeOptions } from '../src/runtime.js';
+import { throwawayDatabase } from './processes.js';
 
 /** Which database this test project runs on: set per vitest project (vitest.config.ts). */
 export const TEST_DB = (process.env.TEST_DB ?? 'pglite') as 'pglite' | 'postgres';
@@ -26,28 +26,17 @@ async function pgliteDatabase(): Promise<Database> {
   return openDatabase({ kind: 'pglite', holder: 'tests', loadDataDir: await template });
 }
 
-/** A new database on the PostgreSQL server of TEST_DATABASE_URL, dropped on close. */
+/** A new database on the PostgreSQL server of TEST_DATABASE_URL, migrated, dropped on close. */
 export async function postgresDatabase(): Promise<Database & { url: string }> {
-  const adminUrl = process.env.TEST_DATABASE_URL;
-  if (!adminUrl) throw new Error('TEST_DB=postgres needs TEST_DATABASE_URL');
-  const name = `rd_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const d = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 4 });
+  const { url, drop } = await throwawayDatabase();
+  const d = await openDatabase({ kind: 'postgres', url, poolSize: 4 });
   await migrate(d);
   return {
     ...d,
     url: url.toString(),
     close: async () => {
       await d.close();
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
+      await drop();
     },
   };
 }
@@ -62,7 +51,26 @@ export const testConfig = (over: Partial<Config> = {}): Config => ({
 
 export const PASSWORD = 'correct horse battery staple';
 
-export type TestUser = { id: string; username: string; roles: Role[] };
+export type TestUser = { id: string; username: string; displayName: string; roles: Role[] };
+
+/** The person as the services see them, for tests that act through the services directly. */
+export const actorOf = (u: TestUser): Actor => ({
+  id: u.id,
+  username: u.username,
+  displayName: u.displayName,
+  ocu: null,
+  unit: null,
+  roles: u.roles,
+});
+
+/** What the API answered: the status, the body parsed when it is JSON, and the body as sent. */
+export type ApiAnswer = {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read answers of every shape
+  json: any;
+  body: string;
+  headers: LightMyRequestResponse['headers'];
+};
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 
@@ -73,13 +81,14 @@ export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 export async function createTestApp(
   options: { config?: Partial<Config>; clock?: () => Date; jobs?: RuntimeOptions['jobs']; logger?: RuntimeOptions['logger'] } = {},
 ) {
+  const now = options.clock ?? (() => new Date());
   // The runtime the server uses; its job runner only when a test asks, polling briskly.
   const runtime = await startRuntime(testConfig(options.config), {
     holder: 'tests',
     database: await createTestDatabase(),
     jobs: options.jobs ?? 'none',
     pollingIntervalSeconds: 0.5,
-    clock: options.clock,
+    clock: now,
     logger: options.logger ?? false,
   });
   const { database, services, config } = runtime;
@@ -104,7 +113,7 @@ export async function createTestApp(
       },
       false,
     );
-    return { id: u.id, username: u.username, roles: u.roles };
+    return { id: u.id, username: u.username, displayName: u.displayName, roles: u.roles };
   }
 
   /** Bearer header for the API. */
@@ -113,14 +122,25 @@ export async function createTestApp(
     return { authorization: `Bearer ${token}` };
   }
 
+  const clients = new Map<string, ReturnType<typeof apiClient>>();
+  /** A JSON API client acting as `u` with a bearer token (made, and audited, on the first call for `u`). */
+  async function api(u: TestUser) {
+    const client = clients.get(u.id) ?? apiClient(app, await bearer(u));
+    clients.set(u.id, client);
+    return client;
+  }
+
   return {
     app,
     db: database.db,
     database,
     services,
     config,
+    /** The app's clock: what the services take as now. */
+    now,
     user,
     bearer,
+    api,
     /** A browser-like session: cookies kept between requests, CSRF token taken from the last page. */
     async browser(u?: TestUser) {
       const b = new Browser(app);
@@ -131,6 +151,24 @@ export async function createTestApp(
     },
     jobs: runtime.jobs,
     close: runtime.stop,
+  };
+}
+
+function apiClient(app: FastifyInstance, auth: Record<string, string>) {
+  const call = async (method: 'GET' | 'POST', url: string, payload?: unknown): Promise<ApiAnswer> => {
+    const res = await app.inject({
+      method,
+      url,
+      headers: { ...auth, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+      payload: payload === undefined ? undefined : JSON.stringify(payload),
+    });
+    const isJson = String(res.headers['content-type'] ?? '').startsWith('application/json');
+    return { status: res.statusCode, json: isJson ? res.json() : undefined, body: res.body, headers: res.headers };
+  };
+  return {
+    get: (url: string) => call('GET', url),
+    /** Posts `payload` as JSON ({} unless given). */
+    post: (url: string, payload: unknown = {}) => call('POST', url, payload),
   };
 }
 

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, intelligenceRecords } from '../src/db/schema/index.js';
-import type { Actor } from '../src/domain/actor.js';
+import { referralIn } from './factories.js';
 import { createTestApp, type TestApp, type TestUser } from './harness.js';
 
 const NOW = new Date('2026-03-10T10:00:00Z');
@@ -11,10 +11,6 @@ let requester: TestUser;
 let operative: TestUser;
 let sergeant: TestUser;
 let inspector: TestUser;
-let seq = 0;
-
-const actor = (u: TestUser): Actor => ({ id: u.id, username: u.username, displayName: u.username, ocu: null, unit: null, roles: u.roles });
-const headers = new Map<string, Record<string, string>>();
 
 beforeAll(async () => {
   t = await createTestApp({ clock: () => NOW });
@@ -22,63 +18,43 @@ beforeAll(async () => {
   operative = await t.user(['operative']);
   sergeant = await t.user(['sergeant']);
   inspector = await t.user(['inspector']);
-  for (const u of [requester, operative, sergeant, inspector]) headers.set(u.id, await t.bearer(u));
 });
 afterAll(() => t.close());
 
-const post = (u: TestUser, url: string, payload: unknown) =>
-  t.app.inject({
-    method: 'POST',
-    url,
-    headers: { ...headers.get(u.id), 'content-type': 'application/json' },
-    payload: JSON.stringify(payload),
-  });
-const get = (u: TestUser, url: string) => t.app.inject({ method: 'GET', url, headers: headers.get(u.id) });
+const post = async (u: TestUser, url: string, payload: unknown) => (await t.api(u)).post(url, payload);
+const get = async (u: TestUser, url: string) => (await t.api(u)).get(url);
 
 /** A referral to YouTube and Instagram, reviewed by the operative and approved by the sergeant. */
-async function referred() {
-  seq++;
-  const id: string = (
-    await post(requester, '/api/v1/referrals', {
+const referred = () =>
+  referralIn(t, 'referred', {
+    people: { requester, operative, sergeant },
+    referral: {
       contentTitle: 'Drill video goading a rival group',
-      contentUrl: `https://www.youtube.com/watch?v=intel${String(seq).padStart(6, '0')}`,
       platforms: ['youtube', 'instagram'],
-      contentUploadedOn: '2026-03-01',
       rationale: 'Taunts a rival group.',
-    })
-  ).json().id;
-  await t.services.lifecycle.apply(actor(operative), id, { kind: 'claim' });
-  const reviewed = await post(operative, `/api/v1/referrals/${id}/review`, {
-    contentFormat: 'video',
-    factors: ['inflammatory_language'],
-    researchSummary: 'Linked to two stabbings this year.',
-    reviewedOn: '2026-03-10',
-    outcome: 'refer',
-    rationale: 'Goads a rival group; likely to provoke violence.',
-    platformReferrals: [
-      { platform: 'youtube', termsBreached: ['violent_criminal_organisations', 'firearms'], draft: 'Please remove this video.' },
-      { platform: 'instagram', termsBreached: ['violence_incitement'], draft: 'Please remove this post.' },
-    ],
+    },
+    review: {
+      factors: ['inflammatory_language'],
+      researchSummary: 'Linked to two stabbings this year.',
+      rationale: 'Goads a rival group; likely to provoke violence.',
+      platformReferrals: [
+        { platform: 'youtube', termsBreached: ['violent_criminal_organisations', 'firearms'], draft: 'Please remove this video.' },
+        { platform: 'instagram', termsBreached: ['violence_incitement'], draft: 'Please remove this post.' },
+      ],
+    },
+    qa: { summary: 'Drill video naming a rival estate.' },
   });
-  expect(reviewed.statusCode).toBe(200);
-  const approved = await post(sergeant, `/api/v1/referrals/${id}/qa`, {
-    decision: 'approve',
-    intelligence: { summary: 'Drill video naming a rival estate.', sourceEvaluation: 'B', intelligenceAssessment: 2, handlingCode: 'P' },
-  });
-  expect(approved.statusCode).toBe(200);
-  return id;
-}
 
 describe('intelligence record (SOP 10.4)', () => {
   it('GET /api/v1/referrals/{id}/intelligence answers the six fields, the grading with its labels, and a plain-text copy', async () => {
-    const id = await referred();
+    const { id, contentUrl } = await referred();
     const res = await get(inspector, `/api/v1/referrals/${id}/intelligence`);
-    expect(res.statusCode).toBe(200);
-    const r = res.json();
+    expect(res.status).toBe(200);
+    const r = res.json;
     expect(r).toMatchObject({
       referralId: id,
       contentTitle: 'Drill video goading a rival group',
-      contentUrl: expect.stringContaining('intel'),
+      contentUrl,
       platforms: [
         { key: 'instagram', name: 'Instagram' },
         { key: 'youtube', name: 'YouTube' },
@@ -103,24 +79,16 @@ describe('intelligence record (SOP 10.4)', () => {
   });
 
   it('answers 404 before approval and 403 to a requester', async () => {
-    const id = (
-      await post(requester, '/api/v1/referrals', {
-        contentTitle: 'x',
-        contentUrl: 'https://www.youtube.com/watch?v=intel_none',
-        platforms: ['youtube'],
-        contentUploadedOn: '2026-03-01',
-        rationale: 'r',
-      })
-    ).json().id;
-    expect((await get(operative, `/api/v1/referrals/${id}/intelligence`)).statusCode).toBe(404);
-    expect((await get(requester, `/api/v1/referrals/${id}/intelligence`)).statusCode).toBe(403);
+    const { id } = await referralIn(t, 'submitted', { people: { requester } });
+    expect((await get(operative, `/api/v1/referrals/${id}/intelligence`)).status).toBe(404);
+    expect((await get(requester, `/api/v1/referrals/${id}/intelligence`)).status).toBe(403);
   });
 
   it('records the force intelligence system reference, audited as an alteration; refuses a blank or long one', async () => {
-    const id = await referred();
+    const { id } = await referred();
     const res = await post(operative, `/api/v1/referrals/${id}/intelligence/reference`, { forceReference: ' CONNECT-INT-2026-0042 ' });
-    expect(res.statusCode).toBe(200);
-    expect(res.json().forceReference).toBe('CONNECT-INT-2026-0042');
+    expect(res.status).toBe(200);
+    expect(res.json.forceReference).toBe('CONNECT-INT-2026-0042');
     const [row] = await t.db.select().from(intelligenceRecords).where(eq(intelligenceRecords.referralId, id));
     expect(row!.forceReference).toBe('CONNECT-INT-2026-0042');
     const entries = await t.db
@@ -136,16 +104,16 @@ describe('intelligence record (SOP 10.4)', () => {
     ]);
 
     const long = await post(operative, `/api/v1/referrals/${id}/intelligence/reference`, { forceReference: 'x'.repeat(61) });
-    expect(long.statusCode).toBe(400);
-    expect(long.json().fields[0].path).toBe('forceReference');
-    expect((await post(operative, `/api/v1/referrals/${id}/intelligence/reference`, { forceReference: '  ' })).statusCode).toBe(400);
-    expect((await post(inspector, `/api/v1/referrals/${id}/intelligence/reference`, { forceReference: 'X1' })).statusCode).toBe(403);
+    expect(long.status).toBe(400);
+    expect(long.json.fields[0].path).toBe('forceReference');
+    expect((await post(operative, `/api/v1/referrals/${id}/intelligence/reference`, { forceReference: '  ' })).status).toBe(400);
+    expect((await post(inspector, `/api/v1/referrals/${id}/intelligence/reference`, { forceReference: 'X1' })).status).toBe(403);
     const [after] = await t.db.select().from(intelligenceRecords).where(eq(intelligenceRecords.referralId, id));
     expect(after!.forceReference).toBe('CONNECT-INT-2026-0042');
   });
 
   it('the printable page shows the six fields, the grade and a copyable block; the reference form records it', async () => {
-    const id = await referred();
+    const { id } = await referred();
     const detail = await (await t.browser(operative)).get(`/referrals/${id}`);
     expect(detail.body).toContain(`href="/referrals/${id}/intelligence" data-qa="intelligence-record-link"`);
 
@@ -178,14 +146,14 @@ describe('intelligence record (SOP 10.4)', () => {
   });
 
   it('shows platform decisions added to the record (SOP 10.6)', async () => {
-    const id = await referred();
+    const { id } = await referred();
     await t.db
       .update(intelligenceRecords)
       .set({ decisions: [{ platform: 'youtube', decision: 'removed', on: '2026-03-12' }] })
       .where(eq(intelligenceRecords.referralId, id));
     const page = await (await t.browser(inspector)).get(`/referrals/${id}/intelligence`);
     expect(page.body).toContain('12 March 2026');
-    expect((await get(inspector, `/api/v1/referrals/${id}/intelligence`)).json().text).toContain(
+    expect((await get(inspector, `/api/v1/referrals/${id}/intelligence`)).json.text).toContain(
       'Platform decision: YouTube: removed on 12 March 2026',
     );
   });

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
-import type { Browser, TestApp, TestUser } from './harness.js';
+import { castOf as castFrom, type CastSpec } from './factories.js';
+import type { ApiAnswer, Browser, TestApp, TestUser } from './harness.js';
 
 /**
  * Every step of a referral's life cycle (DESIGN.md "Referral life cycle"), through the API and
@@ -42,12 +43,13 @@ const ROLES = {
   auditor: ['auditor'],
 } as const;
 
-export async function castOf(t: TestApp): Promise<Cast> {
-  const cast = {} as Cast;
-  for (const k of Object.keys(NAMES) as (keyof typeof NAMES)[])
-    cast[k] = await t.user([...ROLES[k]], { displayName: NAMES[k], ocu: 'Central South', unit: 'Gangs Unit' });
-  return cast;
-}
+export const castOf = (t: TestApp): Promise<Cast> =>
+  castFrom(
+    t,
+    Object.fromEntries(
+      (Object.keys(NAMES) as (keyof typeof NAMES)[]).map((k) => [k, { displayName: NAMES[k], roles: [...ROLES[k]] }]),
+    ) as CastSpec,
+  ) as Promise<Cast>;
 
 /** The unit's working: a requester must never see any of these (DESIGN.md "Who sees what"). */
 export const UNIT_WORKING = {
@@ -103,23 +105,15 @@ const GRADING = { summary: UNIT_WORKING.intelligenceSummary, sourceEvaluation: '
 
 /** Each step through the JSON API, as the person who takes it; each answers the response. */
 export function apiSteps(t: TestApp, cast: Cast) {
-  const tokens = new Map<string, Record<string, string>>();
-  const auth = async (u: TestUser) => tokens.get(u.id) ?? tokens.set(u.id, await t.bearer(u)).get(u.id)!;
-  const post = async (u: TestUser, url: string, payload: unknown = {}) =>
-    t.app.inject({
-      method: 'POST',
-      url: `/api/v1${url}`,
-      headers: { ...(await auth(u)), 'content-type': 'application/json' },
-      payload: JSON.stringify(payload),
-    });
-  const get = async (u: TestUser, url: string) => t.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: await auth(u) });
+  const post = async (u: TestUser, url: string, payload: unknown = {}) => (await t.api(u)).post(`/api/v1${url}`, payload);
+  const get = async (u: TestUser, url: string) => (await t.api(u)).get(`/api/v1${url}`);
   const step = (u: TestUser, kind: string, payload: unknown) => (id: string) =>
     post(u, `/referrals/${id}/platform-referrals/youtube/${kind}`, payload);
   return {
     get,
     post,
     /** Tokens are made (and audited) before a test starts counting. */
-    ready: () => Promise.all(Object.values(cast).map(auth)),
+    ready: () => Promise.all(Object.values(cast).map((u) => t.api(u))),
     intake: (over: Record<string, unknown> = {}, by: TestUser = cast.requester) => post(by, '/referrals', referralBody(over)),
     claim: (id: string, by: TestUser = cast.operative2) => post(by, `/referrals/${id}/claim`),
     assign: (id: string, to: TestUser = cast.operative) => post(cast.sergeant, `/referrals/${id}/claim`, { assignee: to.username }),
@@ -140,21 +134,21 @@ export type ApiSteps = ReturnType<typeof apiSteps>;
 
 /** The whole life cycle through the API, every step checked; the referral ends closed, not removed. */
 export async function fullReferral(steps: ApiSteps): Promise<string> {
-  const ok = async (res: Awaited<ReturnType<ApiSteps['post']>>, status = 200) => {
-    expect(res.statusCode, res.body).toBe(status);
-    return res.json() as { id: string; status: string };
+  const ok = (res: ApiAnswer, status = 200) => {
+    expect(res.status, res.body).toBe(status);
+    return res.json as { id: string; status: string };
   };
-  const { id } = await ok(await steps.intake(), 201);
-  await ok(await steps.claim(id));
-  await ok(await steps.assign(id));
-  await ok(await steps.review(id));
-  await ok(await steps.qaReturn(id));
-  await ok(await steps.review(id));
-  await ok(await steps.qaApprove(id));
-  await ok(await steps.submission(id));
-  await ok(await steps.decision(id));
-  await ok(await steps.appeal(id));
-  expect((await ok(await steps.decision(id))).status).toBe('closed');
+  const { id } = ok(await steps.intake(), 201);
+  ok(await steps.claim(id));
+  ok(await steps.assign(id));
+  ok(await steps.review(id));
+  ok(await steps.qaReturn(id));
+  ok(await steps.review(id));
+  ok(await steps.qaApprove(id));
+  ok(await steps.submission(id));
+  ok(await steps.decision(id));
+  ok(await steps.appeal(id));
+  expect(ok(await steps.decision(id)).status).toBe('closed');
   return id;
 }
 

@@ -55,7 +55,7 @@ describe('the navigation and the home page', () => {
       { username: 'fresh.admin', displayName: 'Fresh Admin', roles: ['admin'], password: 'correct horse battery staple' },
       true,
     );
-    const b = await t.browser({ id: fresh.id, username: fresh.username, roles: fresh.roles });
+    const b = await t.browser({ id: fresh.id, username: fresh.username, displayName: fresh.displayName, roles: fresh.roles });
     const page = await b.get('/account/password');
     expect(page.statusCode).toBe(200);
     expect(navigationOf(page.body)).toEqual([]);

@@ -1,7 +1,6 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { createTestApp, type TestApp, type TestUser } from './harness.js';
+import { createTestApp, type ApiAnswer, type TestApp, type TestUser } from './harness.js';
 import { apiSteps, castOf, JOURNEY_NOW, referralBody, type ApiSteps, type Cast } from './journey.js';
 
 /**
@@ -15,7 +14,7 @@ import { apiSteps, castOf, JOURNEY_NOW, referralBody, type ApiSteps, type Cast }
 
 type Operation = { responses: Record<string, { content?: Record<string, { schema: unknown }> }> };
 type Doc = { paths: Record<string, Record<string, Operation>> };
-type Driver = () => Promise<LightMyRequestResponse>;
+type Driver = () => Promise<ApiAnswer>;
 type Json = { type?: string; anyOf?: Json[]; items?: Json; properties?: Record<string, Json> };
 
 const API = '/api/v1';
@@ -41,13 +40,13 @@ beforeAll(async () => {
     { username: 'first.login', displayName: 'First Login', roles: ['requester'], password: 'a long enough pass phrase' },
     true,
   );
-  passwordToChange = { id: u.id, username: u.username, roles: u.roles };
+  passwordToChange = { id: u.id, username: u.username, displayName: u.displayName, roles: u.roles };
   doc = (await t.app.inject({ method: 'GET', url: `${API}/openapi.json` })).json() as Doc;
 });
 afterAll(() => t.close());
 
-const inject = async (method: string, url: string, who: TestUser | null, payload?: unknown, form = false) =>
-  t.app.inject({
+const inject = async (method: string, url: string, who: TestUser | null, payload?: unknown, form = false): Promise<ApiAnswer> => {
+  const res = await t.app.inject({
     method: method as 'GET',
     url,
     headers: {
@@ -56,12 +55,16 @@ const inject = async (method: string, url: string, who: TestUser | null, payload
     },
     payload: payload === undefined ? undefined : form ? 'a=b' : JSON.stringify(payload),
   });
+  // The same shape as the journey's API steps (t.api): status, parsed JSON, body, headers.
+  const json: unknown = res.headers['content-type']?.toString().startsWith('application/json') ? res.json() : undefined;
+  return { status: res.statusCode, json, body: res.body, headers: res.headers };
+};
 const post = (who: TestUser, url: string, payload: unknown = {}) => inject('POST', `${API}${url}`, who, payload);
 const get = (who: TestUser, url: string) => inject('GET', `${API}${url}`, who);
-const idOf = async (res: Promise<LightMyRequestResponse>) => {
+const idOf = async (res: Promise<ApiAnswer>) => {
   const r = await res;
-  expect(r.statusCode, r.body).toBeLessThan(300);
-  return (r.json() as { id: string }).id;
+  expect(r.status, r.body).toBeLessThan(300);
+  return (r.json as { id: string }).id;
 };
 
 // A referral in each state, each new so that no case depends on another's order.
@@ -99,14 +102,14 @@ const SPECIFIC: Record<string, Driver[]> = {
   'POST /api/v1/referrals 201': [() => steps.intake(), () => steps.intake({}, cast.requesterOperative)],
   'POST /api/v1/referrals 200': [
     async () => {
-      const first = (await steps.intake()).json() as { reference: string; contentUrl: string };
+      const first = (await steps.intake()).json as { reference: string; contentUrl: string };
       return post(cast.otherRequester, '/referrals', referralBody({ contentUrl: first.contentUrl, duplicateOf: first.reference }));
     },
   ],
   'POST /api/v1/referrals 400': [() => post(cast.requester, '/referrals', {})],
   'POST /api/v1/referrals 409': [
     async () => {
-      const first = (await steps.intake()).json() as { contentUrl: string };
+      const first = (await steps.intake()).json as { contentUrl: string };
       return post(cast.otherRequester, '/referrals', referralBody({ contentUrl: first.contentUrl }));
     },
   ],
@@ -128,7 +131,7 @@ const SPECIFIC: Record<string, Driver[]> = {
   'POST /api/v1/referrals/self-tasked 400': [() => post(cast.operative, '/referrals/self-tasked', {})],
   'POST /api/v1/referrals/self-tasked 409': [
     async () => {
-      const first = (await steps.intake()).json() as { contentUrl: string };
+      const first = (await steps.intake()).json as { contentUrl: string };
       return post(cast.operative, '/referrals/self-tasked', selfTasked({ contentUrl: first.contentUrl }));
     },
   ],
@@ -210,7 +213,7 @@ describe('the OpenAPI document matches the answers', () => {
     const channel = unit?.properties?.platformReferrals?.items?.properties?.channel;
     expect(channel?.anyOf?.map((s) => s.type)).toEqual(['string', 'null']);
     const res = await steps.review(await inReview());
-    expect(res.json().platformReferrals[0].channel).toBeNull();
+    expect(res.json.platformReferrals[0].channel).toBeNull();
   });
 
   it('answers each documented response as its schema says', async () => {
@@ -226,11 +229,11 @@ describe('the OpenAPI document matches the answers', () => {
       const validator = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
       for (const drive of drivers[key] ?? []) {
         const res = await drive();
-        if (res.statusCode !== status) failures.push(`${key}: answered ${res.statusCode} ${res.body.slice(0, 300)}`);
+        if (res.status !== status) failures.push(`${key}: answered ${res.status} ${res.body.slice(0, 300)}`);
         else if (!res.headers['content-type']?.toString().startsWith('application/json'))
           failures.push(`${key}: answered ${res.headers['content-type']}`);
         else {
-          const r = validator.safeParse(res.json());
+          const r = validator.safeParse(res.json);
           if (!r.success) failures.push(`${key}: ${z.prettifyError(r.error)}`);
         }
       }
@@ -246,7 +249,7 @@ describe('a malformed id', () => {
     const queriesOf = async (method: string, url: string) => {
       spy.mockClear();
       const res = await inject(method, url, everyone, method === 'GET' ? undefined : {});
-      return { status: res.statusCode, queries: spy.mock.calls.length };
+      return { status: res.status, queries: spy.mock.calls.length };
     };
     try {
       // The caller's token is looked up whatever the path: that is the baseline.

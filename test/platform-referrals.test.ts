@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, intelligenceRecords, platformReferrals, referralEvents, referrals } from '../src/db/schema/index.js';
+import { referralIn } from './factories.js';
 import { createTestApp, type TestApp, type TestUser } from './harness.js';
 
 // A fixed "now": 10 March 2026, mid-morning in London (GMT).
@@ -15,7 +16,6 @@ let requester: TestUser;
 let operative: TestUser;
 let sergeant: TestUser;
 const h: Record<string, Record<string, string>> = {};
-let seq = 0;
 
 beforeAll(async () => {
   t = await createTestApp({ clock: () => now });
@@ -27,55 +27,30 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const actor = (u: TestUser, name: string) => ({ id: u.id, username: u.username, displayName: name, ocu: null, unit: null, roles: u.roles });
-
 /**
- * A referral in the `referred` state with youtube and tiktok platform referrals approved. Review
- * and QA are another module's work, so this drives the life cycle service directly (SOP 9, 10.1-10.2).
+ * A referral in the `referred` state with youtube and tiktok platform referrals approved, through
+ * the review and QA services (SOP 9, 10.1-10.2), all at APPROVED.
  */
 async function referredReferral(platforms = ['youtube', 'tiktok']) {
-  seq++;
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/referrals',
-    headers: { ...h.requester, 'content-type': 'application/json' },
-    payload: JSON.stringify({
-      contentTitle: 'Drill video naming a rival group',
-      contentUrl: `https://www.youtube.com/watch?v=prf${String(seq).padStart(8, '0')}`,
-      platforms,
-      contentUploadedOn: '2026-03-01',
-      incidentReferences: [],
-      rationale: 'Threatens a named rival group after a stabbing last week.',
-      subjects: [],
-    }),
-  });
-  expect(res.statusCode).toBe(201);
-  const id: string = res.json().id;
-  const op = actor(operative, 'DC Ola Operative');
-  await t.services.lifecycle.apply(op, id, { kind: 'claim' });
-  await t.services.lifecycle.apply(
-    op,
-    id,
-    { kind: 'review', outcome: 'refer', platforms },
-    {
-      write: async ({ tx }) => {
-        await tx.insert(platformReferrals).values(
-          platforms.map((platform) => ({
-            referralId: id,
-            platform,
-            status: 'drafted' as const,
-            termsBreached: [platform === 'youtube' ? 'violent_criminal_organisations' : 'violent_behaviours'],
-            draft: `Referral of a drill video to ${platform}`,
-          })),
-        );
-      },
-    },
-  );
   now = APPROVED;
-  await t.services.lifecycle.apply(actor(sergeant, 'DS Sam Sergeant'), id, { kind: 'qa', decision: 'approve' }).finally(() => {
+  const referral = {
+    contentTitle: 'Drill video naming a rival group',
+    platforms,
+    incidentReferences: [],
+    rationale: 'Threatens a named rival group after a stabbing last week.',
+    subjects: [],
+  };
+  const review = {
+    platformReferrals: platforms.map((platform) => ({
+      platform,
+      termsBreached: [platform === 'youtube' ? 'violent_criminal_organisations' : 'violent_behaviours'],
+      draft: `Referral of a drill video to ${platform}`,
+    })),
+  };
+  const made = await referralIn(t, 'referred', { people: { requester, operative, sergeant }, referral, review }).finally(() => {
     now = NOW;
   });
-  return id;
+  return made.id;
 }
 
 const step = (who: string, id: string, platform: string, kind: string, payload: unknown) =>
@@ -316,20 +291,8 @@ describe('decision (SOP 10.6) and the referral outcome', () => {
 
   it('appends each decision to the intelligence record when one exists (SOP 10.6)', async () => {
     const id = await referredReferral();
-    await t.db.insert(intelligenceRecords).values({
-      referralId: id,
-      contentTitle: 'Drill video naming a rival group',
-      contentUrl: 'https://www.youtube.com/watch?v=x',
-      platforms: ['youtube', 'tiktok'],
-      rationale: 'Threatens a rival group',
-      summary: 'A drill video',
-      breach: 'Violent criminal organisations',
-      sourceEvaluation: 'A',
-      intelligenceAssessment: '1',
-      handlingCode: 'P',
-      createdAt: NOW,
-      createdBy: sergeant.id,
-    });
+    // QA's approval made the record (SOP 10.4).
+    expect(await t.db.select().from(intelligenceRecords).where(eq(intelligenceRecords.referralId, id))).toHaveLength(1);
     await ok(await submit(id, 'youtube'));
     await ok(await decide(id, 'youtube', 'not_removed', '2026-03-09'));
     await ok(await appeal(id, 'youtube', true));

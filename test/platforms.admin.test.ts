@@ -90,6 +90,7 @@ describe('platform directory admin (SOP 10.5, 4.1.4)', () => {
 
   it('refuses a bad clause line with an error naming the line, and changes nothing', async () => {
     const form = await formOf('reddit');
+    await b.get('/admin/platforms/reddit'); // the form's CSRF token, as a browser has it
     const res = await b.post('/admin/platforms/reddit', {
       ...form,
       clauses: 'rule_1_violence | Violence\nRule Two | Harassment\nrule_1_violence | Again',
@@ -105,6 +106,7 @@ describe('platform directory admin (SOP 10.5, 4.1.4)', () => {
 
   it('refuses a template with unknown placeholders, naming them', async () => {
     const form = await formOf('snapchat');
+    await b.get('/admin/platforms/snapchat'); // the form's CSRF token, as a browser has it
     const res = await b.post('/admin/platforms/snapchat', { ...form, template: 'Hello {{contentTitle}} {{subjectName}} {{ dob }}' });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('href="#template"');
@@ -114,6 +116,7 @@ describe('platform directory admin (SOP 10.5, 4.1.4)', () => {
 
   it('changes the channel and contact with an alter entry recording old and new values', async () => {
     const form = await formOf('whatsapp');
+    await b.get('/admin/platforms/whatsapp'); // the form's CSRF token, as a browser has it
     await b.post('/admin/platforms/whatsapp', { ...form, channel: 'mailbox', contact: 'referrals@example.org' });
     expect((await directory()).find((p) => p.key === 'whatsapp')!.channel).toBe('mailbox');
     expect((await lastPlatformAudit('whatsapp'))!.detail).toEqual({

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, intelligenceRecords, platformReferrals, referralEvents, referrals } from '../src/db/schema/index.js';
-import type { Actor } from '../src/domain/actor.js';
+import { referralIn, REVIEW_TO_YOUTUBE_AND_INSTAGRAM as reviewBody } from './factories.js';
 import { createTestApp, type TestApp, type TestUser } from './harness.js';
 
 const NOW = new Date('2026-03-10T10:00:00Z');
@@ -11,10 +11,6 @@ let requester: TestUser;
 let operative: TestUser;
 let sergeant: TestUser;
 let sergeant2: TestUser;
-let seq = 0;
-
-const actor = (u: TestUser): Actor => ({ id: u.id, username: u.username, displayName: u.username, ocu: null, unit: null, roles: u.roles });
-const headers = new Map<string, Record<string, string>>();
 
 beforeAll(async () => {
   t = await createTestApp({ clock: () => NOW });
@@ -22,34 +18,11 @@ beforeAll(async () => {
   operative = await t.user(['operative']);
   sergeant = await t.user(['sergeant']);
   sergeant2 = await t.user(['sergeant']);
-  for (const u of [requester, operative, sergeant, sergeant2]) headers.set(u.id, await t.bearer(u));
 });
 afterAll(() => t.close());
 
-const post = (u: TestUser, url: string, payload: unknown) =>
-  t.app.inject({
-    method: 'POST',
-    url,
-    headers: { ...headers.get(u.id), 'content-type': 'application/json' },
-    payload: JSON.stringify(payload),
-  });
+const post = async (u: TestUser, url: string, payload: unknown) => (await t.api(u)).post(url, payload);
 
-const reviewBody = {
-  contentFormat: 'video',
-  factors: [{ factor: 'inflammatory_language', note: 'Names the rival estate' }],
-  researchSummary: 'Linked to two stabbings this year.',
-  reviewedOn: '2026-03-10',
-  outcome: 'refer',
-  rationale: 'Goads a rival group; likely to provoke violence.',
-  platformReferrals: [
-    {
-      platform: 'youtube',
-      termsBreached: ['violent_criminal_organisations', 'firearms'],
-      draft: 'Please remove this video. {{termsBreached}}',
-    },
-    { platform: 'instagram', termsBreached: ['violence_incitement'], draft: 'Please remove this post.' },
-  ],
-};
 const grading = {
   summary: 'Drill video goading a rival group after a stabbing.',
   sourceEvaluation: 'B',
@@ -59,21 +32,8 @@ const grading = {
 
 /** A referral awaiting QA, reviewed by `author` (who claimed it); `over` changes what the requester gave. */
 async function awaitingQa(author: TestUser = operative, over: Record<string, unknown> = {}) {
-  seq++;
-  const res = await post(requester, '/api/v1/referrals', {
-    contentTitle: 'Drill video goading a rival group',
-    contentUrl: `https://www.youtube.com/watch?v=qa${String(seq).padStart(9, '0')}`,
-    platforms: ['youtube', 'instagram'],
-    contentUploadedOn: '2026-03-01',
-    incidentReferences: [],
-    rationale: 'Taunts a rival group.',
-    ...over,
-  });
-  const id: string = res.json().id;
-  await t.services.lifecycle.apply(actor(author), id, { kind: 'claim' });
-  const reviewed = await post(author, `/api/v1/referrals/${id}/review`, reviewBody);
-  expect(reviewed.statusCode).toBe(200);
-  return id;
+  const referral = { contentTitle: 'Drill video goading a rival group', platforms: ['youtube', 'instagram'], subjects: [], ...over };
+  return (await referralIn(t, 'awaiting_qa', { people: { requester, operative: author }, referral, review: reviewBody })).id;
 }
 
 async function snapshot(id: string) {
@@ -98,7 +58,7 @@ describe('POST /api/v1/referrals/{id}/qa (SOP 10.2)', () => {
     const id = await awaitingQa(sergeant);
     const before = await snapshot(id);
     const res = await post(sergeant, `/api/v1/referrals/${id}/qa`, { decision: 'approve', comment: '', intelligence: grading });
-    expect(res.statusCode).toBe(403);
+    expect(res.status).toBe(403);
     expect(await snapshot(id)).toEqual(before);
 
     const authorPage = await (await t.browser(sergeant)).get(`/referrals/${id}`);
@@ -111,29 +71,21 @@ describe('POST /api/v1/referrals/{id}/qa (SOP 10.2)', () => {
 
   it('refuses an operative (403), the wrong state (409), a return without comment and an approval without grading (400)', async () => {
     const id = await awaitingQa();
-    expect((await post(operative, `/api/v1/referrals/${id}/qa`, { decision: 'return', comment: 'x' })).statusCode).toBe(403);
+    expect((await post(operative, `/api/v1/referrals/${id}/qa`, { decision: 'return', comment: 'x' })).status).toBe(403);
     const noComment = await post(sergeant, `/api/v1/referrals/${id}/qa`, { decision: 'return', comment: '  ' });
-    expect(noComment.statusCode).toBe(400);
-    expect(noComment.json().fields.map((f: { path: string }) => f.path)).toEqual(['comment']);
+    expect(noComment.status).toBe(400);
+    expect(noComment.json.fields.map((f: { path: string }) => f.path)).toEqual(['comment']);
     const noGrading = await post(sergeant, `/api/v1/referrals/${id}/qa`, { decision: 'approve' });
-    expect(noGrading.json().fields.map((f: { path: string }) => f.path)).toEqual([
+    expect(noGrading.json.fields.map((f: { path: string }) => f.path)).toEqual([
       'intelligence.summary',
       'intelligence.sourceEvaluation',
       'intelligence.intelligenceAssessment',
       'intelligence.handlingCode',
     ]);
     const tooLong = await post(sergeant, `/api/v1/referrals/${id}/qa`, { decision: 'return', comment: 'x'.repeat(2001) });
-    expect(tooLong.json().fields[0].path).toBe('comment');
-    const nfaId = (
-      await post(requester, '/api/v1/referrals', {
-        contentTitle: 'x',
-        contentUrl: 'https://www.youtube.com/watch?v=qa_state_1',
-        platforms: ['youtube'],
-        contentUploadedOn: '2026-03-01',
-        rationale: 'r',
-      })
-    ).json().id;
-    expect((await post(sergeant, `/api/v1/referrals/${nfaId}/qa`, { decision: 'return', comment: 'x' })).statusCode).toBe(409);
+    expect(tooLong.json.fields[0].path).toBe('comment');
+    const { id: nfaId } = await referralIn(t, 'submitted', { people: { requester } });
+    expect((await post(sergeant, `/api/v1/referrals/${nfaId}/qa`, { decision: 'return', comment: 'x' })).status).toBe(409);
   });
 
   it('refuses handling code C without conditions (SOP 6.3) with 400 and changes nothing', async () => {
@@ -143,10 +95,8 @@ describe('POST /api/v1/referrals/{id}/qa (SOP 10.2)', () => {
       decision: 'approve',
       intelligence: { ...grading, handlingCode: 'C' },
     });
-    expect(res.statusCode).toBe(400);
-    expect(res.json().fields).toEqual([
-      { path: 'intelligence.handlingConditions', message: expect.stringContaining('handling conditions') },
-    ]);
+    expect(res.status).toBe(400);
+    expect(res.json.fields).toEqual([{ path: 'intelligence.handlingConditions', message: expect.stringContaining('handling conditions') }]);
     expect(await snapshot(id)).toEqual(before);
   });
 
@@ -156,22 +106,22 @@ describe('POST /api/v1/referrals/{id}/qa (SOP 10.2)', () => {
       decision: 'return',
       comment: 'Cite the firearms clause for Instagram too.',
     });
-    expect(returned.statusCode).toBe(200);
-    expect(returned.json().status).toBe('in_review');
-    expect(returned.json().timeline.at(-1)).toMatchObject({
+    expect(returned.status).toBe(200);
+    expect(returned.json.status).toBe('in_review');
+    expect(returned.json.timeline.at(-1)).toMatchObject({
       action: 'qa_returned',
       comment: 'Cite the firearms clause for Instagram too.',
       actor: { id: sergeant.id },
     });
     // The drafts stay for the operative to revise.
-    expect(returned.json().platformReferrals.map((p: { status: string }) => p.status)).toEqual(['drafted', 'drafted']);
+    expect(returned.json.platformReferrals.map((p: { status: string }) => p.status)).toEqual(['drafted', 'drafted']);
 
     const again = await post(operative, `/api/v1/referrals/${id}/review`, {
       ...reviewBody,
       rationale: 'Goads a rival group and shows a firearm.',
       platformReferrals: [{ platform: 'youtube', termsBreached: ['firearms'], draft: 'Please remove this video. {{termsBreached}}' }],
     });
-    expect(again.json().status).toBe('awaiting_qa');
+    expect(again.json.status).toBe('awaiting_qa');
 
     const audits = async () =>
       (
@@ -192,8 +142,8 @@ describe('POST /api/v1/referrals/{id}/qa (SOP 10.2)', () => {
         handlingConditions: 'Not to be shared outside the MPS',
       },
     });
-    expect(approved.statusCode).toBe(200);
-    const r = approved.json();
+    expect(approved.status).toBe(200);
+    const r = approved.json;
     expect(r.status).toBe('referred');
     expect(r.platformReferrals).toEqual([expect.objectContaining({ platform: 'youtube', status: 'approved' })]);
     expect(r.timeline.at(-1)).toMatchObject({ action: 'qa_approved', actor: { id: sergeant2.id } });

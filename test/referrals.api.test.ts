@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { additionalRationales, auditLog, incidentReferences, referralPlatforms, referrals, subjects } from '../src/db/schema/index.js';
+import { plainReferralInput } from './factories.js';
 import { createTestApp, type TestApp, type TestUser } from './harness.js';
 
 // A fixed "now": 10 March 2026, mid-morning in London.
@@ -13,7 +14,6 @@ let operative: TestUser;
 let admin: TestUser;
 let auditor: TestUser;
 const h: Record<string, Record<string, string>> = {};
-let seq = 0;
 
 beforeAll(async () => {
   t = await createTestApp({ clock: () => NOW });
@@ -27,19 +27,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /** A valid body with a URL no other test uses, so deconfliction does not interfere. */
-function body(over: Record<string, unknown> = {}) {
-  seq++;
-  return {
-    contentTitle: 'Drill video naming a rival group',
-    contentUrl: `https://www.youtube.com/watch?v=vid${String(seq).padStart(8, '0')}`,
-    platforms: ['youtube'],
-    contentUploadedOn: '2026-03-01',
-    incidentReferences: [{ system: 'CAD', reference: '1234/01MAR26' }],
-    rationale: 'Threatens a named rival group after a stabbing last week.',
-    subjects: [],
-    ...over,
-  };
-}
+const body = plainReferralInput;
 
 const post = (who: string, payload: unknown, url = '/api/v1/referrals') =>
   t.app.inject({ method: 'POST', url, headers: { ...h[who], 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
@@ -230,12 +218,12 @@ describe('POST /api/v1/referrals validation: 400 naming the field, nothing store
 
 describe('host check (SOP 8.3.5-8.3.6)', () => {
   it('accepts a URL whose host is not one of the chosen platforms, with a warning', async () => {
-    const res = await post('requester', body({ contentUrl: `https://example.org/clip/${seq}`, platforms: ['tiktok'] }));
+    const res = await post('requester', body({ contentUrl: `https://example.org/clip/host-check`, platforms: ['tiktok'] }));
     expect(res.statusCode).toBe(201);
     expect(res.json().warnings).toEqual([{ path: 'contentUrl', message: expect.stringContaining('TikTok') }]);
   });
   it('does not warn for a sub-domain of a chosen platform', async () => {
-    const res = await post('requester', body({ contentUrl: `https://vm.tiktok.com/ZM${seq}abc/`, platforms: ['tiktok'] }));
+    const res = await post('requester', body({ contentUrl: `https://vm.tiktok.com/ZMhostcheck/`, platforms: ['tiktok'] }));
     expect(res.json().warnings).toEqual([]);
   });
 });

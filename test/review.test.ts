@@ -1,8 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, platformReferrals, referralEvents, referrals, reviews } from '../src/db/schema/index.js';
-import type { Actor } from '../src/domain/actor.js';
-import { createTestApp, type TestApp, type TestUser } from './harness.js';
+import { referralIn } from './factories.js';
+import { actorOf, createTestApp, type TestApp, type TestUser } from './harness.js';
 
 // A fixed "now": 10 March 2026 in London. Referrals are submitted today.
 const NOW = new Date('2026-03-10T10:00:00Z');
@@ -11,48 +11,29 @@ let t: TestApp;
 let requester: TestUser;
 let operative: TestUser;
 let other: TestUser;
-let sergeant: TestUser;
-let seq = 0;
-
-const actor = (u: TestUser): Actor => ({ id: u.id, username: u.username, displayName: u.username, ocu: null, unit: null, roles: u.roles });
-const headers = new Map<string, Record<string, string>>();
 
 beforeAll(async () => {
   t = await createTestApp({ clock: () => NOW });
   requester = await t.user(['requester']);
   operative = await t.user(['operative']);
   other = await t.user(['operative']);
-  sergeant = await t.user(['sergeant']);
-  for (const u of [requester, operative, other, sergeant]) headers.set(u.id, await t.bearer(u));
 });
 afterAll(() => t.close());
 
-const post = (u: TestUser, url: string, payload: unknown) =>
-  t.app.inject({
-    method: 'POST',
-    url,
-    headers: { ...headers.get(u.id), 'content-type': 'application/json' },
-    payload: JSON.stringify(payload),
-  });
-const get = (u: TestUser, url: string) => t.app.inject({ method: 'GET', url, headers: headers.get(u.id) });
+const post = async (u: TestUser, url: string, payload: unknown) => (await t.api(u)).post(url, payload);
+const get = async (u: TestUser, url: string) => (await t.api(u)).get(url);
 
 /** A submitted referral on YouTube and Instagram, claimed by `by` (operative unless said). */
 async function claimedReferral(over: Record<string, unknown> = {}, by: TestUser | null = operative) {
-  seq++;
-  const res = await post(requester, '/api/v1/referrals', {
+  const referral = {
     contentTitle: 'Drill video goading a rival group',
-    contentUrl: `https://www.youtube.com/watch?v=rev${String(seq).padStart(8, '0')}`,
     platforms: ['youtube', 'instagram'],
-    contentUploadedOn: '2026-03-01',
     incidentReferences: [{ system: 'CAD', reference: '4512/22FEB26' }],
     rationale: 'Taunts a rival group after a stabbing.',
     subjects: [],
     ...over,
-  });
-  expect(res.statusCode).toBe(201);
-  const id: string = res.json().id;
-  if (by) await t.services.lifecycle.apply(actor(by), id, { kind: 'claim' });
-  return id;
+  };
+  return (await referralIn(t, by ? 'in_review' : 'submitted', { people: { requester, operative: by ?? operative }, referral })).id;
 }
 
 const refer = (over: Record<string, unknown> = {}) => ({
@@ -95,9 +76,9 @@ async function stored(id: string) {
 async function expect400(u: TestUser, id: string, payload: unknown, path: string) {
   const before = await stored(id);
   const res = await post(u, `/api/v1/referrals/${id}/review`, payload);
-  expect(res.statusCode).toBe(400);
-  const field = res.json().fields.find((f: { path: string }) => f.path === path);
-  expect(field, JSON.stringify(res.json())).toBeTruthy();
+  expect(res.status).toBe(400);
+  const field = res.json.fields.find((f: { path: string }) => f.path === path);
+  expect(field, JSON.stringify(res.json)).toBeTruthy();
   expect(await stored(id)).toEqual(before);
   return field.message as string;
 }
@@ -107,9 +88,9 @@ describe('POST /api/v1/referrals/{id}/review (SOP 9, 8.6)', () => {
     const id = await claimedReferral();
     const before = await stored(id);
     const res = await post(operative, `/api/v1/referrals/${id}/review`, nfa());
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ id, status: 'closed', outcome: 'no_further_action', platformReferrals: [] });
-    expect(res.json().timeline.at(-1)).toMatchObject({ action: 'reviewed_no_further_action', actor: { id: operative.id } });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ id, status: 'closed', outcome: 'no_further_action', platformReferrals: [] });
+    expect(res.json.timeline.at(-1)).toMatchObject({ action: 'reviewed_no_further_action', actor: { id: operative.id } });
     const after = await stored(id);
     expect(after).toMatchObject({ reviews: 1, platformReferrals: 0, events: before.events + 1, alters: before.alters + 1 });
     const [row] = await t.db.select().from(reviews).where(eq(reviews.referralId, id));
@@ -128,8 +109,8 @@ describe('POST /api/v1/referrals/{id}/review (SOP 9, 8.6)', () => {
   it('refer sends drafts to QA: awaiting_qa, platform referrals drafted with their terms, placeholders filled', async () => {
     const id = await claimedReferral();
     const res = await post(operative, `/api/v1/referrals/${id}/review`, refer());
-    expect(res.statusCode).toBe(200);
-    const r = res.json();
+    expect(res.status).toBe(200);
+    const r = res.json;
     expect(r.status).toBe('awaiting_qa');
     expect(r.draftAuthorId).toBe(operative.id);
     expect(r.platformReferrals).toEqual([
@@ -179,19 +160,19 @@ describe('POST /api/v1/referrals/{id}/review (SOP 9, 8.6)', () => {
     const id = await claimedReferral();
     const before = await stored(id);
     const res = await post(other, `/api/v1/referrals/${id}/review`, refer());
-    expect(res.statusCode).toBe(403);
+    expect(res.status).toBe(403);
     expect(await stored(id)).toEqual(before);
-    expect((await post(requester, `/api/v1/referrals/${id}/review`, refer())).statusCode).toBe(403);
+    expect((await post(requester, `/api/v1/referrals/${id}/review`, refer())).status).toBe(403);
   });
 
   it('refuses a review in the wrong state with 409 and changes nothing', async () => {
     const id = await claimedReferral({}, null);
     const before = await stored(id);
-    expect((await post(operative, `/api/v1/referrals/${id}/review`, refer())).statusCode).toBe(409);
+    expect((await post(operative, `/api/v1/referrals/${id}/review`, refer())).status).toBe(409);
     expect(await stored(id)).toEqual(before);
     const reviewed = await claimedReferral();
-    expect((await post(operative, `/api/v1/referrals/${reviewed}/review`, refer())).statusCode).toBe(200);
-    expect((await post(operative, `/api/v1/referrals/${reviewed}/review`, refer())).statusCode).toBe(409);
+    expect((await post(operative, `/api/v1/referrals/${reviewed}/review`, refer())).status).toBe(200);
+    expect((await post(operative, `/api/v1/referrals/${reviewed}/review`, refer())).status).toBe(409);
   });
 });
 
@@ -254,9 +235,9 @@ describe('data-sharing guard on drafts (SOP 6.4)', () => {
     });
 
     it('lets the draft repeat the content’s own address, which shows the handle, but not the handle beside it', async () => {
-      const contentUrl = `https://www.instagram.com/jd_drill/reel/C${seq}x`;
+      const contentUrl = `https://www.instagram.com/jd_drill/reel/Cshown1x`;
       const shown = await claimedReferral({ subjects: jayden, contentUrl });
-      expect((await post(operative, `/api/v1/referrals/${shown}/review`, drafted('Please remove {{contentUrl}}.'))).statusCode).toBe(200);
+      expect((await post(operative, `/api/v1/referrals/${shown}/review`, drafted('Please remove {{contentUrl}}.'))).status).toBe(200);
       const id = await claimedReferral({ subjects: jayden, contentUrl: `${contentUrl}y` });
       const message = await expect400(operative, id, drafted('Please remove {{contentUrl}} by @jd_drill.'), 'platformReferrals[0].draft');
       expect(message).toContain('names a subject (“@jd_drill”)');
@@ -265,7 +246,7 @@ describe('data-sharing guard on drafts (SOP 6.4)', () => {
     it('lets through a draft whose only likeness is an ordinary word ("a doe", "drill")', async () => {
       const id = await claimedReferral({ subjects: [...jayden, { name: 'Will', category: 'witness', ageBand: 'unknown' }] });
       const res = await post(operative, `/api/v1/referrals/${id}/review`, drafted('A UK drill video; the platform will see a doe.'));
-      expect(res.statusCode).toBe(200);
+      expect(res.status).toBe(200);
     });
   });
 
@@ -282,7 +263,7 @@ describe('data-sharing guard on drafts (SOP 6.4)', () => {
   it('lets a clean draft through', async () => {
     const id = await claimedReferral({ subjects });
     const res = await post(operative, `/api/v1/referrals/${id}/review`, leaky('A masked man waves a machete and names a rival estate.'));
-    expect(res.statusCode).toBe(200);
+    expect(res.status).toBe(200);
   });
 });
 
@@ -293,8 +274,8 @@ describe('GET /api/v1/referrals/{id}/draft (SOP 10.1)', () => {
       operative,
       `/api/v1/referrals/${id}/draft?platform=youtube&termsBreached=firearms&termsBreached=hate_speech&rationale=Goads%20rivals`,
     );
-    expect(res.statusCode).toBe(200);
-    const { draft } = res.json();
+    expect(res.status).toBe(200);
+    const { draft } = res.json;
     expect(draft).toContain('Content: Drill video goading a rival group');
     expect(draft).toContain('Platform: YouTube');
     expect(draft).toContain('Firearms\nHate speech');
@@ -304,15 +285,15 @@ describe('GET /api/v1/referrals/{id}/draft (SOP 10.1)', () => {
 
   it('leaves the terms and rationale placeholders when they are not given, and refuses other platforms and clauses', async () => {
     const id = await claimedReferral();
-    const { draft } = (await get(operative, `/api/v1/referrals/${id}/draft?platform=instagram`)).json();
+    const { draft } = (await get(operative, `/api/v1/referrals/${id}/draft?platform=instagram`)).json;
     expect(draft).toContain('{{termsBreached}}');
     expect(draft).toContain('{{rationale}}');
     const wrong = await get(operative, `/api/v1/referrals/${id}/draft?platform=tiktok`);
-    expect(wrong.statusCode).toBe(400);
-    expect(wrong.json().fields[0].path).toBe('platform');
+    expect(wrong.status).toBe(400);
+    expect(wrong.json.fields[0].path).toBe('platform');
     const clause = await get(operative, `/api/v1/referrals/${id}/draft?platform=youtube&termsBreached=nope`);
-    expect(clause.json().fields[0].path).toBe('termsBreached[0]');
-    expect((await get(requester, `/api/v1/referrals/${id}/draft?platform=youtube`)).statusCode).toBe(403);
+    expect(clause.json.fields[0].path).toBe('termsBreached[0]');
+    expect((await get(requester, `/api/v1/referrals/${id}/draft?platform=youtube`)).status).toBe(403);
   });
 });
 
@@ -369,7 +350,7 @@ describe('review page (/referrals/{id}/review)', () => {
     const ok = await b.post(`/referrals/${id}/review`, { ...form, draft_youtube: decodeEntities(draft), step: 'send' });
     expect(ok.statusCode).toBe(302);
     expect(ok.headers.location).toBe(`/referrals/${id}?reviewed=qa`);
-    const r = await t.services.referrals.forCasework(actor(operative), id);
+    const r = await t.services.referrals.forCasework(actorOf(operative), id);
     expect(r.status).toBe('awaiting_qa');
     expect(r.platformReferrals).toEqual([expect.objectContaining({ platform: 'youtube', termsBreached: ['firearms'] })]);
     expect(r.platformReferrals[0]!.draft).toContain('Firearms');

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referralSafeguarding } from '../src/db/schema/index.js';
-import type { Actor } from '../src/domain/actor.js';
+import { referralIn } from './factories.js';
 import { Browser, createTestApp, type TestApp, type TestUser } from './harness.js';
 
 /**
@@ -17,8 +17,6 @@ let requester: TestUser;
 let operative: TestUser;
 let sergeant: TestUser;
 let seq = 0;
-
-const actor = (u: TestUser): Actor => ({ id: u.id, username: u.username, displayName: u.username, ocu: null, unit: null, roles: u.roles });
 
 beforeAll(async () => {
   t = await createTestApp({ clock: () => NOW });
@@ -168,9 +166,10 @@ describe('review page: the safeguarding fieldset', () => {
     ...over,
   });
 
-  async function claimedChildReferral() {
+  /** A referral with a child subject and the requester's answer, claimed by the operative (and sent to QA with `review`). */
+  async function childReferral(review?: Record<string, unknown>) {
     seq++;
-    const res = await t.services.referrals.submit(actor(requester), {
+    const referral = {
       contentTitle: 'Video threatening a schoolgirl',
       contentUrl: `https://www.tiktok.com/@drill_crew/video/8${String(seq).padStart(9, '0')}`,
       platforms: ['tiktok'],
@@ -179,13 +178,12 @@ describe('review page: the safeguarding fieldset', () => {
       rationale: 'Threatens a child.',
       subjects: [{ name: 'Amélie K.', category: 'victim', ageBand: 'under_13' }],
       safeguarding: { action: 'referred', detail: INTAKE_DETAIL },
-    });
-    await t.services.lifecycle.apply(actor(operative), res.referral.id, { kind: 'claim' });
-    return res.referral.id;
+    };
+    return (await referralIn(t, review ? 'awaiting_qa' : 'in_review', { people: { requester, operative }, referral, review })).id;
   }
 
   it('shows the intake answer, refuses a review without the reviewer’s answer with errors linking to the fields, then records it for the unit and QA', async () => {
-    const id = await claimedChildReferral();
+    const id = await childReferral();
     const b = await t.browser(operative);
     const page = await b.get(`/referrals/${id}/review`);
     expect(page.body).toContain('data-qa="safeguarding-fieldset"');
@@ -219,7 +217,7 @@ describe('review page: the safeguarding fieldset', () => {
 
   it('an adult referral needs an answer only when exploitation is ticked (SOP 9.2.7)', async () => {
     seq++;
-    const res = await t.services.referrals.submit(actor(requester), {
+    const referral = {
       contentTitle: 'Video recruiting runners',
       contentUrl: `https://www.tiktok.com/@drill_crew/video/9${String(seq).padStart(9, '0')}`,
       platforms: ['tiktok'],
@@ -227,9 +225,8 @@ describe('review page: the safeguarding fieldset', () => {
       incidentReferences: [],
       rationale: 'Recruits young people to sell drugs.',
       subjects: [],
-    });
-    const id = res.referral.id;
-    await t.services.lifecycle.apply(actor(operative), id, { kind: 'claim' });
+    };
+    const { id } = await referralIn(t, 'in_review', { people: { requester, operative }, referral });
     const b = await t.browser(operative);
     const page = await b.get(`/referrals/${id}/review`);
     expect(page.body).toContain('Required if you found concerns of exploitation');
@@ -240,13 +237,9 @@ describe('review page: the safeguarding fieldset', () => {
   });
 
   it('the sergeant sees the answers on the QA page', async () => {
-    const id = await claimedChildReferral();
-    await t.services.review.review(actor(operative), id, {
-      contentFormat: 'video',
+    const id = await childReferral({
       factors: [],
       researchSummary: 'Nothing further.',
-      reviewedOn: '2026-03-10',
-      outcome: 'refer',
       rationale: 'Threatens a child.',
       platformReferrals: [{ platform: 'tiktok', termsBreached: ['youth_safety'], draft: 'Please remove {{contentUrl}}.' }],
       safeguarding: { action: 'referred', detail: 'Croydon MASH again, ref MASH-26-0101' },

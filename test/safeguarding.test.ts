@@ -1,8 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, referralEvents, referralSafeguarding, reviews } from '../src/db/schema/index.js';
-import type { Actor } from '../src/domain/actor.js';
-import { createTestApp, type TestApp, type TestUser } from './harness.js';
+import { referralIn, referralInput } from './factories.js';
+import { actorOf, createTestApp, type TestApp, type TestUser } from './harness.js';
 
 /**
  * DESIGN.md "Safeguarding (children and exploitation)", SOP 9.2.7: a referral with a subject under
@@ -16,56 +16,35 @@ let t: TestApp;
 let requester: TestUser;
 let operative: TestUser;
 let sergeant: TestUser;
-let seq = 0;
-
-const actor = (u: TestUser): Actor => ({ id: u.id, username: u.username, displayName: u.username, ocu: null, unit: null, roles: u.roles });
-const headers = new Map<string, Record<string, string>>();
 
 beforeAll(async () => {
   t = await createTestApp({ clock: () => NOW });
   requester = await t.user(['requester'], { displayName: 'PC Siân O’Brien-Hughes' });
   operative = await t.user(['operative'], { displayName: 'DC Ravi Chaudhry' });
   sergeant = await t.user(['sergeant']);
-  for (const u of [requester, operative]) headers.set(u.id, await t.bearer(u));
 });
 afterAll(() => t.close());
 
-const post = (u: TestUser, url: string, payload: unknown) =>
-  t.app.inject({
-    method: 'POST',
-    url,
-    headers: { ...headers.get(u.id), 'content-type': 'application/json' },
-    payload: JSON.stringify(payload),
-  });
-const get = (u: TestUser, url: string) => t.app.inject({ method: 'GET', url, headers: headers.get(u.id) });
+const post = async (u: TestUser, url: string, payload: unknown) => (await t.api(u)).post(url, payload);
+const get = async (u: TestUser, url: string) => (await t.api(u)).get(url);
 
 const CHILD = { name: '@lil_zé_2011', category: 'victim', ageBand: '13_15' };
 const ADULT = { name: 'Kwame Asante-Boateng', category: 'suspect', ageBand: '25_plus' };
 const INTAKE_ANSWER = { action: 'referred', detail: 'Lambeth MASH, ref MASH/2026/0441, spoke to DS Okafor' };
 const REVIEW_ANSWER = { action: 'already_known', detail: 'Open to Lambeth children’s social care, case CSC-88213' };
 
-function referralBody(over: Record<string, unknown> = {}) {
-  seq++;
-  return {
+const referralBody = (over: Record<string, unknown> = {}) =>
+  referralInput({
     contentTitle: 'Drill video naming a schoolboy',
-    contentUrl: `https://www.youtube.com/watch?v=sg${String(seq).padStart(9, '0')}`,
-    platforms: ['youtube'],
-    contentUploadedOn: '2026-03-01',
     incidentReferences: [],
     rationale: 'Names and threatens a 14-year-old after a fight at school.',
     subjects: [CHILD],
     ...over,
-  };
-}
+  });
 
-/** A referral submitted through the API and claimed by the operative. */
-async function claimed(over: Record<string, unknown> = {}) {
-  const res = await post(requester, '/api/v1/referrals', referralBody(over));
-  expect(res.statusCode, res.body).toBe(201);
-  const id: string = res.json().id;
-  await t.services.lifecycle.apply(actor(operative), id, { kind: 'claim' });
-  return id;
-}
+/** A referral submitted by the requester and claimed by the operative. */
+const claimed = async (over: Record<string, unknown> = {}) =>
+  (await referralIn(t, 'in_review', { people: { requester, operative }, referral: referralBody(over) })).id;
 
 const nfa = (over: Record<string, unknown> = {}) => ({
   contentFormat: 'video',
@@ -90,11 +69,11 @@ const reviewsOf = (id: string) => t.db.select().from(reviews).where(eq(reviews.r
 
 async function expectSafeguarding400(id: string, payload: unknown, path: string) {
   const res = await post(operative, `/api/v1/referrals/${id}/review`, payload);
-  expect(res.statusCode).toBe(400);
-  expect(res.json().fields.map((f: { path: string }) => f.path)).toContain(path);
+  expect(res.status).toBe(400);
+  expect(res.json.fields.map((f: { path: string }) => f.path)).toContain(path);
   expect(await reviewsOf(id)).toHaveLength(0);
-  expect((await get(operative, `/api/v1/referrals/${id}`)).json().status).toBe('in_review');
-  return res.json().fields.find((f: { path: string }) => f.path === path).message as string;
+  expect((await get(operative, `/api/v1/referrals/${id}`)).json.status).toBe('in_review');
+  return res.json.fields.find((f: { path: string }) => f.path === path).message as string;
 }
 
 describe('POST …/review with a child subject (DESIGN.md "Safeguarding")', () => {
@@ -121,10 +100,10 @@ describe('POST …/review with a child subject (DESIGN.md "Safeguarding")', () =
   it('with an answer: 200, the answer on GET with who and when, a timeline entry, and the audit entry has the action but not the detail', async () => {
     const id = await claimed({ safeguarding: INTAKE_ANSWER });
     const res = await post(operative, `/api/v1/referrals/${id}/review`, refer({ safeguarding: REVIEW_ANSWER }));
-    expect(res.statusCode, res.body).toBe(200);
-    expect(res.json().status).toBe('awaiting_qa');
+    expect(res.status, res.body).toBe(200);
+    expect(res.json.status).toBe('awaiting_qa');
 
-    const detail = (await get(operative, `/api/v1/referrals/${id}`)).json();
+    const detail = (await get(operative, `/api/v1/referrals/${id}`)).json;
     expect(detail.safeguarding).toEqual([
       {
         stage: 'intake',
@@ -165,13 +144,13 @@ describe('POST …/review with a child subject (DESIGN.md "Safeguarding")', () =
 
   it('a review returned by QA and sent again needs the answer again, and keeps both', async () => {
     const id = await claimed();
-    expect((await post(operative, `/api/v1/referrals/${id}/review`, refer({ safeguarding: REVIEW_ANSWER }))).statusCode).toBe(200);
-    await t.services.lifecycle.apply(actor(sergeant), id, { kind: 'qa', decision: 'return' }, { comment: 'Cite the bullying clause' });
+    expect((await post(operative, `/api/v1/referrals/${id}/review`, refer({ safeguarding: REVIEW_ANSWER }))).status).toBe(200);
+    await t.services.lifecycle.apply(actorOf(sergeant), id, { kind: 'qa', decision: 'return' }, { comment: 'Cite the bullying clause' });
     const again = await post(operative, `/api/v1/referrals/${id}/review`, refer());
-    expect(again.statusCode).toBe(400);
-    expect(again.json().fields.map((f: { path: string }) => f.path)).toEqual(['safeguarding']);
+    expect(again.status).toBe(400);
+    expect(again.json.fields.map((f: { path: string }) => f.path)).toEqual(['safeguarding']);
     const referred = { action: 'referred', detail: 'Now referred to Lambeth MASH, ref MASH/2026/0502' };
-    expect((await post(operative, `/api/v1/referrals/${id}/review`, refer({ safeguarding: referred }))).statusCode).toBe(200);
+    expect((await post(operative, `/api/v1/referrals/${id}/review`, refer({ safeguarding: referred }))).status).toBe(200);
     expect((await answersOf(id)).map((a) => [a.stage, a.action, a.recordedBy]).sort()).toEqual([
       ['review', 'already_known', operative.id],
       ['review', 'referred', operative.id],
@@ -192,13 +171,13 @@ describe('POST …/review for adults (SOP 9.2.7)', () => {
         safeguarding: { action: 'referred', detail: 'Adult safeguarding hub, ref ASH-5521' },
       }),
     );
-    expect(res.statusCode, res.body).toBe(200);
+    expect(res.status, res.body).toBe(200);
     expect(await answersOf(id)).toHaveLength(1);
   });
 
   it('an adult subject without exploitation, or no subject, needs none; one given is recorded', async () => {
     const adult = await claimed({ subjects: [ADULT, { name: 'unknown_age_99', category: 'other', ageBand: 'unknown' }] });
-    expect((await post(operative, `/api/v1/referrals/${adult}/review`, refer())).statusCode).toBe(200);
+    expect((await post(operative, `/api/v1/referrals/${adult}/review`, refer())).status).toBe(200);
     expect(await answersOf(adult)).toEqual([]);
     const none = await claimed({ subjects: [] });
     const res = await post(
@@ -206,7 +185,7 @@ describe('POST …/review for adults (SOP 9.2.7)', () => {
       `/api/v1/referrals/${none}/review`,
       nfa({ safeguarding: { action: 'not_needed', detail: 'No child or vulnerable person is shown' } }),
     );
-    expect(res.statusCode).toBe(200);
+    expect(res.status).toBe(200);
     expect((await answersOf(none)).map((a) => a.stage)).toEqual(['review']);
   });
 });
@@ -214,17 +193,17 @@ describe('POST …/review for adults (SOP 9.2.7)', () => {
 describe('POST /api/v1/referrals with safeguarding (intake)', () => {
   it('stays optional: a child subject without an answer is accepted', async () => {
     const res = await post(requester, '/api/v1/referrals', referralBody());
-    expect(res.statusCode).toBe(201);
-    expect((await get(operative, `/api/v1/referrals/${res.json().id}`)).json().safeguarding).toEqual([]);
+    expect(res.status).toBe(201);
+    expect((await get(operative, `/api/v1/referrals/${res.json.id}`)).json.safeguarding).toEqual([]);
   });
 
   it('records the answer with a timeline entry, in the 201 and on GET; the collect entry has the action only', async () => {
     const res = await post(requester, '/api/v1/referrals', referralBody({ safeguarding: INTAKE_ANSWER }));
-    expect(res.statusCode).toBe(201);
-    const created = res.json();
+    expect(res.status).toBe(201);
+    const created = res.json;
     // The requester's answer is their own step on their timeline (no comments in their view, DESIGN.md "Who sees what").
     expect(created.timeline.map((e: { action: string }) => e.action)).toEqual(['submitted', 'safeguarding_recorded']);
-    const detail = (await get(operative, `/api/v1/referrals/${created.id}`)).json();
+    const detail = (await get(operative, `/api/v1/referrals/${created.id}`)).json;
     expect(detail.safeguarding).toEqual([
       expect.objectContaining({ stage: 'intake', ...INTAKE_ANSWER, recordedBy: expect.objectContaining({ id: requester.id }) }),
     ]);
@@ -251,8 +230,8 @@ describe('POST /api/v1/referrals with safeguarding (intake)', () => {
       ['yes', 'safeguarding'],
     ] as const) {
       const res = await post(requester, '/api/v1/referrals', referralBody({ safeguarding }));
-      expect(res.statusCode).toBe(400);
-      expect(res.json().fields.map((f: { path: string }) => f.path)).toContain(path);
+      expect(res.status).toBe(400);
+      expect(res.json.fields.map((f: { path: string }) => f.path)).toContain(path);
     }
     expect((await t.db.select().from(referralSafeguarding)).length).toBe(before);
   });
@@ -260,16 +239,15 @@ describe('POST /api/v1/referrals with safeguarding (intake)', () => {
   it('a second requester’s answer on the same content is kept with the open referral', async () => {
     const first = await post(requester, '/api/v1/referrals', referralBody());
     const other = await t.user(['requester']);
-    headers.set(other.id, await t.bearer(other));
     const body = {
       ...referralBody(),
-      contentUrl: first.json().contentUrl,
-      duplicateOf: first.json().reference,
+      contentUrl: first.json.contentUrl,
+      duplicateOf: first.json.reference,
       safeguarding: INTAKE_ANSWER,
     };
     const res = await post(other, '/api/v1/referrals', body);
-    expect(res.statusCode, res.body).toBe(200);
-    expect(res.json().combined).toBe(true);
-    expect((await answersOf(first.json().id)).map((a) => [a.stage, a.recordedBy])).toEqual([['intake', other.id]]);
+    expect(res.status, res.body).toBe(200);
+    expect(res.json.combined).toBe(true);
+    expect((await answersOf(first.json.id)).map((a) => [a.stage, a.recordedBy])).toEqual([['intake', other.id]]);
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import errorHandler from '../src/plugins/error-handler.js';
 import { createServices } from '../src/services.js';
+import { plainReferralInput } from './factories.js';
 import { createTestApp, createTestDatabase, testConfig, type TestApp, type TestUser } from './harness.js';
 
 /**
@@ -19,7 +20,6 @@ let requester: TestUser;
 let admin: TestUser;
 let operative: TestUser;
 const h: Record<string, Record<string, string>> = {};
-let seq = 0;
 
 beforeAll(async () => {
   t = await createTestApp({ clock: () => NOW });
@@ -31,19 +31,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-function referral(over: Record<string, unknown> = {}) {
-  seq++;
-  return {
-    contentTitle: 'Drill video naming a rival group',
-    contentUrl: `https://www.youtube.com/watch?v=sec${String(seq).padStart(8, '0')}`,
-    platforms: ['youtube'],
-    contentUploadedOn: '2026-03-01',
-    incidentReferences: [{ system: 'CAD', reference: '1234/01MAR26' }],
-    rationale: 'Threatens a named rival group after a stabbing last week.',
-    subjects: [],
-    ...over,
-  };
-}
+const referral = plainReferralInput;
 
 const postJson = (who: string, url: string, payload: unknown) =>
   t.app.inject({ method: 'POST', url, headers: { ...h[who], 'content-type': 'application/json' }, payload: JSON.stringify(payload) });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../src/domain/actor.js';
+import { referralIn, type State, REVIEW_TO_YOUTUBE_AND_INSTAGRAM as reviewBody } from './factories.js';
 import { createTestApp, type TestApp, type TestUser } from './harness.js';
 
 /**
@@ -15,8 +15,6 @@ let sergeant: TestUser;
 let inspector: TestUser;
 let auditor: TestUser;
 let seq = 0;
-const headers = new Map<string, Record<string, string>>();
-const actor = (u: TestUser): Actor => ({ id: u.id, username: u.username, displayName: u.username, ocu: null, unit: null, roles: u.roles });
 
 beforeAll(async () => {
   t = await createTestApp({ clock: () => NOW });
@@ -26,53 +24,26 @@ beforeAll(async () => {
   sergeant = await t.user(['sergeant'], { displayName: 'DS Sam Sergeant' });
   inspector = await t.user(['inspector']);
   auditor = await t.user(['auditor']);
-  for (const u of [requester, otherRequester, operative, sergeant]) headers.set(u.id, await t.bearer(u));
 });
 afterAll(() => t.close());
 
-const api = (u: TestUser, method: 'GET' | 'POST', url: string, payload?: unknown) =>
-  t.app.inject({
-    method,
-    url,
-    headers: { ...headers.get(u.id), ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
-    payload: payload === undefined ? undefined : JSON.stringify(payload),
-  });
+const api = async (u: TestUser, method: 'GET' | 'POST', url: string, payload?: unknown) =>
+  method === 'GET' ? (await t.api(u)).get(url) : (await t.api(u)).post(url, payload);
 
-async function submitted(by: TestUser = requester) {
+/** A referral in `state` by `by`, worked by `worker` (the operative unless said), sent to QA with `reviewBody`. */
+async function referral(state: State, by: TestUser = requester, worker: TestUser = operative) {
   seq++;
-  const res = await api(by, 'POST', '/api/v1/referrals', {
+  const referral = {
     contentTitle: `Drill video “Ends” — part ${seq}`,
-    contentUrl: `https://www.youtube.com/watch?v=ux${String(seq).padStart(9, '0')}`,
     platforms: ['youtube', 'instagram'],
-    contentUploadedOn: '2026-03-01',
     incidentReferences: [],
     rationale: 'Taunts a rival group after a stabbing.',
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json() as { id: string; reference: string };
+    subjects: [],
+  };
+  return referralIn(t, state, { people: { requester: by, operative: worker }, referral, review: reviewBody });
 }
-
-const reviewBody = {
-  contentFormat: 'video',
-  factors: [{ factor: 'inflammatory_language', note: 'Names the rival estate' }],
-  researchSummary: 'Linked to two stabbings this year.',
-  reviewedOn: '2026-03-10',
-  outcome: 'refer',
-  rationale: 'Goads a rival group; likely to provoke violence.',
-  platformReferrals: [
-    { platform: 'youtube', termsBreached: ['violent_criminal_organisations', 'firearms'], draft: 'Please remove this video.' },
-    { platform: 'instagram', termsBreached: ['violence_incitement'], draft: 'Please remove this post.' },
-  ],
-};
-
-/** Claimed by the operative and sent to QA through the API. */
-async function awaitingQa(by: TestUser = requester) {
-  const r = await submitted(by);
-  await t.services.lifecycle.apply(actor(operative), r.id, { kind: 'claim' });
-  const res = await api(operative, 'POST', `/api/v1/referrals/${r.id}/review`, reviewBody);
-  expect(res.statusCode, res.body).toBe(200);
-  return r;
-}
+const submitted = (by?: TestUser) => referral('submitted', by);
+const awaitingQa = (by?: TestUser) => referral('awaiting_qa', by);
 
 describe('withdrawing asks for confirmation and a reason', () => {
   it('offers a link to a confirmation page, refuses an empty reason, then withdraws with the reason on the timeline', async () => {
@@ -90,7 +61,7 @@ describe('withdrawing asks for confirmation and a reason', () => {
     const empty = await b.post(`/referrals/${r.id}/withdraw`, { reason: '   ' });
     expect(empty.statusCode).toBe(400);
     expect(empty.body).toContain('href="#reason">Enter why you are withdrawing the referral');
-    expect((await api(requester, 'GET', `/api/v1/referrals/${r.id}`)).json().status).toBe('submitted');
+    expect((await api(requester, 'GET', `/api/v1/referrals/${r.id}`)).json.status).toBe('submitted');
 
     const done = await b.post(`/referrals/${r.id}/withdraw`, { reason: 'Taken down by the uploader <script>alert(1)</script>' });
     expect(done.headers.location).toBe(`/referrals/${r.id}?withdrawn=1`);
@@ -115,16 +86,16 @@ describe('withdrawing asks for confirmation and a reason', () => {
   it('API: takes an optional reason as the timeline comment; refuses a reason over 1,000 characters naming reason', async () => {
     const plain = await submitted();
     const res = await api(requester, 'POST', `/api/v1/referrals/${plain.id}/withdraw`, {});
-    expect(res.statusCode).toBe(200);
-    expect((await api(operative, 'GET', `/api/v1/referrals/${plain.id}`)).json().timeline.at(-1)).not.toHaveProperty('comment');
+    expect(res.status).toBe(200);
+    expect((await api(operative, 'GET', `/api/v1/referrals/${plain.id}`)).json.timeline.at(-1)).not.toHaveProperty('comment');
 
     const r = await submitted();
     const long = await api(requester, 'POST', `/api/v1/referrals/${r.id}/withdraw`, { reason: 'x'.repeat(1001) });
-    expect(long.statusCode).toBe(400);
-    expect(long.json().fields.map((f: { path: string }) => f.path)).toEqual(['reason']);
+    expect(long.status).toBe(400);
+    expect(long.json.fields.map((f: { path: string }) => f.path)).toEqual(['reason']);
     const ok = await api(requester, 'POST', `/api/v1/referrals/${r.id}/withdraw`, { reason: 'Já removido pelo autor' });
-    expect(ok.statusCode).toBe(200);
-    const seen = (await api(operative, 'GET', `/api/v1/referrals/${r.id}`)).json();
+    expect(ok.status).toBe(200);
+    const seen = (await api(operative, 'GET', `/api/v1/referrals/${r.id}`)).json;
     expect(seen.timeline.at(-1)).toMatchObject({ action: 'withdrawn', comment: 'Já removido pelo autor' });
   });
 });
@@ -139,7 +110,7 @@ describe('plain words: status and event labels from one map, clause titles not k
     expect(waiting.body).not.toMatch(/Reviewed refer|Awaiting qa/);
 
     const ret = await api(sergeant, 'POST', `/api/v1/referrals/${r.id}/qa`, { decision: 'return', comment: 'Cite firearms.' });
-    expect(ret.statusCode, ret.body).toBe(200);
+    expect(ret.status, ret.body).toBe(200);
     expect((await b.get(`/referrals/${r.id}`)).body).toMatch(/moj-timeline__title">Returned by QA</);
 
     await api(operative, 'POST', `/api/v1/referrals/${r.id}/review`, reviewBody);
@@ -148,7 +119,7 @@ describe('plain words: status and event labels from one map, clause titles not k
       comment: '',
       intelligence: { summary: 'Drill video goading a rival group.', sourceEvaluation: 'B', intelligenceAssessment: 2, handlingCode: 'P' },
     });
-    expect(approve.statusCode, approve.body).toBe(200);
+    expect(approve.status, approve.body).toBe(200);
     const referred = await b.get(`/referrals/${r.id}`);
     expect(referred.body).toMatch(/moj-timeline__title">Approved</);
     // SOP 9.4: the directory's titles, never the keys.
@@ -197,8 +168,7 @@ describe('the review: filled drafts, and a preview before sending to QA', () => 
   });
 
   it('shows no {{placeholders}}, previews the final text, "Change" keeps every value, "Send to QA" sends it', async () => {
-    const r = await submitted();
-    await t.services.lifecycle.apply(actor(operative), r.id, { kind: 'claim' });
+    const r = await referral('in_review');
     const b = await t.browser(operative);
     const page = await b.get(`/referrals/${r.id}/review`);
     expect(page.body).not.toMatch(/\{\{\s*\w+\s*\}\}/);
@@ -214,7 +184,7 @@ describe('the review: filled drafts, and a preview before sending to QA', () => 
     expect(shown).toContain('Why: Goads a rival group; "likely" to provoke violence.');
     expect(shown).not.toMatch(/\{\{|\[the /);
     // Nothing is recorded by a preview.
-    expect((await api(operative, 'GET', `/api/v1/referrals/${r.id}`)).json().status).toBe('in_review');
+    expect((await api(operative, 'GET', `/api/v1/referrals/${r.id}`)).json.status).toBe('in_review');
 
     // "Change": the form again, as it was, hostile text escaped and intact.
     const hidden = Object.fromEntries(
@@ -233,7 +203,7 @@ describe('the review: filled drafts, and a preview before sending to QA', () => 
     expect((await b.post(`/referrals/${r.id}/review`, { ...formFor(draft), step: 'send', _csrf: 'forged' })).statusCode).toBe(403);
     const sent = await b.post(`/referrals/${r.id}/review`, { ...formFor(draft), step: 'send' });
     expect(sent.headers.location).toBe(`/referrals/${r.id}?reviewed=qa`);
-    const stored = (await api(operative, 'GET', `/api/v1/referrals/${r.id}`)).json();
+    const stored = (await api(operative, 'GET', `/api/v1/referrals/${r.id}`)).json;
     expect(stored.status).toBe('awaiting_qa');
     expect(stored.platformReferrals[0].draft).toBe(shown);
     const after = await b.get(`/referrals/${r.id}?reviewed=qa`);
@@ -241,8 +211,7 @@ describe('the review: filled drafts, and a preview before sending to QA', () => 
   });
 
   it('refuses a draft with a gap left to fill, on the form and in the API (400 naming the draft)', async () => {
-    const r = await submitted();
-    await t.services.lifecycle.apply(actor(operative), r.id, { kind: 'claim' });
+    const r = await referral('in_review');
     const b = await t.browser(operative);
     await b.get(`/referrals/${r.id}/review`);
     const gap = await b.post(`/referrals/${r.id}/review`, formFor('Please remove this. Ticket: {{ticketNumber}}'));
@@ -252,8 +221,8 @@ describe('the review: filled drafts, and a preview before sending to QA', () => 
       ...reviewBody,
       platformReferrals: [{ platform: 'youtube', termsBreached: ['firearms'], draft: 'See [the terms you tick above] for why.' }],
     });
-    expect(viaApi.statusCode).toBe(400);
-    expect(viaApi.json().fields).toEqual([
+    expect(viaApi.status).toBe(400);
+    expect(viaApi.json.fields).toEqual([
       {
         path: 'platformReferrals[0].draft',
         message: 'The referral to YouTube still has a gap to fill: replace [the terms you tick above]',
@@ -276,7 +245,7 @@ describe('the intelligence record prints (SOP 10.4, 6.3)', () => {
         handlingConditions: 'Not to be shared outside the force without the OHRT sergeant’s consent',
       },
     });
-    expect(approve.statusCode, approve.body).toBe(200);
+    expect(approve.status, approve.body).toBe(200);
     const page = await (await t.browser(inspector)).get(`/referrals/${r.id}/intelligence`);
     expect(page.statusCode).toBe(200);
     const marking = /<p class="app-marking" data-qa="marking">([\s\S]*?)<\/p>/.exec(page.body)![1]!;
@@ -325,12 +294,12 @@ describe('the queue finds a referral by its reference', () => {
   it('API: GET /referrals?reference= finds it; a requester finds only their own', async () => {
     const r = await submitted();
     const found = await api(operative, 'GET', `/api/v1/referrals?reference=${r.reference.toLowerCase()}`);
-    expect(found.json()).toMatchObject({ total: 1, items: [{ id: r.id }] });
-    expect((await api(requester, 'GET', `/api/v1/referrals?reference=${r.reference}`)).json().total).toBe(1);
-    expect((await api(otherRequester, 'GET', `/api/v1/referrals?reference=${r.reference}`)).json().total).toBe(0);
+    expect(found.json).toMatchObject({ total: 1, items: [{ id: r.id }] });
+    expect((await api(requester, 'GET', `/api/v1/referrals?reference=${r.reference}`)).json.total).toBe(1);
+    expect((await api(otherRequester, 'GET', `/api/v1/referrals?reference=${r.reference}`)).json.total).toBe(0);
     const bad = await api(operative, 'GET', '/api/v1/referrals?reference=nonsense');
-    expect(bad.statusCode).toBe(400);
-    expect(bad.json().fields.map((f: { path: string }) => f.path)).toEqual(['reference']);
+    expect(bad.status).toBe(400);
+    expect(bad.json.fields.map((f: { path: string }) => f.path)).toEqual(['reference']);
   });
 
   it('wraps the queue table in a box that scrolls on a phone', async () => {
@@ -342,14 +311,11 @@ describe('the queue finds a referral by its reference', () => {
 describe("each role's home page shows what needs them, with counts", () => {
   it('operative: open work assigned to them and what QA returned, each returned one linked to its review', async () => {
     const op = await t.user(['operative'], { displayName: 'DC Zoë Ó Dálaigh' });
-    const a = await submitted();
-    await t.services.lifecycle.apply(actor(op), a.id, { kind: 'claim' });
-    const returned = await submitted();
-    await t.services.lifecycle.apply(actor(op), returned.id, { kind: 'claim' });
-    headers.set(op.id, await t.bearer(op));
-    expect((await api(op, 'POST', `/api/v1/referrals/${returned.id}/review`, reviewBody)).statusCode).toBe(200);
+    const a = await referral('in_review', requester, op);
+    const returned = await referral('in_review', requester, op);
+    expect((await api(op, 'POST', `/api/v1/referrals/${returned.id}/review`, reviewBody)).status).toBe(200);
     expect(
-      (await api(sergeant, 'POST', `/api/v1/referrals/${returned.id}/qa`, { decision: 'return', comment: 'Add the clause.' })).statusCode,
+      (await api(sergeant, 'POST', `/api/v1/referrals/${returned.id}/qa`, { decision: 'return', comment: 'Add the clause.' })).status,
     ).toBe(200);
     const home = await (await t.browser(op)).get('/');
     expect(home.body).toMatch(/data-qa="my-open-work"><strong class="app-count">2<\/strong> in review, assigned to you/);
@@ -380,7 +346,6 @@ describe("each role's home page shows what needs them, with counts", () => {
     expect(aud.body).toContain('href="/audit"');
     expect(aud.body).not.toContain('data-qa="unit-queue"');
     const fresh = await t.user(['requester']);
-    headers.set(fresh.id, await t.bearer(fresh));
     await submitted(fresh);
     const req = await (await t.browser(fresh)).get('/');
     expect(req.body).toMatch(/data-qa="requested-open"><strong class="app-count">1<\/strong> open/);
