@@ -16,7 +16,7 @@ import type { RawSql } from './database.js';
  */
 
 export type BenchUser = { id: string; username: string; displayName: string; ocu: string | null; unit: string | null };
-export type BenchPlatform = { key: string; name: string; hosts: string[]; clauses: { key: string }[] };
+type BenchPlatform = { key: string; name: string; hosts: string[]; clauses: { key: string }[] };
 export type People = { requesters: BenchUser[]; operatives: BenchUser[]; sergeants: BenchUser[] };
 
 export type GenerateOptions = {
@@ -80,7 +80,7 @@ const COLUMNS: Record<Exclude<keyof Batch, 'audit'> | 'audit_log', string> = {
 /** The tables the load writes. */
 const LOADED_TABLES = Object.keys(COLUMNS);
 
-export async function insertRows(q: RawSql['query'], table: keyof typeof COLUMNS, rows: Row[]) {
+async function insertRows(q: RawSql['query'], table: keyof typeof COLUMNS, rows: Row[]) {
   if (!rows.length) return;
   const cols = COLUMNS[table]
     .split(', ')

@@ -60,7 +60,7 @@ export const KPI_REFERENCE = {
 };
 
 /** The last whole calendar quarter before `now` (UTC). */
-export function lastQuarter(now: Date): { from: Date; to: Date } {
+function lastQuarter(now: Date): { from: Date; to: Date } {
   const q = Math.floor(now.getUTCMonth() / 3);
   const to = new Date(Date.UTC(now.getUTCFullYear(), q * 3, 1));
   const from = new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - 3, 1));

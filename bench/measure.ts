@@ -157,7 +157,7 @@ export async function sha256Ceiling(q: RawSql, limit: number) {
   return (payloads.length * passes) / seconds;
 }
 
-export const freePort = () =>
+const freePort = () =>
   new Promise<number>((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);

@@ -1,16 +1,6 @@
 import type { Page } from 'playwright-core';
 import { expectAccessible } from '../support/browser.js';
 
-export type IntakeAnswers = {
-  title: string;
-  url: string;
-  platforms: string[];
-  uploaded: { day: string; month: string; year: string };
-  incident?: { system: string; reference: string };
-  rationale: string;
-  subject?: { name: string; category: string; ageBand: string };
-};
-
 /** The referral question pages (SOP 8.3, 8.4), one thing per page, every page checked by axe. */
 export class ReferralIntakePages {
   constructor(

@@ -25,7 +25,7 @@ const TRACKING_PARAM = /^(utm_.*|si|fbclid|gclid|igshid|igsh|mibextid|feature|_r
 const YOUTUBE_HOSTS = new Set(['youtube.com', 'youtu.be', 'music.youtube.com', 'youtube-nocookie.com']);
 const YOUTUBE_ID = /^[\w-]{6,20}$/;
 
-export const normaliseHost = (host: string) => host.toLowerCase().replace(/\.$/, '').replace(SAME_CONTENT_PREFIX, '');
+const normaliseHost = (host: string) => host.toLowerCase().replace(/\.$/, '').replace(SAME_CONTENT_PREFIX, '');
 
 /** The YouTube video id of youtu.be/ID, /watch?v=ID, /shorts/ID, /embed/ID or /live/ID. */
 function youtubeId(host: string, u: URL): string | null {

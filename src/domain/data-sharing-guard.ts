@@ -22,8 +22,6 @@ import { findForm, joinable, type Form, type LeakKind } from './data-sharing-gua
 import { isOrdinaryWord, nameForms } from './data-sharing-guard.names.js';
 import { read, tokenise, wordsOf, type Reading, type Token } from './data-sharing-guard.reading.js';
 
-export type { LeakKind } from './data-sharing-guard.match.js';
-
 export type PersonalData = {
   subjectNames: readonly string[];
   handles?: readonly string[];

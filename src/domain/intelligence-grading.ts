@@ -34,7 +34,7 @@ export type IntelligenceGrading =
   | { sourceEvaluation: SourceEvaluation; intelligenceAssessment: IntelligenceAssessment; handlingCode: 'P' }
   | { sourceEvaluation: SourceEvaluation; intelligenceAssessment: IntelligenceAssessment; handlingCode: 'C'; handlingConditions: string };
 
-export const MAX_HANDLING_CONDITIONS = 2000;
+const MAX_HANDLING_CONDITIONS = 2000;
 
 const oneOf = <T>(values: readonly T[], v: unknown): v is T => values.includes(v as T);
 

@@ -22,7 +22,7 @@ export const STATUS_LABELS: Record<ReferralStatus, string> = {
 export const statusInSentence = (status: ReferralStatus) =>
   status === 'awaiting_qa' ? 'awaiting QA' : STATUS_LABELS[status].toLowerCase();
 
-export const OUTCOME_LABELS: Record<ReferralOutcome, string> = {
+const OUTCOME_LABELS: Record<ReferralOutcome, string> = {
   no_further_action: 'No further action',
   withdrawn: 'Withdrawn',
   removed: 'Removed',

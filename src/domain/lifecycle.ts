@@ -56,7 +56,7 @@ export type Action =
   | { kind: 'decision'; platform: string; outcome: FirstDecision }
   | { kind: 'appeal'; platform: string; appeal: boolean };
 export type ActionKind = Action['kind'];
-export const ACTION_KINDS = [
+const ACTION_KINDS = [
   'claim',
   'assign',
   'withdraw',
@@ -77,7 +77,7 @@ export type LifecycleEvent = {
 };
 
 /** `wrong_state` answers 409 (InvalidTransition), `wrong_actor` answers 403 (Forbidden). */
-export type Refusal = { kind: 'wrong_state' | 'wrong_actor'; message: string };
+type Refusal = { kind: 'wrong_state' | 'wrong_actor'; message: string };
 export type Decision = { ok: true; next: ReferralState; event: LifecycleEvent } | { ok: false; refusal: Refusal };
 
 /**
@@ -120,7 +120,7 @@ export function isFinal(pr: Pick<PlatformReferral, 'status' | 'notAppealed'>): b
 }
 
 /** DESIGN.md: the referral's outcome once every platform referral is final. */
-export function closingOutcome(prs: readonly PlatformReferral[]): ReferralOutcome {
+function closingOutcome(prs: readonly PlatformReferral[]): ReferralOutcome {
   const removed = prs.filter((p) => p.status === 'removed').length;
   if (removed === prs.length) return 'removed';
   return removed === 0 ? 'not_removed' : 'partially_removed';

@@ -11,7 +11,7 @@
 import type { AgeBand, ReviewFactor, SafeguardingAction, SafeguardingStage } from './vocabulary.js';
 
 /** The age bands of a subject under 18. */
-export const CHILD_AGE_BANDS = ['under_13', '13_15', '16_17'] as const satisfies readonly AgeBand[];
+const CHILD_AGE_BANDS = ['under_13', '13_15', '16_17'] as const satisfies readonly AgeBand[];
 
 export const isChildAgeBand = (ageBand: string) => (CHILD_AGE_BANDS as readonly string[]).includes(ageBand);
 

@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 
 /** Every response that is not an HTML page (the JSON API, assets, redirects) may load and be framed by nothing. */
-export const STRICT_CSP = "default-src 'none'; frame-ancestors 'none'";
+const STRICT_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 const SCRIPT_NONCE = 'script-nonce-placeholder';
 const STYLE_NONCE = 'style-nonce-placeholder';

@@ -24,7 +24,7 @@ declare module 'fastify' {
   }
 }
 
-export const SERVICE_NAME = 'Referral Desk';
+const SERVICE_NAME = 'Referral Desk';
 
 /** GOV.UK Frontend and MoJ Frontend, served by the app itself (no CDN), and Nunjucks pages. */
 export default fp(async (app) => {

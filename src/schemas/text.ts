@@ -12,7 +12,7 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
 export const UNSTORABLE_MESSAGE = 'Remove the hidden or broken character (a NUL or half of an emoji) from this field';
 
 /** True when the string can be stored and shown as text. */
-export const isStorableText = (s: string) => !UNSTORABLE.test(s);
+const isStorableText = (s: string) => !UNSTORABLE.test(s);
 
 /**
  * `z.string()` with the rule applied first: use it for every text field of a request schema.

@@ -4,7 +4,7 @@ import type { StoredLink } from '../../domain/audit-chain.js';
 import { auditHead, auditLog, referrals } from '../../db/schema/index.js';
 import type { AuditOperation } from '../../domain/vocabulary.js';
 
-export type AuditRow = typeof auditLog.$inferSelect;
+type AuditRow = typeof auditLog.$inferSelect;
 
 export type AuditFilter = {
   actor?: string;

@@ -86,5 +86,3 @@ export function createAuthService(db: Db, config: Config, clock: () => Date) {
     },
   };
 }
-
-export type AuthService = ReturnType<typeof createAuthService>;

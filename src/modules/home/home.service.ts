@@ -47,5 +47,3 @@ export function createHomeService({ db, clock }: { db: Db; clock: () => Date }) 
     },
   };
 }
-
-export type HomeService = ReturnType<typeof createHomeService>;

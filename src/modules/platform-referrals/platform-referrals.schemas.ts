@@ -10,7 +10,7 @@ import { referralIdSchema } from '../referrals/referrals.schemas.js';
  * "Not in the future" depends on the clock, which the schemas read at each validation.
  */
 
-export const LIMITS = { externalReference: 120, reason: 2_000 } as const;
+const LIMITS = { externalReference: 120, reason: 2_000 } as const;
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/;
 

@@ -155,5 +155,3 @@ export function createPlatformReferralsService({ clock, lifecycle, platforms }: 
     },
   };
 }
-
-export type PlatformReferralsService = ReturnType<typeof createPlatformReferralsService>;

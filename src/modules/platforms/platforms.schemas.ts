@@ -5,7 +5,7 @@ import { isHttpUrl } from '../../domain/content-url.js';
 import { DRAFT_PLACEHOLDERS } from '../../domain/referral-draft.js';
 import { CHANNELS } from '../../domain/vocabulary.js';
 
-export const platformSchema = z.object({
+const platformSchema = z.object({
   key: z.string().describe('Directory key, e.g. youtube'),
   name: z.string(),
   channel: z.enum(CHANNELS).describe('SOP 10.5: how referrals reach the platform'),

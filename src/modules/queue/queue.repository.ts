@@ -44,5 +44,3 @@ export function createQueueRepository() {
         .orderBy(asc(users.displayName), asc(users.username)),
   };
 }
-
-export type QueueRepository = ReturnType<typeof createQueueRepository>;

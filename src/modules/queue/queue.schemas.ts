@@ -19,7 +19,6 @@ export const claimBodySchema = z
       .describe('Sergeants only: the id or username of an active operative; leave out to take the referral yourself'),
   })
   .strict();
-export type ClaimBody = z.infer<typeof claimBodySchema>;
 
 const selfTaskedReason = plainText({ error: 'Enter why you are opening this referral yourself' })
   .trim()
@@ -32,7 +31,6 @@ const selfTaskedReason = plainText({ error: 'Enter why you are opening this refe
  * self-tasked referral is never combined into another) plus the reason.
  */
 export const selfTaskSchema = (schemas: ReferralSchemas) => schemas.newReferral.omit({ duplicateOf: true }).extend({ selfTaskedReason });
-export type SelfTaskInput = z.infer<ReturnType<typeof selfTaskSchema>>;
 
 /** GET /referrals/counts: the list's filters other than status, sort and paging. */
 export const countsQuerySchema = listQuerySchema.pick({

@@ -81,5 +81,3 @@ export function createQueueService({ db, clock, lifecycle, referrals }: QueueDep
     },
   };
 }
-
-export type QueueService = ReturnType<typeof createQueueService>;

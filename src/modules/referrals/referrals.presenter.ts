@@ -109,7 +109,7 @@ export type ReferralSummary = ReturnType<typeof presentSummary>;
  */
 
 /** The unit's members are named to a requester only as the unit. */
-export const UNIT_NAME = 'Online Harm Referral Team';
+const UNIT_NAME = 'Online Harm Referral Team';
 
 /** A referral in a requester's list: what they gave and where it stands. */
 export function presentRequesterSummary({ referral: r }: { referral: ReferralRow }) {
@@ -148,7 +148,6 @@ export function presentForRequester(rows: ReferralDetailRows) {
   };
 }
 export type RequesterReferral = ReturnType<typeof presentForRequester>;
-export type RequesterReferralSummary = ReturnType<typeof presentRequesterSummary>;
 
 /** What a requester sees of a referral they added their rationale to: not another requester's data. */
 export const presentCombined = (d: ReferralDetail) => ({

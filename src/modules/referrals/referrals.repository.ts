@@ -20,7 +20,6 @@ import { REFERRAL_STATUSES, type ReferralStatus } from '../../domain/vocabulary.
 
 export type ReferralRow = typeof referrals.$inferSelect;
 export type NewReferralRow = typeof referrals.$inferInsert;
-export type SubjectRow = typeof subjects.$inferSelect;
 
 export type ReferralFilter = {
   requesterId?: string;
@@ -89,7 +88,7 @@ const ORDER: Record<ReferralSort, SQL[]> = {
  * platforms, so a filtered page or count needs no join: at 1 M referrals a semi-join on
  * referral_platforms was planned as a hash join over all of a platform's entries (issue 4).
  */
-export function where(f: ReferralFilter): SQL | undefined {
+function where(f: ReferralFilter): SQL | undefined {
   const awaitingReview = inArray(referrals.status, [...OVERDUE_STATUSES]);
   return and(
     f.requesterId ? eq(referrals.requesterId, f.requesterId) : undefined,
@@ -225,14 +224,6 @@ export function createReferralsRepository() {
       return row;
     },
 
-    async lockById(tx: DbOrTx, id: string) {
-      const [row] = await tx.select().from(referrals).where(eq(referrals.id, id)).for('update');
-      return row;
-    },
-
-    setStatus: (tx: DbOrTx, id: string, set: Partial<Pick<ReferralRow, 'status' | 'outcome' | 'closedAt'>>) =>
-      tx.update(referrals).set(set).where(eq(referrals.id, id)),
-
     /** Everything the detail shows, in one round trip per table, run together. */
     async detail(tx: DbOrTx, id: string) {
       const [head, incidents, subjectRows, rationales, events, prs, answers] = await Promise.all([
@@ -340,6 +331,6 @@ export function createReferralsRepository() {
   };
 }
 
-export type ReferralsRepository = ReturnType<typeof createReferralsRepository>;
+type ReferralsRepository = ReturnType<typeof createReferralsRepository>;
 export type ReferralDetailRows = NonNullable<Awaited<ReturnType<ReferralsRepository['detail']>>>;
 export type ReferralSummaryRow = Awaited<ReturnType<ReferralsRepository['pageItems']>>[number];

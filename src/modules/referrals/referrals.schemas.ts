@@ -40,13 +40,13 @@ export const LIMITS = {
 export type AgeBand = (typeof AGE_BANDS)[number];
 
 /** Whole years between a date of birth and today (both YYYY-MM-DD). */
-export function ageOn(dateOfBirth: string, today: string): number {
+function ageOn(dateOfBirth: string, today: string): number {
   const [by, bm, bd] = dateOfBirth.split('-').map(Number) as [number, number, number];
   const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
   return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
 }
 
-export function ageBandFor(age: number): Exclude<AgeBand, 'unknown'> {
+function ageBandFor(age: number): Exclude<AgeBand, 'unknown'> {
   if (age < 13) return 'under_13';
   if (age < 16) return '13_15';
   if (age < 18) return '16_17';
@@ -212,7 +212,7 @@ const days = (what: string) =>
   );
 
 /** Sort orders of a list of referrals: newest (default), oldest, or by life-cycle status. */
-export const LIST_SORTS = ['submitted_desc', 'submitted_asc', 'status'] as const;
+const LIST_SORTS = ['submitted_desc', 'submitted_asc', 'status'] as const;
 export type ListSort = (typeof LIST_SORTS)[number];
 
 // More than every status, so that a checkbox group plus a typed list still fits.
@@ -315,7 +315,6 @@ export const withdrawSchema = z
       .describe('Why the referral is withdrawn, up to 1,000 characters; shown on the timeline as the comment'),
   })
   .strict();
-export type WithdrawInput = z.infer<typeof withdrawSchema>;
 
 /** The withdraw page: the same, with the reason required. */
 export const withdrawPageSchema = z.object({
@@ -346,7 +345,7 @@ const subjectsSchema = z.array(
 );
 
 /** A referral in a requester's list: the requester's shape. */
-export const requesterSummarySchema = z
+const requesterSummarySchema = z
   .object({
     id: z.string(),
     reference: z.string().describe('Human reference, e.g. OHRT-2026-000123'),
@@ -361,7 +360,7 @@ export const requesterSummarySchema = z
   .describe('What a requester with no unit role sees of their own referral in a list');
 
 /** A referral in the unit's list. */
-export const unitSummarySchema = requesterSummarySchema
+const unitSummarySchema = requesterSummarySchema
   .extend({
     requesterId: z.string().describe('The account that submitted it'),
     applicant: z
@@ -371,7 +370,7 @@ export const unitSummarySchema = requesterSummarySchema
   })
   .describe('What the unit sees of a referral in a list');
 
-export const referralSummarySchema = z.union([unitSummarySchema, requesterSummarySchema]);
+const referralSummarySchema = z.union([unitSummarySchema, requesterSummarySchema]);
 
 export const referralListSchema = z.object({
   items: z.array(referralSummarySchema),
@@ -381,7 +380,7 @@ export const referralListSchema = z.object({
 });
 
 /** One referral as its requester (with no unit role) sees it. */
-export const requesterDetailSchema = requesterSummarySchema
+const requesterDetailSchema = requesterSummarySchema
   .extend({
     contentUploadedOn: z.string(),
     rationale: z.string(),

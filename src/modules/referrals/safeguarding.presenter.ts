@@ -20,4 +20,3 @@ export function presentSafeguardingPanel(referral: Pick<ReferralDetail, 'subject
     })),
   };
 }
-export type SafeguardingPanel = ReturnType<typeof presentSafeguardingPanel>;

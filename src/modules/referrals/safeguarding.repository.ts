@@ -5,7 +5,7 @@ import { safeguardingComment } from '../../domain/safeguarding.js';
 import type { SafeguardingAction, SafeguardingStage } from '../../domain/vocabulary.js';
 
 export type SafeguardingAnswer = { stage: SafeguardingStage; action: SafeguardingAction; detail: string };
-export type SafeguardingRow = typeof referralSafeguarding.$inferSelect;
+type SafeguardingRow = typeof referralSafeguarding.$inferSelect;
 export type SafeguardingWithRecorder = {
   answer: SafeguardingRow;
   recorder: { id: string; username: string; name: string };

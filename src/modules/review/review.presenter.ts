@@ -23,7 +23,6 @@ export function presentReview(row: ReviewRow) {
     createdAt: row.createdAt.toISOString(),
   };
 }
-export type PresentedReview = ReturnType<typeof presentReview>;
 
 /** What each kind of leak does to the subject, in the words of the message. */
 const LEAK_GROUPS: { verb: string; kinds: readonly Leak['kind'][] }[] = [
@@ -54,7 +53,7 @@ export function leakWarning(leaks: readonly Leak[]) {
   return `This draft ${leakPhrases(leaks)}. A platform gets only what the content itself shows (SOP 6.4): return it unless the content shows this too`;
 }
 
-export const gradingOf = (row: IntelligenceRow): IntelligenceGrading =>
+const gradingOf = (row: IntelligenceRow): IntelligenceGrading =>
   row.handlingCode === 'C'
     ? {
         sourceEvaluation: row.sourceEvaluation as IntelligenceGrading['sourceEvaluation'],
@@ -118,4 +117,3 @@ export function presentIntelligence(row: IntelligenceRow & { reference: string }
     text: lines.join('\n'),
   };
 }
-export type PresentedIntelligence = ReturnType<typeof presentIntelligence>;

@@ -162,7 +162,7 @@ const intelligenceInput = z
   })
   .describe('Required to approve: the intelligence record is made on approval (SOP 10.4)');
 
-export type IntelligenceProposal = { summary: string; grading: IntelligenceGrading };
+type IntelligenceProposal = { summary: string; grading: IntelligenceGrading };
 
 export const qaSchema = z
   .object({

@@ -321,5 +321,3 @@ export function createReviewService({ db, clock, audit, platforms, lifecycle }: 
     },
   };
 }
-
-export type ReviewService = ReturnType<typeof createReviewService>;

@@ -17,7 +17,6 @@ export function toUserView(u: UserRow, locked: boolean) {
     createdAt: u.createdAt,
   };
 }
-export type UserView = ReturnType<typeof toUserView>;
 
 /** DESIGN.md "Roles", as checkbox items with a hint saying what each may do. */
 const ROLE_HINTS: Record<Role, string> = {

@@ -3,7 +3,7 @@ import { plainText } from '../../schemas/text.js';
 import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from './password-policy.js';
 import { ROLES } from '../../domain/vocabulary.js';
 
-export const username = plainText()
+const username = plainText()
   .trim()
   .min(2, 'Enter a username of at least 2 characters')
   .max(64, 'Username must be 64 characters or fewer')
@@ -15,7 +15,7 @@ export const newPassword = plainText()
   .max(256, 'Password must be 256 characters or fewer')
   .refine((p) => !isCommonPassword(p), COMMON_PASSWORD_MESSAGE);
 
-export const roles = z
+const roles = z
   .array(z.enum(ROLES, { error: 'Choose a role from the list' }))
   .min(1, 'Select at least one role')
   .max(ROLES.length, { message: 'Select each role at most once', abort: true });
@@ -30,7 +30,7 @@ export const newUserSchema = z.object({
 });
 export type NewUser = z.infer<typeof newUserSchema>;
 
-export const profileSchema = newUserSchema.pick({ displayName: true, ocu: true, unit: true, roles: true });
+const profileSchema = newUserSchema.pick({ displayName: true, ocu: true, unit: true, roles: true });
 export type Profile = z.infer<typeof profileSchema>;
 
 /** A user's id in a URL; anything else is a page that does not exist (404, never a database error). */
@@ -47,7 +47,6 @@ export const newUserFormSchema = newUserSchema.extend({
   roles: z.preprocess(checkboxes, roles),
   password: z.preprocess((v) => (v === '' ? undefined : v), newPassword.optional()),
 });
-export type NewUserForm = z.infer<typeof newUserFormSchema>;
 
 /** The admin's "edit a user" form. */
 export const profileFormSchema = profileSchema.extend({ roles: z.preprocess(checkboxes, roles) });

@@ -21,11 +21,11 @@ const isUniqueViolation = (err: unknown): boolean =>
   ((err as { code?: string }).code === '23505' || isUniqueViolation((err as { cause?: unknown }).cause));
 
 /** Locked out by too many failed sign-ins, until the lock runs out or an admin unlocks it. */
-export const isLocked = (u: Pick<UserRow, 'lockedUntil'>, now: Date) => !!u.lockedUntil && u.lockedUntil > now;
+const isLocked = (u: Pick<UserRow, 'lockedUntil'>, now: Date) => !!u.lockedUntil && u.lockedUntil > now;
 
 export type SignInResult = { ok: true; user: UserRow } | { ok: false; reason: 'bad_credentials' | 'locked' };
 
-export const OWN_ROLES_MESSAGE = 'You cannot change your own roles: ask another admin';
+const OWN_ROLES_MESSAGE = 'You cannot change your own roles: ask another admin';
 
 export function createUsersService(db: Db, audit: AuditService, config: Config, clock: () => Date) {
   const repo = createUsersRepository();
@@ -254,5 +254,3 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
     },
   };
 }
-
-export type UsersService = ReturnType<typeof createUsersService>;
