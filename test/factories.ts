@@ -16,7 +16,7 @@ export const STATES = ['submitted', 'in_review', 'awaiting_qa', 'referred', 'clo
 export type State = (typeof STATES)[number];
 /** How a referral ends: by review, by its requester, or by the platforms' decisions. */
 export const CLOSINGS = ['no_further_action', 'withdrawn', 'removed', 'not_removed', 'partially_removed'] as const;
-export type Closing = (typeof CLOSINGS)[number];
+type Closing = (typeof CLOSINGS)[number];
 
 /** Who is who in a test: a name a reader would notice on a page, and the roles they hold. */
 export type CastSpec = Record<string, { displayName: string; roles: Role[] }>;
@@ -35,7 +35,7 @@ const PEOPLE = {
   operative: { displayName: 'DC Olúwaseun Adé-Okafor', roles: ['operative'] },
   sergeant: { displayName: 'DS Siân O’Connor-Hughes', roles: ['sergeant'] },
 } satisfies CastSpec;
-export type People = Record<keyof typeof PEOPLE, TestUser>;
+type People = Record<keyof typeof PEOPLE, TestUser>;
 
 const casts = new WeakMap<TestApp, Promise<People>>();
 /** One cast per app, made on first use: every referral of a test file is then by the same people. */

@@ -13,7 +13,7 @@ import pg from 'pg';
  * how a child is awaited or killed reaches every suite.
  */
 
-export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** A port nothing listens on now (the kernel's choice, released at once). */
 export async function freePort(): Promise<number> {
