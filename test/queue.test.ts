@@ -39,17 +39,22 @@ const letters = (list: string[]) =>
     .sort()
     .join('');
 
-async function submitAt(when: Date, platforms: string[]) {
-  now = when;
+/** A referral as the requester submits it, the seq-th of this file. */
+const queueReferral = (platforms: string[]) => {
   seq++;
-  const res = await post('requester', '/api/v1/referrals', {
+  return {
     contentTitle: `Queue video ${seq}`,
     contentUrl: `https://example.org/queue/${seq}`,
     platforms,
     contentUploadedOn: '2026-01-01',
     incidentReferences: [],
     rationale: 'Threatens a rival group.',
-  });
+  };
+};
+
+async function submitAt(when: Date, platforms: string[]) {
+  now = when;
+  const res = await post('requester', '/api/v1/referrals', queueReferral(platforms));
   now = NOW;
   expect(res.statusCode).toBe(201);
   return res.json() as { id: string; reference: string };
@@ -273,15 +278,24 @@ describe('/queue page (issue 3)', () => {
   });
 
   it('pages 25 at a time with the filters kept in the page links', async () => {
-    for (let i = 0; i < 24; i++) await submitAt(daysAgo(1), ['youtube']);
-    const b = await t.browser(op2);
-    const first = await b.get('/queue?platform=youtube');
-    // A, B, D and 24 more: 27 youtube referrals, two pages.
-    expect(first.body).toContain('27 referrals');
-    expect(first.body.match(/data-qa="referral-link"/g)).toHaveLength(25);
-    expect(first.body).toContain('href="/queue?platform=youtube&amp;page=2"');
-    const second = await b.get('/queue?platform=youtube&page=2');
-    expect(second.body.match(/data-qa="referral-link"/g)).toHaveLength(2);
-    expect(second.body).toContain('href="/queue?platform=youtube"'); // previous: page 1, filters kept
+    // Its own app: the 27 referrals it needs would change the shared fixture under the other tests,
+    // which may run before or after it (issue 11: tests do not depend on each other's order).
+    const own = await createTestApp({ clock: () => now });
+    try {
+      const api = await own.api(await own.user(['requester']));
+      for (let i = 0; i < 27; i++) expect((await api.post('/api/v1/referrals', queueReferral(['youtube']))).status).toBe(201);
+      expect((await api.post('/api/v1/referrals', queueReferral(['tiktok']))).status).toBe(201);
+      const b = await own.browser(await own.user(['operative']));
+      const first = await b.get('/queue?platform=youtube');
+      // 27 youtube referrals, two pages.
+      expect(first.body).toContain('27 referrals');
+      expect(first.body.match(/data-qa="referral-link"/g)).toHaveLength(25);
+      expect(first.body).toContain('href="/queue?platform=youtube&amp;page=2"');
+      const second = await b.get('/queue?platform=youtube&page=2');
+      expect(second.body.match(/data-qa="referral-link"/g)).toHaveLength(2);
+      expect(second.body).toContain('href="/queue?platform=youtube"'); // previous: page 1, filters kept
+    } finally {
+      await own.close();
+    }
   });
 });
