@@ -274,7 +274,8 @@ describe.runIf(TEST_DB === 'postgres')('two processes on one PostgreSQL', () => 
       for (const s of servers) s.child.kill('SIGTERM');
       const codes = await Promise.all(servers.map((s) => s.exited));
       await sender.stop();
-      expect(codes).toEqual([0, 0]);
+      // On a failure, what the servers said is the message.
+      expect(codes, servers.map((s) => s.output().slice(-3000)).join('\n----\n')).toEqual([0, 0]);
     }
   });
 });

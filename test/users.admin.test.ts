@@ -313,3 +313,19 @@ describe('who may manage users', () => {
     for (const r of adminRoutes) expect(r.roles, `${r.method} ${r.url}`).toEqual(['admin']);
   });
 });
+
+describe('the first admin', () => {
+  it('is created once when several processes start together on a new database, the others starting as a later start would', async () => {
+    const fresh = await createTestApp();
+    try {
+      // On PostgreSQL these race on the pool's connections; on PGlite they run one after the other.
+      const passwords = await Promise.all([1, 2, 3, 4].map(() => fresh.services.users.createFirstAdmin()));
+      expect(passwords.filter((p) => p !== null)).toHaveLength(1);
+      const admins = await fresh.db.execute<{ n: number }>(sql`select count(*)::int as n from users where username = 'admin'`);
+      expect(Number(admins.rows[0]!.n)).toBe(1);
+      expect(await fresh.services.users.createFirstAdmin()).toBeNull();
+    } finally {
+      await fresh.close();
+    }
+  });
+});

@@ -100,11 +100,20 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
 
     isLocked: (u: Pick<UserRow, 'lockedUntil'>) => isLocked(u, clock()),
 
-    /** First start: an admin account with a one-time password that must be changed at first sign-in. */
+    /**
+     * First start: an admin account with a one-time password that must be changed at first sign-in.
+     * Several processes may start together on one new PostgreSQL database: the one whose insert wins
+     * prints the password; the others find the name taken and start as a later start would.
+     */
     async createFirstAdmin(): Promise<string | null> {
       if ((await repo.count(db)) > 0) return null;
       const password = randomSecret(18);
-      await create(null, { username: 'admin', displayName: 'Administrator', roles: [...ADMINS], password });
+      try {
+        await create(null, { username: 'admin', displayName: 'Administrator', roles: [...ADMINS], password });
+      } catch (err) {
+        if (err instanceof ValidationFailed && (await repo.count(db)) > 0) return null;
+        throw err;
+      }
       return password;
     },
 
