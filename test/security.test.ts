@@ -146,20 +146,50 @@ describe('arrays are bounded and duplicates found in linear time', () => {
   });
 });
 
-describe('a 5xx logs the error code, never the query’s parameters', () => {
-  it('logs no name or date of birth when an insert fails', async () => {
-    const lines: string[] = [];
-    const stream = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    });
-    const database = await createTestDatabase();
-    const config = testConfig();
-    const services = createServices(database.db, config, () => NOW);
-    await services.platforms.seed();
-    const app = await buildApp({ config, db: database.db, services, logger: { level: 'info', stream } });
+/** The whole app with its log lines captured, as the server logs them. */
+async function appWithLog() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  const database = await createTestDatabase();
+  const config = testConfig();
+  const services = createServices(database.db, config, () => NOW);
+  await services.platforms.seed();
+  const app = await buildApp({ config, db: database.db, services, logger: { level: 'info', stream } });
+  return { app, database, services, log: () => lines.join('') };
+}
+
+describe('the log holds nothing personal', () => {
+  it('names a request by its path, never its query string (a filter or search may hold a name)', async () => {
+    const { app, database, services, log } = await appWithLog();
+    try {
+      const u = await services.users.create(
+        null,
+        { username: 'op.one', displayName: 'Op One', roles: ['operative'], password: 'a long enough pass phrase' },
+        false,
+      );
+      const { token } = await services.users.createToken(null, u.username);
+      const res = await app.inject({
+        method: 'GET',
+        url: '/api/v1/referrals?assignee=Jayden%20Doe',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(log()).toContain('"url":"/api/v1/referrals"');
+      expect(log()).not.toContain('Jayden');
+      expect(log()).not.toContain(token);
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  });
+
+  it('logs no name or date of birth when an insert fails, only the error code', async () => {
+    const { app, database, services, log: logged } = await appWithLog();
     try {
       // A constraint the app does not know of makes the insert fail inside the database.
       await database.db.execute(sql`alter table subjects add constraint no_jayden check (name <> 'Jayden Doe')`);
@@ -179,7 +209,7 @@ describe('a 5xx logs the error code, never the query’s parameters', () => {
       });
       expect(res.statusCode).toBe(500);
       expect(res.body).not.toContain('Jayden');
-      const log = lines.join('');
+      const log = logged();
       expect(log).toContain('23514');
       expect(log).not.toContain('Jayden Doe');
       expect(log).not.toContain('2005-03-03');
