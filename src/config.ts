@@ -64,6 +64,52 @@ const envSchema = z.object({
   JOBS: z.enum(['on', 'off']).default('on'),
   /** Seconds between a job worker's polls: each is a query, and PGlite shares its one connection with the requests. */
   JOBS_POLL_SECONDS: z.coerce.number().min(0.5).max(600).default(5),
+  /** Evidence (issue 12): the AES-256 key as 64 hex digits or base64 of 32 bytes; unset: a key file in DATA_DIR. */
+  EVIDENCE_KEY: z
+    .string()
+    .transform((v, ctx) => {
+      const key = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
+      if (key.length === 32) return key;
+      ctx.addIssue({ code: 'custom', message: 'must be 32 bytes as 64 hex digits or base64' });
+      return z.NEVER;
+    })
+    .optional(),
+  /** The largest capture, uploaded or fetched, in bytes (default 2 GiB). */
+  EVIDENCE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 40)
+    .default(2 * 1024 ** 3),
+  /** Where evidence is kept: `fs` (DATA_DIR/evidence) or `s3` (S3-compatible object storage, shared by several processes). */
+  EVIDENCE_STORE: z.enum(['fs', 's3']).default('fs'),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  S3_REGION: z.string().min(1).default('eu-west-2'),
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Path-style addresses (`endpoint/bucket/key`), as most S3-compatible servers want. */
+  S3_FORCE_PATH_STYLE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** Hosts a URL capture may reach although they resolve to a private, loopback or link-local address. */
+  CAPTURE_ALLOWED_HOSTS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .optional(),
+  /** A URL capture gives up after this many seconds. */
+  CAPTURE_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(6 * 60 * 60)
+    .default(15 * 60),
   REFERENCE_PREFIX: z
     .string()
     .regex(/^[A-Z]{2,8}$/, 'must be 2-8 capital letters')
@@ -96,9 +142,40 @@ export type Config = {
   /** Whether the server runs background jobs (decision 012). */
   runJobs: boolean;
   jobsPollSeconds: number;
+  evidence: {
+    key?: Buffer;
+    maxBytes: number;
+    store:
+      | { kind: 'fs' }
+      | {
+          kind: 's3';
+          endpoint?: string;
+          region: string;
+          bucket: string;
+          accessKeyId?: string;
+          secretAccessKey?: string;
+          forcePathStyle: boolean;
+        };
+    captureAllowedHosts: string[];
+    captureTimeoutSeconds: number;
+  };
 };
 
 export class ConfigError extends Error {}
+
+function storeOf(e: z.infer<typeof envSchema>): Config['evidence']['store'] {
+  if (e.EVIDENCE_STORE === 'fs') return { kind: 'fs' };
+  if (!e.S3_BUCKET) throw new ConfigError('Invalid configuration:\n  S3_BUCKET: is required when EVIDENCE_STORE is s3');
+  return {
+    kind: 's3',
+    endpoint: e.S3_ENDPOINT,
+    region: e.S3_REGION,
+    bucket: e.S3_BUCKET,
+    accessKeyId: e.S3_ACCESS_KEY_ID,
+    secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE,
+  };
+}
 
 /** Reads and validates the environment; a bad value throws a ConfigError naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -124,5 +201,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     referencePrefix: e.REFERENCE_PREFIX,
     runJobs: e.JOBS === 'on',
     jobsPollSeconds: e.JOBS_POLL_SECONDS,
+    evidence: {
+      key: e.EVIDENCE_KEY,
+      maxBytes: e.EVIDENCE_MAX_BYTES,
+      store: storeOf(e),
+      captureAllowedHosts: e.CAPTURE_ALLOWED_HOSTS ?? [],
+      captureTimeoutSeconds: e.CAPTURE_TIMEOUT_SECONDS,
+    },
   };
 }

@@ -107,3 +107,13 @@ export const AUDIT_OPERATIONS = [
   'sign_out',
 ] as const;
 export type AuditOperation = (typeof AUDIT_OPERATIONS)[number];
+
+/** DESIGN.md "Evidence": a URL capture is `pending` until fetched; an upload is `stored` at once. */
+export const CAPTURE_STATUSES = ['pending', 'stored', 'failed'] as const;
+export type CaptureStatus = (typeof CAPTURE_STATUSES)[number];
+/** Where a capture came from: a file uploaded by the unit, or fetched from a URL. */
+export const CAPTURE_SOURCES = ['upload', 'url'] as const;
+export type CaptureSource = (typeof CAPTURE_SOURCES)[number];
+/** SOP 9.1: the analysis of a capture's audio and video tracks. */
+export const ANALYSIS_STATUSES = ['pending', 'done', 'failed'] as const;
+export type AnalysisStatus = (typeof ANALYSIS_STATUSES)[number];

@@ -5,3 +5,4 @@ export * from './referrals.js';
 export * from './safeguarding.js';
 export * from './users.js';
 export * from './audit-verifications.js';
+export * from './evidence.js';
