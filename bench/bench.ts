@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../src/config.js';
 import type { Database } from '../src/db/client.js';
-import { prepare } from '../src/runtime.js';
+import { openSurroundings, prepare } from '../src/runtime.js';
 import type { Services } from '../src/services.js';
 import { createBenchDatabase, rawSql } from './database.js';
 import { generate, type BenchUser, type People } from './generate.js';
@@ -77,7 +77,7 @@ export async function runBench(o: BenchOptions): Promise<Report> {
     // 1. A fresh database, migrated, the platform directory seeded, the people made.
     database = await bench.open();
     const config: Config = { ...loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', DATA_DIR: dataDir }), sessionSecret };
-    const services = await prepare(database, config);
+    const services = await prepare(database, config, (await openSurroundings(config)).surroundings);
     const people = await makePeople(services);
     const tokens = await Promise.all(
       people.requesters.slice(0, 4).map(async (u) => (await services.users.createToken(null, u.username)).token),

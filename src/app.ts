@@ -6,6 +6,8 @@ import type { Db } from './db/client.js';
 import { UnsupportedMediaType } from './errors.js';
 import auditRoutes from './modules/audit/audit.routes.js';
 import authRoutes from './modules/auth/auth.routes.js';
+import evidenceApi from './modules/evidence/evidence.api.js';
+import evidencePages from './modules/evidence/evidence.pages.js';
 import homeRoutes from './modules/home/home.routes.js';
 import platformsRoutes from './modules/platforms/platforms.routes.js';
 import platformReferralsApi from './modules/platform-referrals/platform-referrals.api.js';
@@ -82,6 +84,7 @@ export async function buildApp({ config, db, services, logger }: AppOptions) {
       await api.register(queueApi, { services });
       await api.register(reviewApi, { services });
       await api.register(platformReferralsApi, { services });
+      await api.register(evidenceApi, { services });
     },
     { prefix: '/api/v1' },
   );
@@ -93,6 +96,7 @@ export async function buildApp({ config, db, services, logger }: AppOptions) {
   await app.register(queuePages, { services });
   await app.register(reviewPages, { services });
   await app.register(platformReferralsPages, { services });
+  await app.register(evidencePages, { services });
   await app.register(platformsAdmin, { services });
   await app.register(usersRoutes, { services });
   await app.register(auditRoutes, { services });

@@ -77,6 +77,14 @@ describe('the layering of src/', () => {
     expect(wrongWay(graph, 'plugins/', /^modules\//)).toEqual([]);
   });
 
+  it('keeps the edges of the world (evidence store, media tools, URL capture) free of the database, plugins and modules', () => {
+    for (const room of ['storage/', 'media/', 'capture/'])
+      expect(wrongWay(graph, room, /^(db|plugins|modules|jobs)\/|^services\.ts$/)).toEqual([]);
+    // A URL capture may use the media tools; the store stands alone.
+    expect(wrongWay(graph, 'storage/', /^(media|capture)\//)).toEqual([]);
+    expect(wrongWay(graph, 'media/', /^capture\//)).toEqual([]);
+  });
+
   it('has the database schema take its vocabulary from the domain, never the reverse', () => {
     expect(wrongWay(graph, 'db/', /^(plugins|modules)\//)).toEqual([]);
   });

@@ -59,3 +59,10 @@ export class UnsupportedMediaType extends AppError {
     super(415, 'unsupported_media_type', message);
   }
 }
+
+/** A file over the configured limit (EVIDENCE_MAX_BYTES): nothing of it is kept. */
+export class PayloadTooLarge extends AppError {
+  constructor(message: string) {
+    super(413, 'payload_too_large', message);
+  }
+}

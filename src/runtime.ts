@@ -8,7 +8,10 @@ import { migrate } from './db/migrate.js';
 import { JOBS } from './jobs/jobs.js';
 import { startJobRunner, type JobRunner } from './jobs/runner.js';
 import { randomSecret } from './security/secrets.js';
-import { createServices, type Services } from './services.js';
+import { findTools } from './media/tools.js';
+import type { Enqueue } from './modules/evidence/evidence.service.js';
+import { createServices, type Services, type Surroundings } from './services.js';
+import { openEvidenceStore } from './storage/open-store.js';
 
 /** Opens the configured database (PGlite under DATA_DIR unless DATABASE_URL is set). */
 export const openConfiguredDatabase = (config: Config, holder: string): Promise<Database> =>
@@ -27,10 +30,27 @@ function sessionSecret(config: Config): string {
   return secret;
 }
 
+/**
+ * What the services take from outside the database (issue 12): the evidence store (its key made
+ * at first start), the external tools found on this machine, and the outbox, which sends through
+ * the job runner once `bind` gives it one.
+ */
+export async function openSurroundings(config: Config) {
+  const store = await openEvidenceStore(config);
+  const tools = await findTools();
+  let runner: JobRunner | null = null;
+  const enqueue: Enqueue = (tx, name, data, options) => {
+    if (!runner) throw new Error('This process sends no background jobs (started without a job runner)');
+    return runner.enqueue(tx, name, data, options);
+  };
+  const surroundings: Surroundings = { store, tools, enqueue };
+  return { surroundings, bind: (r: JobRunner) => void (runner = r) };
+}
+
 /** Migrations and the seeded platform directory, then the services. */
-export async function prepare(database: Database, config: Config, clock?: () => Date): Promise<Services> {
+export async function prepare(database: Database, config: Config, surroundings: Surroundings, clock?: () => Date): Promise<Services> {
   await migrate(database);
-  const services = createServices(database.db, config, clock);
+  const services = createServices(database.db, config, surroundings, clock);
   await services.platforms.seed();
   return services;
 }
@@ -78,7 +98,8 @@ export async function startRuntime(loaded: Config, options: RuntimeOptions): Pro
   try {
     const wantsApp = options.app ?? true;
     const config = wantsApp ? { ...loaded, sessionSecret: sessionSecret(loaded) } : loaded;
-    const services = await prepare(database, config, options.clock);
+    const outside = await openSurroundings(config);
+    const services = await prepare(database, config, outside.surroundings, options.clock);
     if (wantsApp) app = await buildApp({ config, db: database.db, services, logger: options.logger });
     const mode = options.jobs ?? 'none';
     if (mode !== 'none') {
@@ -90,6 +111,7 @@ export async function startRuntime(loaded: Config, options: RuntimeOptions): Pro
         { services, log },
         { work: mode === 'work', pollingIntervalSeconds: options.pollingIntervalSeconds ?? config.jobsPollSeconds },
       );
+      outside.bind(jobs);
     }
     let stopping: Promise<void> | undefined;
     const stop = async () => {

@@ -10,16 +10,36 @@ import { createQueueService } from './modules/queue/queue.service.js';
 import { createReferralsService } from './modules/referrals/referrals.service.js';
 import { createReviewService } from './modules/review/review.service.js';
 import { createUsersService } from './modules/users/users.service.js';
+import { createEvidencePackagesService } from './modules/evidence/evidence-packages.service.js';
+import { createEvidenceService, type Enqueue } from './modules/evidence/evidence.service.js';
+import { createEvidenceWork } from './modules/evidence/evidence.work.js';
+import type { Tools } from './media/tools.js';
+import type { EvidenceStore } from './storage/evidence-store.js';
+
+/** What the services take from outside the database: the evidence store, the tools found at start, the outbox. */
+export type Surroundings = { store: EvidenceStore; tools: Tools; enqueue: Enqueue };
 
 /**
  * Plain factory wiring, no container (STYLE.md, after hmpps-template-typescript). Each service
  * declares the dependencies it takes; only this file knows them all, and no service imports it.
  */
-export function createServices(db: Db, config: Config, clock: () => Date = () => new Date()) {
+export function createServices(db: Db, config: Config, surroundings: Surroundings, clock: () => Date = () => new Date()) {
   const audit = createAuditService(db, clock);
   const platforms = createPlatformsService(db, audit);
   const lifecycle = createLifecycleService(db, audit, clock);
   const referrals = createReferralsService(db, audit, platforms, lifecycle, config, clock);
+  const evidenceDeps = {
+    db,
+    clock,
+    audit,
+    ...surroundings,
+    settings: {
+      maxBytes: config.evidence.maxBytes,
+      dataDir: config.dataDir,
+      captureAllowedHosts: config.evidence.captureAllowedHosts,
+      captureTimeoutSeconds: config.evidence.captureTimeoutSeconds,
+    },
+  };
   return {
     audit,
     auth: createAuthService(db, config, clock),
@@ -31,6 +51,9 @@ export function createServices(db: Db, config: Config, clock: () => Date = () =>
     review: createReviewService({ db, clock, audit, platforms, lifecycle }),
     platformReferrals: createPlatformReferralsService({ clock, lifecycle, platforms }),
     home: createHomeService({ db, clock }),
+    evidence: createEvidenceService(evidenceDeps),
+    evidenceWork: createEvidenceWork(evidenceDeps),
+    evidencePackages: createEvidencePackagesService(evidenceDeps),
   };
 }
 

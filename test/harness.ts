@@ -1,4 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { loadConfig, type Config } from '../src/config.js';
 import { openDatabase, type Database } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
@@ -43,8 +46,13 @@ export async function postgresDatabase(): Promise<Database & { url: string }> {
 
 export const createTestDatabase = () => (TEST_DB === 'postgres' ? postgresDatabase() : pgliteDatabase());
 
+/** A private DATA_DIR (evidence store and its key) per test worker, unless a test gives its own. */
+let workerDataDir: string | undefined;
+const testDataDir = () => (workerDataDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'rd-test-data-')));
+
 export const testConfig = (over: Partial<Config> = {}): Config => ({
-  ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+  ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CAPTURE_ALLOWED_HOSTS: '127.0.0.1' }),
+  dataDir: testDataDir(),
   sessionSecret: 'test-secret-test-secret-test-secret-0123456789',
   ...over,
 });

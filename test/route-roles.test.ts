@@ -101,6 +101,21 @@ const TABLE: Record<string, RouteRoles> = {
   'POST /admin/platforms/new': ['admin'],
   'GET /admin/platforms/:key': ['admin'],
   'POST /admin/platforms/:key': ['admin'],
+  // Evidence (issue 12, SOP 9.1, 3.1.2): the case workers capture and package; the unit reads.
+  'POST /api/v1/referrals/:id/captures': CASEWORKERS,
+  'GET /api/v1/referrals/:id/captures': UNIT,
+  'GET /api/v1/referrals/:id/captures/:captureId': UNIT,
+  'GET /api/v1/referrals/:id/captures/:captureId/content': UNIT,
+  'GET /api/v1/referrals/:id/captures/:captureId/contact-sheet': UNIT,
+  'GET /api/v1/referrals/:id/captures/:captureId/waveform': UNIT,
+  'POST /api/v1/referrals/:id/evidence-packages': CASEWORKERS,
+  'GET /api/v1/referrals/:id/evidence-packages/:packageId': CASEWORKERS,
+  'GET /referrals/:id/evidence': UNIT,
+  'POST /referrals/:id/evidence/upload': CASEWORKERS,
+  'POST /referrals/:id/evidence/url': CASEWORKERS,
+  'GET /referrals/:id/evidence/:captureId': UNIT,
+  'GET /referrals/:id/evidence/package': CASEWORKERS,
+  'POST /referrals/:id/evidence/package': CASEWORKERS,
 };
 
 const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;

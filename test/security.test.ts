@@ -2,9 +2,8 @@ import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app.js';
 import errorHandler from '../src/plugins/error-handler.js';
-import { createServices } from '../src/services.js';
+import { startRuntime } from '../src/runtime.js';
 import { plainReferralInput } from './factories.js';
 import { createTestApp, createTestDatabase, testConfig, type TestApp, type TestUser } from './harness.js';
 
@@ -155,12 +154,14 @@ async function appWithLog() {
       done();
     },
   });
-  const database = await createTestDatabase();
-  const config = testConfig();
-  const services = createServices(database.db, config, () => NOW);
-  await services.platforms.seed();
-  const app = await buildApp({ config, db: database.db, services, logger: { level: 'info', stream } });
-  return { app, database, services, log: () => lines.join('') };
+  const runtime = await startRuntime(testConfig(), {
+    holder: 'tests',
+    database: await createTestDatabase(),
+    clock: () => NOW,
+    logger: { level: 'info', stream },
+  });
+  const database = { db: runtime.db, close: runtime.stop };
+  return { app: runtime.app!, database, services: runtime.services, log: () => lines.join('') };
 }
 
 describe('the log holds nothing personal', () => {

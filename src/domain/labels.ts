@@ -66,3 +66,24 @@ const labelFrom = (labels: Record<string, string>) => (code: string | null | und
 export const statusLabel = labelFrom(STATUS_LABELS);
 export const outcomeLabel = labelFrom(OUTCOME_LABELS);
 export const eventLabel = labelFrom(EVENT_LABELS);
+
+/** A size as people read it, in binary units as file managers show them: "512 bytes", "3.4 MB", "2.0 GB". */
+export function bytesText(n: number): string {
+  if (n < 1024) return `${n} ${n === 1 ? 'byte' : 'bytes'}`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** A duration as a player shows it: "0:07", "3:25", "1:02:03". */
+export function durationText(seconds: number): string {
+  const s = Math.round(seconds);
+  const [h, m, r] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
+  const mm = h ? String(m).padStart(2, '0') : String(m);
+  return `${h ? `${h}:` : ''}${mm}:${String(r).padStart(2, '0')}`;
+}

@@ -34,6 +34,8 @@ const FAILURES = {
   403: 'Signed in, but not allowed (or a one-time password to change first)',
   404: 'No such referral (a malformed id included), or not one the caller may see',
   409: 'Not allowed from the referral’s current state',
+  413: 'The file is larger than the configured limit (EVIDENCE_MAX_BYTES): nothing of it was kept',
+  416: 'The Range asked for lies beyond the end of the file',
   415: 'The body was not sent as application/json',
 } as const;
 type Failure = keyof typeof FAILURES;

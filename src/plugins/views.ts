@@ -8,7 +8,7 @@ import type { FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import nunjucks from 'nunjucks';
 import { formatDate, formatDateTime } from '../domain/dates.js';
-import { eventLabel, outcomeLabel, readable, statusLabel } from '../domain/labels.js';
+import { bytesText, durationText, eventLabel, outcomeLabel, readable, statusLabel } from '../domain/labels.js';
 import { navigationFor } from '../views/navigation.js';
 import { csrfUserInfo } from './csrf.js';
 
@@ -70,6 +70,8 @@ export default fp(async (app) => {
         env.addFilter('statusLabel', statusLabel);
         env.addFilter('outcomeLabel', outcomeLabel);
         env.addFilter('eventLabel', eventLabel);
+        env.addFilter('bytes', (v: number | null | undefined) => (typeof v === 'number' ? bytesText(v) : ''));
+        env.addFilter('duration', (v: number | null | undefined) => (typeof v === 'number' ? durationText(v) : ''));
       },
     },
   });

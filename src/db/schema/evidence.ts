@@ -1,16 +1,8 @@
 import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { MediaAnalysis } from '../../domain/capture-rules.js';
 import type { AnalysisStatus, CaptureSource, CaptureStatus } from '../../domain/vocabulary.js';
 import { referrals } from './referrals.js';
 import { users } from './users.js';
-
-/** What ffprobe found (DESIGN.md "Evidence", `analysis`); absent parts were not found. */
-export type MediaAnalysis = {
-  container?: string;
-  durationSeconds?: number;
-  hasAudio?: boolean;
-  video?: { codec: string; width: number; height: number };
-  audio?: { codec: string; channels: number; sampleRate: number };
-};
 
 /**
  * Every stored object, by the SHA-256 of its plain bytes (issue 12): written once, encrypted, never

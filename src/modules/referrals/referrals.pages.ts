@@ -44,6 +44,8 @@ const referralsPages: FastifyPluginAsync<{ services: Services }> = async (app, {
       ...(seen === 'unit' ? await services.review.panel(referral.id) : {}),
       unitView: seen === 'unit',
       referral,
+      // Issue 12: the captures with their hashes, for the unit; part of this page's own reading.
+      evidencePanel: seen === 'unit' ? await services.evidence.panel(actor, referral.id) : null,
       // DESIGN.md "Safeguarding": the answers are shown to the unit.
       safeguardingPanel: seen === 'unit' ? presentSafeguardingPanel(referral) : null,
       platformNames: referral.platforms.map((k) => directory.find((p) => p.key === k)?.name ?? k),

@@ -331,7 +331,7 @@ export const withdrawPageSchema = z.object({
 export const referralIdSchema = z.guid({ error: 'No such referral' }).describe('The referral id (uuid)');
 export const idParamsSchema = z.object({ id: referralIdSchema });
 
-const person = z.object({ id: z.string(), username: z.string(), name: z.string() });
+export const personSchema = z.object({ id: z.string(), username: z.string(), name: z.string() });
 const fieldWarning = z.object({ path: z.string(), message: z.string() });
 
 /*
@@ -366,7 +366,7 @@ const unitSummarySchema = requesterSummarySchema
     applicant: z
       .object({ name: z.string(), ocu: z.string().nullable(), unit: z.string().nullable() })
       .describe('SOP 8.3.1, as at submission'),
-    assignee: person.nullable(),
+    assignee: personSchema.nullable(),
   })
   .describe('What the unit sees of a referral in a list');
 
@@ -413,7 +413,7 @@ export const unitDetailSchema = unitSummarySchema.extend({
         stage: z.enum(SAFEGUARDING_STAGES),
         action: z.enum(SAFEGUARDING_ACTIONS),
         detail: z.string(),
-        recordedBy: person,
+        recordedBy: personSchema,
         recordedAt: z.string(),
       }),
     )
@@ -442,7 +442,7 @@ export const unitDetailSchema = unitSummarySchema.extend({
   timeline: z.array(
     z.object({
       at: z.string(),
-      actor: person.nullable(),
+      actor: personSchema.nullable(),
       action: z.string(),
       platform: z.string().optional().describe('The platform a per-platform step was about'),
       comment: z.string().optional(),

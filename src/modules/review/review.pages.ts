@@ -34,6 +34,7 @@ import {
   type ReviewForm,
 } from './review.form.js';
 import { leakWarning } from './review.presenter.js';
+import { forPage } from '../evidence/evidence.presenter.js';
 import { INTELLIGENCE_READERS, INTELLIGENCE_RECORDERS, mayRecordIntelligenceReference, QA_ROLES, REVIEWERS } from './review.policy.js';
 import { personalDataOf } from './review.service.js';
 import { CONTENT_FORMATS, REVIEW_FACTORS, SAFEGUARDING_ACTIONS } from '../../domain/vocabulary.js';
@@ -62,9 +63,11 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
     refuseUnlessAllowed(referral, actor, { kind: 'review', outcome: 'no_further_action', platforms: [] });
     const { platforms } = await review.draftsForPage(id);
     const latest = await review.latestReview(id);
-    const values =
-      form ??
-      storedReviewForm({
+    // SOP 9.1: the captured media to review, with its analysis; showing evidence is a consultation.
+    const captures = (await services.evidence.list(actor, id)).items.filter((c) => c.status === 'stored').map(forPage);
+    const proposedFormat = captures.find((c) => c.analysis.proposedContentFormat)?.analysis.proposedContentFormat;
+    const stored = () => {
+      const v = storedReviewForm({
         latest,
         platforms,
         drafted: referral.platformReferrals,
@@ -72,7 +75,12 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
         safeguarding: referral.safeguarding.filter((a) => a.stage === 'review').at(-1),
         today: review.today(),
       });
+      return { ...v, contentFormat: v.contentFormat || proposedFormat || '' };
+    };
+    const values = form ?? stored();
     const context = {
+      captures,
+      formatProposed: !form && !latest?.contentFormat && proposedFormat ? FORMAT_TEXT[proposedFormat] : null,
       pageTitle: `Review and assess ${referral.reference}`,
       referral,
       values,

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import type { FastifyBaseLogger } from 'fastify';
+import { CaptureFailed, captureFromUrl } from '../../capture/capture.js';
+import { AnalysisFailed, contactSheet, probe, waveform } from '../../media/analyse.js';
+import { detectMediaType } from '../../media/detect.js';
+import type { StoredObject } from '../../storage/evidence-store.js';
+import { ObjectTooLarge } from '../../storage/evidence-store.js';
+import { createEvidenceRepository } from './evidence.repository.js';
+import { EVIDENCE_JOBS, type EvidenceDeps } from './evidence.service.js';
+
+/** Progress is written at most this often: each write is a statement. */
+const PROGRESS_EVERY_MS = 1_000;
+
+/**
+ * The background work of evidence (decision 012): fetching a URL capture and analysing stored
+ * media (SOP 9.1). Each ends in one transaction with its audit entry; a failure is the capture's
+ * or the analysis's recorded answer with its reason, not the job's.
+ */
+export function createEvidenceWork(deps: EvidenceDeps) {
+  const { db, clock, audit, store, tools, enqueue, settings } = deps;
+  const repo = createEvidenceRepository();
+  const tmpDir = path.join(settings.dataDir, 'tmp');
+
+  /** A private copy of the plain bytes for ffprobe and ffmpeg, removed by the caller's `finally`. */
+  async function plainCopy(sha256: string) {
+    fs.mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(tmpDir, 0o700);
+    const file = path.join(tmpDir, randomUUID());
+    await pipeline(await store.get(sha256), fs.createWriteStream(file, { mode: 0o600, flags: 'wx' }));
+    return file;
+  }
+
+  async function storeImage(png: Buffer) {
+    const stored = await store.put(Readable.from([png]), { maxBytes: 64 * 1024 * 1024 });
+    await repo.addObject(db, { sha256: stored.sha256, size: stored.size, mediaType: 'image/png', storedAt: clock() });
+    return stored.sha256;
+  }
+
+  return {
+    /** Fetches a pending URL capture (issue 12 point 1); a capture no longer pending is left alone. */
+    async capture(captureId: string, log: FastifyBaseLogger) {
+      const capture = await repo.captureById(db, captureId);
+      if (!capture || capture.status !== 'pending' || !capture.sourceUrl) return;
+      let last = 0;
+      const onProgress = (bytes: number, total?: number) => {
+        const now = Date.now();
+        if (now - last < PROGRESS_EVERY_MS) return;
+        last = now;
+        void repo.setProgress(db, captureId, bytes, total ?? null).catch(() => undefined);
+      };
+      let outcome:
+        | { ok: true; stored: StoredObject; tool: string; toolVersion: string; metadata?: Record<string, unknown> }
+        | { ok: false; reason: string };
+      try {
+        const fetched = await captureFromUrl(capture.sourceUrl, {
+          allowedHosts: settings.captureAllowedHosts,
+          maxBytes: settings.maxBytes,
+          timeoutMs: settings.captureTimeoutSeconds * 1000,
+          ytDlp: tools.ytDlp,
+          tmpDir,
+          onProgress,
+          sink: (body) => store.put(body, { maxBytes: settings.maxBytes }),
+        });
+        outcome = { ok: true, stored: fetched.result, tool: fetched.tool, toolVersion: fetched.toolVersion, metadata: fetched.metadata };
+      } catch (err) {
+        if (err instanceof CaptureFailed) outcome = { ok: false, reason: err.reason };
+        else if (err instanceof ObjectTooLarge)
+          outcome = { ok: false, reason: `The content is larger than the limit of ${settings.maxBytes} bytes` };
+        else {
+          log.error({ err: { type: (err as Error).name } }, 'URL capture failed unexpectedly');
+          outcome = { ok: false, reason: 'The capture failed unexpectedly: try again, or capture the content another way' };
+        }
+      }
+      if (outcome.ok && outcome.stored.size === 0) outcome = { ok: false, reason: 'The address gave no bytes' };
+      const result = outcome;
+      const mediaType = result.ok ? await detectMediaType(result.stored.head) : null;
+      await db.transaction(async (tx) => {
+        const changed = result.ok
+          ? await repo.finish(tx, captureId, {
+              status: 'stored',
+              sha256: result.stored.sha256,
+              capturedAt: clock(),
+              tool: result.tool,
+              toolVersion: result.toolVersion,
+              toolMetadata: result.metadata ?? null,
+              progressBytes: null,
+              expectedBytes: null,
+            })
+          : await repo.finish(tx, captureId, { status: 'failed', error: result.reason, progressBytes: null, expectedBytes: null });
+        if (!changed) return;
+        if (result.ok) {
+          const made = await repo.addObject(tx, {
+            sha256: result.stored.sha256,
+            size: result.stored.size,
+            mediaType: mediaType!,
+            storedAt: clock(),
+            analysisStatus: 'pending',
+          });
+          if (made) await enqueue(tx, EVIDENCE_JOBS.analyse, { sha256: result.stored.sha256 }, { singletonKey: result.stored.sha256 });
+        }
+        await audit.record(tx, {
+          actor: null,
+          operation: 'alter',
+          entity: 'capture',
+          entityId: captureId,
+          detail: {
+            referralId: capture.referralId,
+            status: result.ok ? 'stored' : 'failed',
+            ...(result.ok ? { sha256: result.stored.sha256 } : {}),
+          },
+        });
+      });
+    },
+
+    /**
+     * SOP 9.1: ffprobe's account of the media, a contact sheet of its frames and its waveform. The
+     * bytes are decrypted into a private file for the tools and removed at once after.
+     */
+    async analyse(sha256: string) {
+      const object = await repo.object(db, sha256);
+      if (!object || object.analysisStatus !== 'pending') return;
+      let values: Parameters<typeof repo.setAnalysis>[2];
+      if (!tools.ffprobe || !tools.ffmpeg) {
+        values = { analysisStatus: 'failed', analysisError: 'ffmpeg is not installed on the server: install the Debian package ffmpeg' };
+      } else {
+        const file = await plainCopy(sha256);
+        try {
+          const analysis = await probe(file, tools);
+          const sheet = analysis.video ? await storeImage(await contactSheet(file, analysis, tools)) : null;
+          const wave = analysis.hasAudio ? await storeImage(await waveform(file, tools)) : null;
+          values = { analysisStatus: 'done', analysis, analysisError: null, contactSheetSha256: sheet, waveformSha256: wave };
+        } catch (err) {
+          if (!(err instanceof AnalysisFailed)) throw err;
+          values = { analysisStatus: 'failed', analysisError: err.reason };
+        } finally {
+          fs.rmSync(file, { force: true });
+        }
+      }
+      await db.transaction(async (tx) => {
+        await repo.setAnalysis(tx, sha256, values);
+        await audit.record(tx, {
+          actor: null,
+          operation: 'alter',
+          entity: 'evidence_object',
+          entityId: sha256,
+          detail: { analysis: values.analysisStatus },
+        });
+      });
+    },
+  };
+}
+
+export type EvidenceWork = ReturnType<typeof createEvidenceWork>;
