@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -216,5 +216,50 @@ describe('waveform', { timeout: 30_000 }, () => {
   it('fails without ffmpeg, and on a time-out', async () => {
     expect(await failure(waveform(files.wav, { ...tools, ffmpeg: null }))).toBe('ffmpeg is not installed');
     expect(await failure(waveform(files.wav, tools, { timeoutMs: 1 }))).toBe('ffmpeg did not finish within 1 ms');
+  });
+});
+
+describe('when ffprobe or ffmpeg misbehaves', { timeout: 30_000 }, () => {
+  /** A stand-in for the program: a shell script that does what the test needs. */
+  async function fake(name: string, script: string): Promise<Tools> {
+    const file = path.join(dir, name);
+    await writeFile(file, `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+    const tool = { path: file, version: 'fake' };
+    return { ...tools, ffprobe: tool, ffmpeg: tool };
+  }
+
+  it('passes the path as one argument behind -i and file:, after the format and protocol limits', async () => {
+    const log = path.join(dir, 'args.log');
+    const spy = await fake('spy', `printf '%s\\n' "$@" > '${log}'; echo '{}'`);
+    await failure(probe('-f lavfi', spy));
+    const args = (await readFile(log, 'utf8')).trimEnd().split('\n');
+    expect(args.slice(-2)).toEqual(['-i', `file:${path.resolve('-f lavfi')}`]);
+    expect(args).toContain('-format_whitelist');
+    expect(args[args.indexOf('-protocol_whitelist') + 1]).toBe('file');
+  });
+
+  it('fails an answer that is not JSON, or has no audio or video stream', async () => {
+    expect(await failure(probe(files.mp4, await fake('garbled', 'echo "{not json"')))).toBe(
+      'ffprobe answered in a form the analysis does not know',
+    );
+    const subtitles = `echo '{"streams":[{"codec_type":"subtitle","codec_name":"ass"},{"codec_type":"video","codec_name":"png","width":1,"height":1,"disposition":{"attached_pic":1}}],"format":{"format_name":"matroska,webm","duration":"3.0"}}'`;
+    expect(await failure(probe(files.mp4, await fake('subtitles', subtitles)))).toBe('ffprobe found no audio or video stream');
+  });
+
+  it('stops a program whose output passes the cap', async () => {
+    const flood = await fake('flood', 'head -c 3000000 /dev/zero');
+    expect(await failure(probe(files.mp4, flood))).toBe("ffprobe's output was larger than 1 MB");
+  });
+
+  it('stops a program that reports error after error, and says the file is corrupt', async () => {
+    const complaints = await fake('complaints', 'yes "[h264 @ 0x55d0c0ffee00] error while decoding MB 3 7" | head -c 3000000 >&2');
+    expect(await failure(waveform(files.wav, complaints))).toBe(
+      'The file is truncated or corrupt: ffmpeg reported too many errors, the first: error while decoding MB 3 7',
+    );
+  });
+
+  it('fails a program killed by a signal, and one that exits cleanly without a picture', async () => {
+    expect(await failure(waveform(files.wav, await fake('killed', 'kill -9 $$')))).toBe('ffmpeg stopped unexpectedly');
+    expect(await failure(waveform(files.wav, await fake('empty', 'exit 0')))).toBe('ffmpeg made no waveform: it found nothing to draw');
   });
 });

@@ -156,7 +156,7 @@ export async function probe(file: string, tools: Tools, options: AnalysisOptions
     outputCap: PROBE_OUTPUT_CAP,
   });
   if (outcome.exitCode !== 0) throw new AnalysisFailed(unreadable(outcome));
-  const parsed = probeOutput.safeParse(JSON.parse(outcome.stdout.toString('utf8') || '{}'));
+  const parsed = probeOutput.safeParse(jsonOrNull(outcome.stdout.toString('utf8')));
   if (!parsed.success) throw new AnalysisFailed('ffprobe answered in a form the analysis does not know');
   const analysis = analysisFromProbe(parsed.data);
   if (!analysis.video && !analysis.hasAudio) throw new AnalysisFailed('ffprobe found no audio or video stream');
@@ -166,6 +166,14 @@ export async function probe(file: string, tools: Tools, options: AnalysisOptions
     throw new AnalysisFailed(`The file is truncated or corrupt: ${cut ?? outcome.errorLines[0]}`);
   }
   return analysis;
+}
+
+function jsonOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /** ffprobe's answer as the stored analysis; absent parts were not found (MediaAnalysis). */
