@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { execa } from 'execa';
 import { z } from 'zod';
-import type { MediaAnalysis } from '../db/schema/evidence.js';
+import type { MediaAnalysis } from '../domain/capture-rules.js';
 import { pngDimensions } from './png.js';
 import type { Tool, Tools } from './tools.js';
 

@@ -1,4 +1,4 @@
-import type { MediaAnalysis } from '../db/schema/evidence.js';
+import type { MediaAnalysis } from '../domain/capture-rules.js';
 import type { ContentFormat } from '../domain/vocabulary.js';
 
 /**

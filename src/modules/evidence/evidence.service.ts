@@ -5,7 +5,7 @@ import type { Actor } from '../../domain/actor.js';
 import { downloadName, escapedName, showsInline } from '../../domain/capture-rules.js';
 import { AppError, Forbidden, InvalidTransition, NotFound, PayloadTooLarge, ValidationFailed } from '../../errors.js';
 import { detectMediaType, isAnalysable } from '../../media/detect.js';
-import { proposedContentFormat } from '../../media/analyse.js';
+import { proposedContentFormat } from '../../media/content-format.js';
 import { missingTools, type Tools } from '../../media/tools.js';
 import { ObjectTooLarge, type EvidenceStore, type StoredObject } from '../../storage/evidence-store.js';
 import type { AuditService } from '../audit/audit.service.js';
