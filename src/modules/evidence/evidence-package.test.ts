@@ -295,6 +295,22 @@ describe('verifying a package', () => {
     expect(report.files[3]).toMatchObject({ path: unsafeName, ok: false, reason: expect.stringMatching(reason) });
   });
 
+  it('stops at entries that claim more bytes than the file holds (overlapping entries, a zip bomb)', async () => {
+    const zipPath = await zipOf([manifestEntry(manifestOf()), ...fileEntries(), { name: 'bomb.bin', data: Buffer.alloc(16) }]);
+    const bytes = fs.readFileSync(zipPath);
+    // The central directory's record of bomb.bin (its second name, after the local header's): both
+    // sizes set to 2 GiB, as entries pointing again and again at the same data would add up to.
+    const record = bytes.indexOf('bomb.bin', bytes.indexOf('bomb.bin') + 1) - 46;
+    expect(bytes.readUInt32LE(record)).toBe(0x02014b50);
+    bytes.writeUInt32LE(0x7fffffff, record + 20);
+    bytes.writeUInt32LE(0x7fffffff, record + 24);
+    fs.writeFileSync(zipPath, bytes);
+    const report = await verifyPackage(zipPath);
+    expect(report.ok).toBe(false);
+    expect(report.problems).toEqual(['The entries overlap or claim more bytes than the file holds: it is not read further']);
+    expect(report.files.map((f) => f.ok)).toEqual([true, true, true]);
+  });
+
   it('fails a package without a manifest, or with two', async () => {
     const none = await verifyPackage(await zipOf(fileEntries()));
     expect(none.ok).toBe(false);

@@ -134,7 +134,7 @@ async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, path: string): 
     stream = await zip.openReadStreamPromise(entry);
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       hash.update(chunk);
-      crc = zlib.crc32(chunk, crc);
+      crc = zlib.crc32(chunk, crc); // Node 20.15 and later
       size += chunk.length;
     }
   } catch (err) {
@@ -174,8 +174,16 @@ async function readZip(zip: yauzl.ZipFile): Promise<{ manifests: ManifestEntry[]
   const manifests: ManifestEntry[] = [];
   const found: FoundEntry[] = [];
   const problems: string[] = [];
+  // In a sound zip the entries' data lie side by side within the file. Entries that overlap (the
+  // "better zip bomb") or claim more than the file holds would have us hash far more than its size.
+  let claimed = 0;
   try {
     for await (const entry of zip.eachEntry()) {
+      claimed += entry.compressedSize;
+      if (claimed > zip.fileSize) {
+        problems.push('The entries overlap or claim more bytes than the file holds: it is not read further');
+        break;
+      }
       const path = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
       if (path !== MANIFEST_NAME) found.push(await readEntry(zip, entry, path));
       else
