@@ -7,6 +7,8 @@ import type { QueueState } from './jobs/runner.js';
 import { openConfiguredDatabase, startRuntime, type Runtime } from './runtime.js';
 import type { Services } from './services.js';
 import { newUserSchema } from './modules/users/users.schemas.js';
+import { PackageUnreadable, verifyPackage, type VerifyReport } from './modules/evidence/evidence-package.js';
+import { printable } from './domain/evidence-manifest.js';
 import { parse } from './validation.js';
 
 /** Exit codes: 0 done, 1 the command failed (e.g. a broken audit chain), 2 bad usage or configuration, 3 database busy. */
@@ -42,6 +44,27 @@ function queueLines(q: QueueState): string[] {
   const counts = `created ${q.created}, retry ${q.retry}, active ${q.active}, completed ${q.completed}, failed ${q.failed}`;
   const lines = [`${q.name}: ${counts}`];
   if (q.lastFailure) lines.push(`  last failure ${when(q.lastFailure.at)}: ${q.lastFailure.message}`);
+  return lines;
+}
+
+/**
+ * A package's verification as the recipient reads it: one line a file (`ok  path  sha256` or
+ * `BAD path  reason`), one a problem, the package's own SHA-256, then the verdict. Text from the
+ * package is escaped: a hostile name must not drive the terminal.
+ */
+function verifyLines(report: VerifyReport): string[] {
+  const lines = report.files.map((f) => (f.ok ? `ok  ${f.path}  ${f.sha256}` : `BAD ${printable(f.path)}  ${printable(f.reason!)}`));
+  lines.push(...report.problems.map((p) => `BAD (package)  ${printable(p)}`), `Package SHA-256: ${report.packageSha256}`);
+  if (report.ok) {
+    lines.push(`Verified: all ${report.files.length} files match the manifest of ${printable(report.manifest!.reference)}.`);
+    return lines;
+  }
+  const failed = report.files.filter((f) => !f.ok).length;
+  const counts = [
+    ...(failed > 0 ? [`${failed} of ${report.files.length} files failed`] : []),
+    ...(report.problems.length > 0 ? [`${report.problems.length} problem(s) with the package`] : []),
+  ];
+  lines.push(`NOT verified: ${counts.join(', ')}.`);
   return lines;
 }
 
@@ -143,6 +166,27 @@ program
       for (const q of await r.jobs!.states()) console.log(queueLines(q).join('\n'));
     }),
   );
+
+program
+  .command('evidence')
+  .description('evidence packages')
+  .command('verify')
+  .description('check every file of a package against its manifest; exit 0 if all verify, 1 if any fails')
+  .argument('<file>', 'the package (.zip)')
+  // The file alone: no configuration, database or runtime, so a recipient can run it (issue 12 point 5).
+  .action(async (file: string) => {
+    let report;
+    try {
+      report = await verifyPackage(file);
+    } catch (err) {
+      if (!(err instanceof PackageUnreadable)) throw err;
+      console.error(err.message);
+      process.exitCode = 2;
+      return;
+    }
+    console.log(verifyLines(report).join('\n'));
+    if (!report.ok) process.exitCode = 1;
+  });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
