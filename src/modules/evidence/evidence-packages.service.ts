@@ -1,7 +1,7 @@
 import type { Actor } from '../../domain/actor.js';
 import { downloadName } from '../../domain/capture-rules.js';
-import { manifestPath, type Manifest } from '../../domain/evidence-manifest.js';
-import { Forbidden, NotFound, ValidationFailed } from '../../errors.js';
+import { packagePathFor, type Manifest } from '../../domain/evidence-manifest.js';
+import { Forbidden, InvalidTransition, NotFound, ValidationFailed } from '../../errors.js';
 import { mayPackage } from './evidence.policy.js';
 import { presentPackage } from './evidence.presenter.js';
 import { createEvidenceRepository } from './evidence.repository.js';
@@ -40,9 +40,14 @@ export function createEvidencePackagesService({ db, clock, audit, store }: Evide
         throw new ValidationFailed(unknown.map((i) => ({ path: `captureIds[${i}]`, message: 'Not a stored capture of this referral' })));
       const chosen = chosenIds.map((id) => stored.find((r) => r.capture.id === id)!);
       const handling = await repo.handling(db, referral.id);
+      // SOP 6.3: sensitive material is shared only with its handling instructions, set at QA approval (10.4).
+      if (!handling)
+        throw new InvalidTransition(
+          'The referral has no intelligence record yet: a package carries its handling code and conditions (SOP 6.3), set when a sergeant approves the referral',
+        );
       const createdAt = clock();
       const files = chosen.map(({ capture: c, object: o, capturedBy }) => ({
-        path: manifestPath(c.id, o!.mediaType),
+        path: packagePathFor({ id: c.id, mediaType: o!.mediaType }),
         sha256: o!.sha256,
         size: o!.size,
         mediaType: o!.mediaType,
@@ -51,7 +56,8 @@ export function createEvidencePackagesService({ db, clock, audit, store }: Evide
         source: {
           kind: c.sourceKind,
           ...(c.sourceUrl ? { url: c.sourceUrl } : {}),
-          ...(c.tool ? { tool: c.tool, toolVersion: c.toolVersion ?? '' } : {}),
+          ...(c.tool ? { tool: c.tool } : {}),
+          ...(c.toolVersion ? { toolVersion: c.toolVersion } : {}),
         },
       }));
       const manifest: Manifest = {
@@ -60,7 +66,10 @@ export function createEvidencePackagesService({ db, clock, audit, store }: Evide
         createdBy: actor.displayName,
         recipient: input.recipient,
         purpose: input.purpose,
-        handling: { handlingCode: handling?.handlingCode ?? null, handlingConditions: handling?.handlingConditions ?? null },
+        handling:
+          handling.handlingCode === 'C'
+            ? { handlingCode: 'C', handlingConditions: handling.handlingConditions ?? '' }
+            : { handlingCode: 'P', handlingConditions: null },
         files,
       };
       const zip = writePackage(

@@ -135,7 +135,7 @@ export function createEvidenceWork(deps: EvidenceDeps) {
           values = { analysisStatus: 'done', analysis, analysisError: null, contactSheetSha256: sheet, waveformSha256: wave };
         } catch (err) {
           if (!(err instanceof AnalysisFailed)) throw err;
-          values = { analysisStatus: 'failed', analysisError: err.reason };
+          values = { analysisStatus: "failed", analysisError: err.message };
         } finally {
           fs.rmSync(file, { force: true });
         }
