@@ -3,7 +3,7 @@
  * Bound to 127.0.0.1 on a free port. It serves good media and every kind of bad answer a capture
  * must survive:
  * - `/files/<name>`: a file given to `startMediaServer`, with Content-Length and `Range` (206/416);
- * - `/page?src=<src>&title=<title>`: an HTML page with `<video src="src">`;
+ * - `/page?src=<src>&title=<title>`: an HTML page with `<video src="src">` (no `src`: no video);
  * - `/redirect?to=<location>&status=302`: one redirect to `location` exactly as given (relative,
  *   absolute, or to a blocked address such as `http://localhost:<port>/`);
  * - `/chain/<n>/<path>`: n redirects, alternately absolute and relative, ending at `/<path>`;
@@ -23,8 +23,8 @@ export type MediaServer = {
   /** `http://127.0.0.1:<port><path>` */
   url(path: string): string;
   port: number;
-  /** The path and query of every request, in order (to prove what was or was not asked for). */
-  requests: string[];
+  /** Every request, in order: its path and query, and the proxy it came through (`Via`). */
+  requests: { url: string; via?: string }[];
   /** Responses the server is still writing: 0 once every client has hung up or been answered. */
   openResponses(): number;
   close(): Promise<void>;
@@ -43,10 +43,10 @@ const CHUNK = Buffer.alloc(64 * 1024, 0x41);
 
 /** Starts the server; `files` maps a name under `/files/` to a path on disk. */
 export async function startMediaServer(files: Record<string, string> = {}): Promise<MediaServer> {
-  const requests: string[] = [];
+  const requests: MediaServer['requests'] = [];
   let open = 0;
   const server = http.createServer((req, res) => {
-    requests.push(req.url ?? '');
+    requests.push({ url: req.url ?? '', via: req.headers.via });
     open += 1;
     res.once('close', () => (open -= 1));
     route(req, res).catch(() => res.destroy());
@@ -67,7 +67,7 @@ export async function startMediaServer(files: Record<string, string> = {}): Prom
     }
     switch (url.pathname) {
       case '/page':
-        return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(q('src') ?? '', q('title') ?? 'A clip'));
+        return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(q('src'), q('title') ?? 'A clip'));
       case '/redirect':
         return void res.writeHead(Number(q('status') ?? 302), { location: q('to') ?? '/' }).end();
       case '/stall':
@@ -105,9 +105,10 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function page(src: string, title: string): string {
+function page(src: string | null, title: string): string {
+  const video = src === null ? '<p>Nothing to watch here.</p>' : `<video controls src="${escapeHtml(src)}"></video>`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
-<body><h1>${escapeHtml(title)}</h1><video controls src="${escapeHtml(src)}"></video></body></html>\n`;
+<body><h1>${escapeHtml(title)}</h1>${video}</body></html>\n`;
 }
 
 async function serveFile(req: http.IncomingMessage, res: http.ServerResponse, file: string | undefined): Promise<void> {

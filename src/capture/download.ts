@@ -43,28 +43,25 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 export async function download<T>(url: string, options: DownloadOptions<T>): Promise<Downloaded<T>> {
   const watch = new Watch(options);
   try {
-    const opened = await openGuarded(url, options, watch);
-    return {
-      result: await streamInto(opened, options, watch),
-      finalUrl: opened.finalUrl,
-      contentType: opened.contentType,
-      tool: 'http',
-      toolVersion: `node/${process.versions.node}`,
-    };
+    return await deliver(await openGuarded(url, options, watch), options, watch);
   } finally {
     watch.dispose();
   }
 }
 
 /** A successful response after its redirects, its body not yet read. */
-export type Opened = { response: http.IncomingMessage; finalUrl: string; contentType: string | null; total?: number };
+type Opened = { response: http.IncomingMessage; finalUrl: string; contentType: string | null; total?: number };
 
 /**
  * GETs `url`, following at most 5 redirects, each checked again; answers the first 2xx response
  * whose declared size is within the cap. Used by `download` and by `captureUrl` to see whether
  * the address is a page (text/html) before anything is stored.
  */
-export async function openGuarded(url: string, options: { allowedHosts: readonly string[]; maxBytes: number }, watch: Watch): Promise<Opened> {
+export async function openGuarded(
+  url: string,
+  options: { allowedHosts: readonly string[]; maxBytes: number },
+  watch: Watch,
+): Promise<Opened> {
   let target = checkUrl(url, options.allowedHosts);
   for (let redirects = 0; ; redirects += 1) {
     const response = await request(target, options.allowedHosts, watch);
@@ -91,8 +88,19 @@ export async function openGuarded(url: string, options: { allowedHosts: readonly
   }
 }
 
+/** Hands an opened response's body to the sink: the end of a plain download. */
+export async function deliver<T>(opened: Opened, options: DownloadOptions<T>, watch: Watch): Promise<Downloaded<T>> {
+  return {
+    result: await streamInto(opened, options, watch),
+    finalUrl: opened.finalUrl,
+    contentType: opened.contentType,
+    tool: 'http',
+    toolVersion: `node/${process.versions.node}`,
+  };
+}
+
 /** Reads the body into the sink, counting bytes; stops reading the moment the cap is passed. */
-export async function streamInto<T>(
+async function streamInto<T>(
   opened: Opened,
   options: { sink: Sink<T>; maxBytes: number; onProgress?: (bytes: number, total?: number) => void },
   watch: Watch,
