@@ -4,8 +4,7 @@
  * those requests is judged by the same address guard as a plain download: `http://` requests as
  * absolute URIs, `https://` as CONNECT tunnels, each connection made through `guardedLookup`.
  * Listens on 127.0.0.1 only, for the length of one capture. It also counts the bytes it relays, so a
- * page cannot pull more than the capture's budget through yt-dlp, and a silent source trips the idle
- * clock.
+ * page cannot pull more than the capture's budget through yt-dlp.
  */
 import http from 'node:http';
 import net from 'node:net';
@@ -28,8 +27,6 @@ export type GuardProxyOptions = {
   allowedHosts: readonly string[];
   /** Bytes relayed to the client, in all, before every connection is cut. */
   budgetBytes: number;
-  /** Called whenever bytes arrive from a server. */
-  onBytes?: () => void;
 };
 
 /** Hop-by-hop headers (RFC 9110 section 7.6.1) and the proxy's own: never passed on. */
@@ -58,7 +55,6 @@ export async function startGuardProxy(options: GuardProxyOptions): Promise<Guard
   /** Counts bytes from a server; past the budget every connection is cut. */
   const count = (chunk: Buffer) => {
     relayed += chunk.length;
-    options.onBytes?.();
     if (relayed <= options.budgetBytes) return;
     if (!refusals.some((r) => r.reason.startsWith('The server sent more'))) {
       refusals.push(refused(`The server sent more than the ${formatBytes(options.budgetBytes)} limit`));

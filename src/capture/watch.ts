@@ -17,6 +17,7 @@ export class Watch {
   private readonly controller = new AbortController();
   private readonly overall: NodeJS.Timeout;
   private idle: NodeJS.Timeout | undefined;
+  private idleHeld = false;
   private readonly onCallerAbort = () => this.stop(new CaptureFailed('The capture was cancelled'));
 
   constructor(private readonly limits: WatchLimits) {
@@ -38,11 +39,27 @@ export class Watch {
   /** Bytes arrived: the idle clock starts again. */
   touch(): void {
     clearTimeout(this.idle);
-    if (this.controller.signal.aborted) return;
+    if (this.controller.signal.aborted || this.idleHeld) return;
     this.idle = setTimeout(
       () => this.stop(new CaptureFailed(`No data arrived for ${seconds(this.limits.idleTimeoutMs)}`)),
       this.limits.idleTimeoutMs,
     );
+  }
+
+  /**
+   * Stops the idle clock while `work` runs, for a tool that keeps its own (yt-dlp's
+   * `--socket-timeout`) and may be silent for long while it works offline (merging formats).
+   * The overall clock still runs.
+   */
+  async holdingIdle<R>(work: () => Promise<R>): Promise<R> {
+    this.idleHeld = true;
+    clearTimeout(this.idle);
+    try {
+      return await work();
+    } finally {
+      this.idleHeld = false;
+      this.touch();
+    }
   }
 
   /** Stops the clocks; a capture that ended must not be aborted later. */

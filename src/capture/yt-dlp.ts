@@ -71,33 +71,42 @@ function versionOf(program: string): Promise<string> {
 export async function captureWithYtDlp<T>(url: string, run: YtDlpRun<T>, watch: Watch): Promise<YtDlpCaptured<T>> {
   if (!run.ytDlpPath) throw new CaptureFailed('yt-dlp is not installed: install the Debian package yt-dlp');
   const target = checkUrl(url, run.allowedHosts);
-  const program = run.ytDlpPath;
+  // mkdtemp makes the directory 0700: no other user reads the capture while it is there.
   const dir = await mkdtemp(path.join(os.tmpdir(), 'capture-'));
-  const proxy = await startGuardProxy({
-    allowedHosts: run.allowedHosts,
-    budgetBytes: run.maxBytes + OVERHEAD_BYTES,
-    onBytes: () => watch.touch(),
-  });
   try {
-    const outcome = await execa(program, argumentsFor(target.href, dir, proxy.url, run), {
-      cancelSignal: watch.signal,
-      forceKillAfterDelay: 2_000,
-      maxBuffer: MAX_OUTPUT,
-      stdin: 'ignore',
-      stdout: progressReader(run.onProgress),
-      // No HOME config, no proxy from the environment: only what is passed here.
-      extendEnv: false,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, LANG: 'C.UTF-8' },
-      reject: false,
-    });
+    return await captureIn(dir, run.ytDlpPath, target, run, watch);
+  } catch (error) {
+    throw watch.reason ?? error;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function captureIn<T>(dir: string, program: string, target: URL, run: YtDlpRun<T>, watch: Watch): Promise<YtDlpCaptured<T>> {
+  const proxy = await startGuardProxy({ allowedHosts: run.allowedHosts, budgetBytes: run.maxBytes + OVERHEAD_BYTES });
+  try {
+    const outcome = await watch.holdingIdle(() =>
+      execa(program, argumentsFor(target.href, dir, proxy.url, run), {
+        cancelSignal: watch.signal,
+        forceKillAfterDelay: 2_000,
+        maxBuffer: MAX_OUTPUT,
+        stdin: 'ignore',
+        stdout: progressReader(run.onProgress),
+        // No HOME config, no proxy from the environment: only what is passed here.
+        extendEnv: false,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, LANG: 'C.UTF-8' },
+        reject: false,
+      }),
+    );
     if (watch.reason) throw watch.reason;
     const file = await outputFile(dir);
+    // A refusal by the guard explains a failed run better than yt-dlp's "HTTP Error 403" does.
     if (!file) throw proxy.refusals[0] ?? reasonFromYtDlp(`${String(outcome.stdout)}\n${String(outcome.stderr)}`, run.maxBytes);
     if (outcome.exitCode !== 0) throw proxy.refusals[0] ?? reasonFromYtDlp(String(outcome.stderr), run.maxBytes);
     const size = (await stat(path.join(dir, file))).size;
     if (size > run.maxBytes) throw refused(`The server sent more than the ${formatBytes(run.maxBytes)} limit`);
     const info = await readInfo(dir);
-    const result = await run.sink(createReadStream(path.join(dir, file), { signal: watch.signal }));
+    const result = await run.sink(touching(createReadStream(path.join(dir, file), { signal: watch.signal }), watch));
     if (watch.reason) throw watch.reason;
     return {
       result,
@@ -107,11 +116,16 @@ export async function captureWithYtDlp<T>(url: string, run: YtDlpRun<T>, watch: 
       toolVersion: await versionOf(program),
       metadata: metadataOf(info),
     };
-  } catch (error) {
-    throw watch.reason ?? error;
   } finally {
     await proxy.close();
-    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The file's bytes, each chunk restarting the idle clock: a slow sink is not a silent source. */
+async function* touching(file: AsyncIterable<Buffer>, watch: Watch): AsyncGenerator<Uint8Array> {
+  for await (const chunk of file) {
+    watch.touch();
+    yield chunk;
   }
 }
 
