@@ -136,4 +136,15 @@ describe('captureUrl', () => {
     const got = await captureUrl(server.url(`/redirect?to=${to}`), options());
     expect(got).toMatchObject({ result: { sha256: clipSha256 }, tool: 'yt-dlp', finalUrl: server.url('/page?src=files/clip.mp4') });
   });
+
+  it('stops yt-dlp at the overall time-out when the video stalls', async () => {
+    const page = server.url(`/page?src=${encodeURIComponent('/stall?bytes=100')}`);
+    expect(await reasonOf(captureUrl(page, options({ timeoutMs: 3_000 })))).toBe('Timed out after 3 seconds');
+  });
+
+  it('lets yt-dlp give up on a stalled video after its socket time-out', async () => {
+    const page = server.url(`/page?src=${encodeURIComponent('/stall?bytes=100')}`);
+    const reason = await reasonOf(captureUrl(page, options({ idleTimeoutMs: 1_000 })));
+    expect(reason).toMatch(/^yt-dlp(: the server stopped answering| could not download the video from the page)$/);
+  });
 });

@@ -49,6 +49,11 @@ describe('reasonFromYtDlp', () => {
       'ERROR: [generic] x: Something odd at https://example.com/a?name=Jane+Doe happened',
       'yt-dlp could not capture the page: Something odd at (an address) happened',
     ],
+    [
+      "ERROR: unable to download video data: [Errno 2] No such file or directory: '/tmp/capture-x/capture.unknown_video.part'",
+      'yt-dlp could not download the video from the page',
+    ],
+    ["ERROR: [generic] x: Cannot write '/tmp/capture-x/Jane Doe.mp4'", 'yt-dlp could not capture the page: Cannot write (…)'],
     ['', 'yt-dlp left no video'],
   ])('reads %j', (output, reason) => {
     expect(reasonFromYtDlp(output, 10_000).reason).toBe(reason);

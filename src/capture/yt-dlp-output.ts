@@ -51,11 +51,15 @@ export function reasonFromYtDlp(output: string, maxBytes: number): CaptureFailed
   const http = /HTTP Error (\d{3})/.exec(output);
   if (http) return new CaptureFailed(`yt-dlp: the server answered ${http[1]}`);
   if (/timed out/i.test(output)) return new CaptureFailed('yt-dlp: the server stopped answering');
+  // yt-dlp 2023.03.04 says this, naming its own partial file, when a stalled download's retry fails.
+  if (/unable to download video data/i.test(output)) return new CaptureFailed('yt-dlp could not download the video from the page');
   const error = output.split('\n').find((l) => l.startsWith('ERROR:'));
   if (!error) return new CaptureFailed('yt-dlp left no video');
   const scrubbed = error
     .slice('ERROR:'.length)
     .replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '(an address)')
+    // Quoted text is a file name or a title: neither belongs in a reason.
+    .replace(/'[^']*'|"[^"]*"/g, '(…)')
     .replace(/\[[^\]]*\]\s*[\w-]+:/g, '')
     .trim();
   return new CaptureFailed(`yt-dlp could not capture the page: ${bounded(scrubbed).slice(0, 200)}`);

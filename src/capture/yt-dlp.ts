@@ -85,19 +85,7 @@ export async function captureWithYtDlp<T>(url: string, run: YtDlpRun<T>, watch: 
 async function captureIn<T>(dir: string, program: string, target: URL, run: YtDlpRun<T>, watch: Watch): Promise<YtDlpCaptured<T>> {
   const proxy = await startGuardProxy({ allowedHosts: run.allowedHosts, budgetBytes: run.maxBytes + OVERHEAD_BYTES });
   try {
-    const outcome = await watch.holdingIdle(() =>
-      execa(program, argumentsFor(target.href, dir, proxy.url, run), {
-        cancelSignal: watch.signal,
-        forceKillAfterDelay: 2_000,
-        maxBuffer: MAX_OUTPUT,
-        stdin: 'ignore',
-        stdout: progressReader(run.onProgress),
-        // No HOME config, no proxy from the environment: only what is passed here.
-        extendEnv: false,
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, LANG: 'C.UTF-8' },
-        reject: false,
-      }),
-    );
+    const outcome = await watch.holdingIdle(() => runYtDlp(program, argumentsFor(target.href, dir, proxy.url, run), dir, run, watch));
     if (watch.reason) throw watch.reason;
     const file = await outputFile(dir);
     // A refusal by the guard explains a failed run better than yt-dlp's "HTTP Error 403" does.
@@ -118,6 +106,39 @@ async function captureIn<T>(dir: string, program: string, target: URL, run: YtDl
     };
   } finally {
     await proxy.close();
+  }
+}
+
+/**
+ * Runs yt-dlp in its own process group, so that stopping it (time-out, cancel) also stops what it
+ * started (ffmpeg merging formats): nothing keeps writing into a directory being removed.
+ */
+async function runYtDlp(program: string, args: string[], dir: string, run: YtDlpRun<unknown>, watch: Watch) {
+  const child = execa(program, args, {
+    cancelSignal: watch.signal,
+    forceKillAfterDelay: 2_000,
+    detached: true,
+    maxBuffer: MAX_OUTPUT,
+    stdin: 'ignore',
+    stdout: progressReader(run.onProgress),
+    // No HOME config, no proxy from the environment: only what is passed here.
+    extendEnv: false,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, LANG: 'C.UTF-8' },
+    reject: false,
+  });
+  const stopGroup = () => {
+    if (child.pid === undefined || child.exitCode !== null) return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  };
+  watch.signal.addEventListener('abort', stopGroup, { once: true });
+  try {
+    return await child;
+  } finally {
+    watch.signal.removeEventListener('abort', stopGroup);
   }
 }
 
@@ -147,6 +168,13 @@ function argumentsFor(url: string, dir: string, proxy: string, run: YtDlpRun<unk
     '--ignore-config',
     '--no-cache-dir',
     '--no-playlist',
+    // A page with several videos is a playlist to yt-dlp: the first is the capture.
+    '--playlist-items',
+    '1',
+    // yt-dlp fetches everything itself, through the proxy; no external downloader (ffmpeg, aria2c)
+    // opens connections of its own.
+    '--downloader',
+    'native',
     '--restrict-filenames',
     '--no-mtime',
     '--proxy',
