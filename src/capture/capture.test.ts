@@ -100,6 +100,17 @@ describe('captureUrl', () => {
     expect(requests.map((r) => r.url)).not.toContain('/files/clip.mp4');
   });
 
+  it('never lets a page point yt-dlp at a local file', async () => {
+    let sinkCalled = false;
+    const sink = async (body: AsyncIterable<Uint8Array>) => {
+      sinkCalled = true;
+      return hashing(body);
+    };
+    const page = server.url(`/page?src=${encodeURIComponent('file:///etc/passwd')}`);
+    expect(await reasonOf(captureUrl(page, options({ sink })))).toMatch(/^yt-dlp/);
+    expect(sinkCalled).toBe(false);
+  });
+
   it('says when yt-dlp finds no video on a page', async () => {
     expect(await reasonOf(captureUrl(server.url('/page?title=Words'), options()))).toBe('yt-dlp found no video on the page');
   });
@@ -127,6 +138,8 @@ describe('captureUrl', () => {
     expect(direct).toMatchObject({ result: { sha256: clipSha256 }, tool: 'http' });
     const install = 'yt-dlp is not installed: install the Debian package yt-dlp';
     expect(await reasonOf(captureUrl(server.url('/page?src=files/clip.mp4'), options({ ytDlpPath: null })))).toBe(install);
+    const broken = captureUrl(server.url('/page?src=files/clip.mp4'), options({ ytDlpPath: path.join(dir, 'no-such-yt-dlp') }));
+    expect(await reasonOf(broken)).toBe('yt-dlp could not be run: install the Debian package yt-dlp');
     // A platform's page goes to yt-dlp without a plain GET first (nothing leaves the machine here).
     expect(await reasonOf(captureUrl('https://www.youtube.com/watch?v=abc', options({ ytDlpPath: null })))).toBe(install);
   });

@@ -87,6 +87,9 @@ async function captureIn<T>(dir: string, program: string, target: URL, run: YtDl
   try {
     const outcome = await watch.holdingIdle(() => runYtDlp(program, argumentsFor(target.href, dir, proxy.url, run), dir, run, watch));
     if (watch.reason) throw watch.reason;
+    if (outcome.isMaxBuffer) throw new CaptureFailed('yt-dlp printed more than expected and was stopped');
+    if (outcome.signal) throw new CaptureFailed('yt-dlp stopped unexpectedly');
+    if (outcome.exitCode === undefined) throw new CaptureFailed('yt-dlp could not be run: install the Debian package yt-dlp');
     const file = await outputFile(dir);
     // A refusal by the guard explains a failed run better than yt-dlp's "HTTP Error 403" does.
     if (!file) throw proxy.refusals[0] ?? reasonFromYtDlp(`${String(outcome.stdout)}\n${String(outcome.stderr)}`, run.maxBytes);
