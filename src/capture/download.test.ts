@@ -83,6 +83,11 @@ describe('download of direct media', () => {
     expect(server.requests.slice(before).map((r) => r.url)).toEqual([`/redirect?to=${to}`]);
   });
 
+  it('reaches a name in the allowed list wherever it resolves', async () => {
+    const got = await download(`http://localhost:${server.port}/files/clip.mp4`, options({ allowedHosts: ['localhost'] }));
+    expect(got.result.sha256).toBe(await sha256Of(clip));
+  });
+
   it('refuses a redirect to another scheme', async () => {
     const reason = await reasonOf(download(server.url(`/redirect?to=${encodeURIComponent('file:///etc/passwd')}`), options()));
     expect(reason).toBe('Only http and https addresses can be captured');
