@@ -193,6 +193,8 @@ function argumentsFor(url: string, dir: string, proxy: string, run: YtDlpRun<unk
     '--output',
     `${OUTPUT_NAME}.%(ext)s`,
     '--write-info-json',
+    // Only the video's own info under the fixed name, never the page-as-playlist's.
+    '--no-write-playlist-metafiles',
     '--newline',
     '--progress-template',
     `download:${PROGRESS} %(progress.downloaded_bytes)s %(progress.total_bytes)s %(progress.total_bytes_estimate)s`,
