@@ -4,7 +4,8 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
-import { CaptureFailed, captureFromUrl } from '../../capture/capture.js';
+import { captureUrl } from '../../capture/capture.js';
+import { CaptureFailed } from '../../capture/capture-error.js';
 import { AnalysisFailed, contactSheet, probe, waveform } from '../../media/analyse.js';
 import { detectMediaType } from '../../media/detect.js';
 import type { StoredObject } from '../../storage/evidence-store.js';
@@ -12,6 +13,8 @@ import { ObjectTooLarge } from '../../storage/evidence-store.js';
 import { createEvidenceRepository } from './evidence.repository.js';
 import { EVIDENCE_JOBS, type EvidenceDeps } from './evidence.service.js';
 
+/** A URL capture gives up when no byte arrives for this long. */
+const IDLE_TIMEOUT_MS = 60_000;
 /** Progress is written at most this often: each write is a statement. */
 const PROGRESS_EVERY_MS = 1_000;
 
@@ -56,16 +59,22 @@ export function createEvidenceWork(deps: EvidenceDeps) {
         | { ok: true; stored: StoredObject; tool: string; toolVersion: string; metadata?: Record<string, unknown> }
         | { ok: false; reason: string };
       try {
-        const fetched = await captureFromUrl(capture.sourceUrl, {
+        const fetched = await captureUrl(capture.sourceUrl, {
           allowedHosts: settings.captureAllowedHosts,
           maxBytes: settings.maxBytes,
           timeoutMs: settings.captureTimeoutSeconds * 1000,
-          ytDlp: tools.ytDlp,
-          tmpDir,
+          idleTimeoutMs: IDLE_TIMEOUT_MS,
+          ytDlpPath: tools.ytDlp?.path ?? null,
           onProgress,
           sink: (body) => store.put(body, { maxBytes: settings.maxBytes }),
         });
-        outcome = { ok: true, stored: fetched.result, tool: fetched.tool, toolVersion: fetched.toolVersion, metadata: fetched.metadata };
+        outcome = {
+          ok: true,
+          stored: fetched.result,
+          tool: fetched.tool,
+          toolVersion: fetched.toolVersion,
+          metadata: 'metadata' in fetched ? { ...fetched.metadata, finalUrl: fetched.finalUrl } : { finalUrl: fetched.finalUrl },
+        };
       } catch (err) {
         if (err instanceof CaptureFailed) outcome = { ok: false, reason: err.reason };
         else if (err instanceof ObjectTooLarge)
