@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { EvidenceStore } from './evidence-store.js';
+import { sealedStore, type Blobs } from './sealed-store.js';
+import { HEADER_SIZE } from './segments.js';
+
+export type S3Settings = {
+  endpoint?: string;
+  region: string;
+  bucket: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  forcePathStyle: boolean;
+};
+
+const isMissing = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
+
+/**
+ * The evidence store on S3-compatible object storage (issue 12, decision 014), shared by several
+ * processes: `objects/<sha256>` once stored, `incoming/<random>` while being written. Without
+ * explicit credentials the SDK's own chain (environment, instance role) applies. Creates the
+ * bucket only when it is missing (a local S3 server in tests and development); any other answer
+ * (no permission, say) stops the start.
+ */
+export async function openS3Store(settings: S3Settings, key: Buffer): Promise<EvidenceStore> {
+  const client = new S3Client({
+    endpoint: settings.endpoint,
+    region: settings.region,
+    forcePathStyle: settings.forcePathStyle,
+    credentials:
+      settings.accessKeyId && settings.secretAccessKey
+        ? { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey }
+        : undefined,
+  });
+  const Bucket = settings.bucket;
+  await client.send(new HeadBucketCommand({ Bucket })).catch(async (error: unknown) => {
+    if (!isMissing(error)) throw error;
+    await client.send(new CreateBucketCommand({ Bucket }));
+  });
+  const objectKey = (address: string) => `objects/${address}`;
+  const getObject = (address: string, range?: string) =>
+    client.send(new GetObjectCommand({ Bucket, Key: objectKey(address), Range: range }));
+
+  const blobs: Blobs = {
+    kind: 's3',
+    async write(stored, addressOf, signal) {
+      const temporary = `incoming/${randomBytes(16).toString('hex')}`;
+      const body = Readable.from(stored);
+      // Failing the body (not `upload.abort()`) lets the upload finish its own clean-up (its parts
+      // aborted) before `done()` rejects, so nothing is still being written when we delete.
+      const onAbort = () => body.destroy(signal?.reason as Error);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        // Two parts of 5 MiB in flight at most: the memory S3's smallest part size allows.
+        await new Upload({ client, params: { Bucket, Key: temporary, Body: body }, queueSize: 2 }).done();
+        const final = objectKey(addressOf());
+        const exists = await client.send(new HeadObjectCommand({ Bucket, Key: final })).then(
+          () => true,
+          (error: unknown) => {
+            if (isMissing(error)) return false;
+            throw error;
+          },
+        );
+        if (exists) return false;
+        await client.send(new CopyObjectCommand({ Bucket, Key: final, CopySource: `${Bucket}/${temporary}` }));
+        return true;
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+        await client.send(new DeleteObjectCommand({ Bucket, Key: temporary }));
+      }
+    },
+    async head(address) {
+      const answer = await getObject(address, `bytes=0-${HEADER_SIZE - 1}`).catch((error: unknown) => {
+        if (isMissing(error)) return null;
+        throw error;
+      });
+      if (!answer) return null;
+      const header = Buffer.from(await answer.Body!.transformToByteArray());
+      const total = /\/(\d+)$/.exec(answer.ContentRange ?? '')?.[1];
+      return { header, length: total === undefined ? header.length : Number(total) };
+    },
+    async read(address, start, end) {
+      const answer = await getObject(address, `bytes=${start}-${end}`);
+      return answer.Body as Readable;
+    },
+    async remove(address) {
+      await client.send(new DeleteObjectCommand({ Bucket, Key: objectKey(address) }));
+    },
+    async whole(address) {
+      const answer = await getObject(address);
+      return Buffer.from(await answer.Body!.transformToByteArray());
+    },
+  };
+  return sealedStore(blobs, key);
+}

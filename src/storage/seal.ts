@@ -1,0 +1,133 @@
+import { createHash, type KeyObject } from 'node:crypto';
+import { ObjectTooLarge } from './evidence-store.js';
+import {
+  CorruptObject,
+  SEGMENT_OVERHEAD,
+  SEGMENT_SIZE,
+  newHeader,
+  openSegment,
+  sealSegment,
+  type Header,
+  type ReadPlan,
+} from './segments.js';
+
+/** How many first plain bytes `put` hands back for detecting the media type (issue 12). */
+const HEAD_SIZE = 64 * 1024;
+
+export type Sealed = { sha256: string; size: number; head: Buffer };
+
+export type SealOptions = { maxBytes: number; signal?: AbortSignal; segmentSize?: number };
+
+/**
+ * Seals a stream of plain bytes into the stored form (segments.ts), hashing as it goes. Holds at
+ * most one segment plus the chunk that arrived, never the whole object. A full segment is sealed
+ * only once a byte beyond it has arrived, since only then is it known not to be the last. Throws
+ * `ObjectTooLarge` on the chunk that passes `maxBytes`, without reading further, and the signal's
+ * reason when it aborts. `sealed()` answers once `stored` has been read to its end.
+ */
+export function sealStream(
+  source: AsyncIterable<Uint8Array>,
+  key: KeyObject,
+  options: SealOptions,
+): { stored: AsyncGenerator<Buffer>; sealed: () => Sealed } {
+  let result: Sealed | undefined;
+  const stored = sealing(source, key, options, (r) => (result = r));
+  return {
+    stored,
+    sealed: () => {
+      if (!result) throw new Error('The object is not sealed yet');
+      return result;
+    },
+  };
+}
+
+async function* sealing(
+  source: AsyncIterable<Uint8Array>,
+  key: KeyObject,
+  { maxBytes, signal, segmentSize = SEGMENT_SIZE }: SealOptions,
+  done: (sealed: Sealed) => void,
+): AsyncGenerator<Buffer> {
+  signal?.throwIfAborted();
+  const header = newHeader(segmentSize);
+  yield header.bytes;
+  const hash = createHash('sha256');
+  const head: Buffer[] = [];
+  let headLength = 0;
+  let size = 0;
+  let index = 0;
+  let pending: Buffer[] = [];
+  let pendingLength = 0;
+  for await (const chunk of source) {
+    signal?.throwIfAborted();
+    size += chunk.byteLength;
+    if (size > maxBytes) throw new ObjectTooLarge(maxBytes);
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    hash.update(bytes);
+    if (headLength < HEAD_SIZE) {
+      const part = Buffer.from(bytes.subarray(0, HEAD_SIZE - headLength));
+      head.push(part);
+      headLength += part.length;
+    }
+    pending.push(bytes);
+    pendingLength += bytes.length;
+    if (pendingLength <= segmentSize) continue;
+    const all = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingLength);
+    let offset = 0;
+    while (pendingLength - offset > segmentSize) {
+      const plain = all.subarray(offset, offset + segmentSize);
+      yield sealSegment(key, header, { index: index++, last: false, sha256: null }, plain);
+      offset += segmentSize;
+    }
+    pending = [all.subarray(offset)];
+    pendingLength -= offset;
+  }
+  signal?.throwIfAborted();
+  const digest = hash.digest();
+  yield sealSegment(key, header, { index, last: true, sha256: digest }, Buffer.concat(pending, pendingLength));
+  done({ sha256: digest.toString('hex'), size, head: Buffer.concat(head, headLength) });
+}
+
+/**
+ * Opens the stored bytes a read plan asked for (`planRead`), segment by segment, and yields
+ * exactly the planned plain bytes. A segment that fails its tag, or stored bytes that end early
+ * or run long, throw `CorruptObject`: the reader gets an error, never wrong bytes.
+ */
+export async function* openStream(
+  stored: AsyncIterable<Uint8Array>,
+  key: KeyObject,
+  header: Header,
+  plan: ReadPlan,
+  sha256: string,
+): AsyncGenerator<Buffer> {
+  const digest = Buffer.from(sha256, 'hex');
+  const full = header.segmentSize + SEGMENT_OVERHEAD;
+  const finalLength = plan.plainSize - plan.finalSegment * header.segmentSize + SEGMENT_OVERHEAD;
+  let index = plan.firstSegment;
+  let skip = plan.skip;
+  let remaining = plan.length;
+  let pending: Buffer[] = [];
+  let pendingLength = 0;
+  const need = () => (index === plan.finalSegment ? finalLength : full);
+  for await (const chunk of stored) {
+    if (index > plan.lastSegment) throw new CorruptObject('more bytes than the object holds');
+    pending.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    pendingLength += chunk.byteLength;
+    if (pendingLength < need()) continue;
+    const all = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingLength);
+    let offset = 0;
+    while (index <= plan.lastSegment && all.length - offset >= need()) {
+      const last = index === plan.finalSegment;
+      const place = { index, last, sha256: last ? digest : null };
+      const plain = openSegment(key, header, place, all.subarray(offset, offset + need()));
+      offset += need();
+      index++;
+      const piece = plain.subarray(skip, skip + remaining);
+      skip = 0;
+      remaining -= piece.length;
+      if (piece.length > 0) yield piece;
+    }
+    pending = [all.subarray(offset)];
+    pendingLength = all.length - offset;
+  }
+  if (index <= plan.lastSegment || pendingLength > 0) throw new CorruptObject('the stored bytes end early or run long');
+}
