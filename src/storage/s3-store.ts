@@ -51,31 +51,45 @@ export async function openS3Store(settings: S3Settings, key: Buffer): Promise<Ev
   const getObject = (address: string, range?: string) =>
     client.send(new GetObjectCommand({ Bucket, Key: objectKey(address), Range: range }));
 
+  const exists = (Key: string) =>
+    client.send(new HeadObjectCommand({ Bucket, Key })).then(
+      () => true,
+      (error: unknown) => {
+        if (isMissing(error)) return false;
+        throw error;
+      },
+    );
+
   const blobs: Blobs = {
     kind: 's3',
-    async write(stored, addressOf, signal) {
+    async write(stored, addressOf) {
       const temporary = `incoming/${randomBytes(16).toString('hex')}`;
+      // The body fails on abort (seal.ts), not `upload.abort()`: the upload then finishes its own
+      // clean-up (its parts aborted) before `done()` rejects, so nothing is still being written
+      // when the temporary object is deleted below.
       const body = Readable.from(stored);
-      // Failing the body (not `upload.abort()`) lets the upload finish its own clean-up (its parts
-      // aborted) before `done()` rejects, so nothing is still being written when we delete.
-      const onAbort = () => body.destroy(signal?.reason as Error);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      let cause: unknown;
+      body.once('error', (error) => (cause = error));
       try {
         // Two parts of 5 MiB in flight at most: the memory S3's smallest part size allows.
-        await new Upload({ client, params: { Bucket, Key: temporary, Body: body }, queueSize: 2 }).done();
+        const upload = new Upload({ client, params: { Bucket, Key: temporary, Body: body }, queueSize: 2 });
+        // The body's own failure (too large, aborted, the source's error) is the one to report,
+        // not a failure of the clean-up it caused.
+        await upload.done().catch((error: unknown) => {
+          throw cause ?? error;
+        });
         const final = objectKey(addressOf());
-        const exists = await client.send(new HeadObjectCommand({ Bucket, Key: final })).then(
+        if (await exists(final)) return false;
+        // A copy that fails because another put of the same bytes is copying at the same moment
+        // (s3rver does) is no failure: the object is there.
+        return await client.send(new CopyObjectCommand({ Bucket, Key: final, CopySource: `${Bucket}/${temporary}` })).then(
           () => true,
-          (error: unknown) => {
-            if (isMissing(error)) return false;
+          async (error: unknown) => {
+            if (await exists(final)) return false;
             throw error;
           },
         );
-        if (exists) return false;
-        await client.send(new CopyObjectCommand({ Bucket, Key: final, CopySource: `${Bucket}/${temporary}` }));
-        return true;
       } finally {
-        signal?.removeEventListener('abort', onAbort);
         await client.send(new DeleteObjectCommand({ Bucket, Key: temporary }));
       }
     },

@@ -57,8 +57,7 @@ async function* sealing(
   let index = 0;
   let pending: Buffer[] = [];
   let pendingLength = 0;
-  for await (const chunk of source) {
-    signal?.throwIfAborted();
+  for await (const chunk of untilAborted(source, signal)) {
     size += chunk.byteLength;
     if (size > maxBytes) throw new ObjectTooLarge(maxBytes);
     const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -85,6 +84,35 @@ async function* sealing(
   const digest = hash.digest();
   yield sealSegment(key, header, { index, last: true, sha256: digest }, Buffer.concat(pending, pendingLength));
   done({ sha256: digest.toString('hex'), size, head: Buffer.concat(head, headLength) });
+}
+
+/**
+ * The source's chunks until the signal aborts, then its reason at once, even while the source is
+ * waiting for bytes that may never come (a stalled upload): a generator stuck in `await` cannot
+ * be stopped otherwise, and the write behind it would wait with it.
+ */
+async function* untilAborted(source: AsyncIterable<Uint8Array>, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+  if (!signal) return yield* source;
+  const iterator = source[Symbol.asyncIterator]();
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => {});
+  let finished = false;
+  try {
+    for (;;) {
+      signal.throwIfAborted();
+      const next = await Promise.race([iterator.next(), aborted]);
+      if (next.done) return void (finished = true);
+      yield next.value;
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    // Stops the source; not awaited, since a stalled source may never answer.
+    if (!finished) iterator.return?.()?.catch(() => {});
+  }
 }
 
 /**
