@@ -34,7 +34,7 @@ export async function openFsStore(dataDir: string, key: Buffer): Promise<Evidenc
       const temporary = path.join(tmp, randomBytes(16).toString('hex'));
       try {
         // `flush`: the bytes are on the disk before the capture is recorded as stored.
-        const file = fs.createWriteStream(temporary, { flags: 'wx', mode: 0o600, flush: true });
+        const file = fs.createWriteStream(temporary, { flags: 'wx', mode: 0o600, flush: true, highWaterMark: 1024 * 1024 });
         await pipeline(Readable.from(stored), file, { signal });
         const final = pathOf(addressOf());
         await fsp.mkdir(path.dirname(final), { recursive: true, mode: 0o700 });

@@ -55,7 +55,7 @@ async function* sealing(
   let headLength = 0;
   let size = 0;
   let index = 0;
-  let pending: Buffer[] = [];
+  const pending: Buffer[] = [];
   let pendingLength = 0;
   for await (const chunk of untilAborted(source, signal)) {
     size += chunk.byteLength;
@@ -69,21 +69,42 @@ async function* sealing(
     }
     pending.push(bytes);
     pendingLength += bytes.length;
-    if (pendingLength <= segmentSize) continue;
-    const all = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingLength);
-    let offset = 0;
-    while (pendingLength - offset > segmentSize) {
-      const plain = all.subarray(offset, offset + segmentSize);
-      yield sealSegment(key, header, { index: index++, last: false, sha256: null }, plain);
-      offset += segmentSize;
+    while (pendingLength > segmentSize) {
+      const plain = takeFront(pending, segmentSize);
+      pendingLength -= segmentSize;
+      yield* sealSegment(key, header, { index: index++, last: false, sha256: null }, plain);
     }
-    pending = [all.subarray(offset)];
-    pendingLength -= offset;
   }
   signal?.throwIfAborted();
   const digest = hash.digest();
-  yield sealSegment(key, header, { index, last: true, sha256: digest }, Buffer.concat(pending, pendingLength));
+  yield* sealSegment(key, header, { index, last: true, sha256: digest }, Buffer.concat(pending, pendingLength));
   done({ sha256: digest.toString('hex'), size, head: Buffer.concat(head, headLength) });
+}
+
+/**
+ * Removes the first `n` bytes from a queue of chunks holding at least `n`: a view when the first
+ * chunk holds them all (no copy), else one copy of just those bytes.
+ */
+function takeFront(queue: Buffer[], n: number): Buffer {
+  const first = queue[0]!;
+  if (first.length >= n) {
+    if (first.length === n) queue.shift();
+    else queue[0] = first.subarray(n);
+    return first.subarray(0, n);
+  }
+  const out = Buffer.allocUnsafe(n);
+  let filled = 0;
+  let whole = 0;
+  while (filled < n) {
+    const chunk = queue[whole]!;
+    const copied = chunk.copy(out, filled, 0, n - filled);
+    filled += copied;
+    if (copied === chunk.length) whole++;
+    else queue[whole] = chunk.subarray(copied);
+  }
+  // One splice, not a shift per chunk: a source of tiny chunks must not cost time squared.
+  queue.splice(0, whole);
+  return out;
 }
 
 /**
@@ -133,29 +154,25 @@ export async function* openStream(
   let index = plan.firstSegment;
   let skip = plan.skip;
   let remaining = plan.length;
-  let pending: Buffer[] = [];
+  const pending: Buffer[] = [];
   let pendingLength = 0;
   const need = () => (index === plan.finalSegment ? finalLength : full);
   for await (const chunk of stored) {
     if (index > plan.lastSegment) throw new CorruptObject('more bytes than the object holds');
     pending.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     pendingLength += chunk.byteLength;
-    if (pendingLength < need()) continue;
-    const all = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingLength);
-    let offset = 0;
-    while (index <= plan.lastSegment && all.length - offset >= need()) {
+    while (index <= plan.lastSegment && pendingLength >= need()) {
+      const length = need();
       const last = index === plan.finalSegment;
       const place = { index, last, sha256: last ? digest : null };
-      const plain = openSegment(key, header, place, all.subarray(offset, offset + need()));
-      offset += need();
+      const plain = openSegment(key, header, place, takeFront(pending, length));
+      pendingLength -= length;
       index++;
       const piece = plain.subarray(skip, skip + remaining);
       skip = 0;
       remaining -= piece.length;
       if (piece.length > 0) yield piece;
     }
-    pending = [all.subarray(offset)];
-    pendingLength = all.length - offset;
   }
   if (index <= plan.lastSegment || pendingLength > 0) throw new CorruptObject('the stored bytes end early or run long');
 }

@@ -67,14 +67,17 @@ function additionalData(header: Header, index: number, last: boolean, sha256: Bu
 /** Where a segment sits and what it binds: `sha256` (32 raw bytes) only matters for the last. */
 export type SegmentPlace = { index: number; last: boolean; sha256: Buffer | null };
 
-/** Seals one segment of plain bytes: nonce, ciphertext and tag in one buffer. */
-export function sealSegment(key: KeyObject, header: Header, place: SegmentPlace, plain: Buffer): Buffer {
+/**
+ * Seals one segment of plain bytes: nonce, ciphertext and tag, as pieces to be written one after
+ * another (joining them would copy every byte once more).
+ */
+export function sealSegment(key: KeyObject, header: Header, place: SegmentPlace, plain: Buffer): Buffer[] {
   const nonce = randomBytes(NONCE_SIZE);
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(additionalData(header, place.index, place.last, place.sha256));
   const body = cipher.update(plain);
   const rest = cipher.final();
-  return Buffer.concat([nonce, body, rest, cipher.getAuthTag()]);
+  return [nonce, body, Buffer.concat([rest, cipher.getAuthTag()])];
 }
 
 /** Opens one sealed segment; a wrong tag (any byte changed, or the wrong place) throws. */
