@@ -10,18 +10,13 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import type { Config } from '../config.js';
 import type { EvidenceStore } from './evidence-store.js';
 import { sealedStore, type Blobs } from './sealed-store.js';
 import { HEADER_SIZE } from './segments.js';
 
-export type S3Settings = {
-  endpoint?: string;
-  region: string;
-  bucket: string;
-  accessKeyId?: string;
-  secretAccessKey?: string;
-  forcePathStyle: boolean;
-};
+/** The S3 part of the configuration (EVIDENCE_STORE=s3, S3_*). */
+type S3Settings = Extract<Config['evidence']['store'], { kind: 's3' }>;
 
 const isMissing = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
 

@@ -14,9 +14,9 @@ import {
 /** How many first plain bytes `put` hands back for detecting the media type (issue 12). */
 const HEAD_SIZE = 64 * 1024;
 
-export type Sealed = { sha256: string; size: number; head: Buffer };
+type Sealed = { sha256: string; size: number; head: Buffer };
 
-export type SealOptions = { maxBytes: number; signal?: AbortSignal; segmentSize?: number };
+type SealOptions = { maxBytes: number; signal?: AbortSignal; segmentSize?: number };
 
 /**
  * Seals a stream of plain bytes into the stored form (segments.ts), hashing as it goes. Holds at

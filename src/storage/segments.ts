@@ -65,7 +65,7 @@ function additionalData(header: Header, index: number, last: boolean, sha256: Bu
 }
 
 /** Where a segment sits and what it binds: `sha256` (32 raw bytes) only matters for the last. */
-export type SegmentPlace = { index: number; last: boolean; sha256: Buffer | null };
+type SegmentPlace = { index: number; last: boolean; sha256: Buffer | null };
 
 /**
  * Seals one segment of plain bytes: nonce, ciphertext and tag, as pieces to be written one after

@@ -192,6 +192,17 @@ describe.each([
     }
     await expect(store.put(failing(), { maxBytes: 10 * S })).rejects.toThrow('connection reset');
     await onlyObjects();
+    // eslint-disable-next-line require-yield -- a source that fails before its first chunk
+    async function* failingAtOnce(): AsyncGenerator<Buffer> {
+      throw new Error('no route to host');
+    }
+    await expect(store.put(failingAtOnce(), { maxBytes: 10 * S })).rejects.toThrow('no route to host');
+    await onlyObjects();
+  });
+
+  it('writes nothing when its signal has aborted already', async () => {
+    await expect(store.put(pieces(randomBytes(10)), { maxBytes: 100, signal: AbortSignal.abort() })).rejects.toThrow(/abort/i);
+    await onlyObjects();
   });
 
   it('stops and leaves nothing behind when its signal aborts, even while the source waits', async () => {
