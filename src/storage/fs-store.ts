@@ -36,7 +36,7 @@ export async function openFsStore(dataDir: string, key: Buffer): Promise<Evidenc
         // `flush`: the bytes are on the disk before the capture is recorded as stored.
         const file = fs.createWriteStream(temporary, { flags: 'wx', mode: 0o600, flush: true, highWaterMark: 1024 * 1024 });
         await pipeline(Readable.from(stored), file, { signal });
-        const final = pathOf(addressOf());
+        const final = pathOf(await addressOf());
         await fsp.mkdir(path.dirname(final), { recursive: true, mode: 0o700 });
         await fsp.chmod(temporary, 0o400);
         // A link never replaces: it fails when the same bytes are stored already (or just now).

@@ -73,7 +73,7 @@ export async function openS3Store(settings: S3Settings, key: Buffer): Promise<Ev
         await upload.done().catch((error: unknown) => {
           throw cause ?? error;
         });
-        const final = objectKey(addressOf());
+        const final = objectKey(await addressOf());
         if (await exists(final)) return false;
         // A copy that fails because another put of the same bytes is copying at the same moment
         // (s3rver does) is no failure: the object is there.

@@ -23,22 +23,17 @@ type SealOptions = { maxBytes: number; signal?: AbortSignal; segmentSize?: numbe
  * most one segment plus the chunk that arrived, never the whole object. A full segment is sealed
  * only once a byte beyond it has arrived, since only then is it known not to be the last. Throws
  * `ObjectTooLarge` on the chunk that passes `maxBytes`, without reading further, and the signal's
- * reason when it aborts. `sealed()` answers once `stored` has been read to its end.
+ * reason when it aborts. `sealed` settles when `stored` has been read to its end (never, when it
+ * fails: nobody asks then).
  */
 export function sealStream(
   source: AsyncIterable<Uint8Array>,
   key: KeyObject,
   options: SealOptions,
-): { stored: AsyncGenerator<Buffer>; sealed: () => Sealed } {
-  let result: Sealed | undefined;
-  const stored = sealing(source, key, options, (r) => (result = r));
-  return {
-    stored,
-    sealed: () => {
-      if (!result) throw new Error('The object is not sealed yet');
-      return result;
-    },
-  };
+): { stored: AsyncGenerator<Buffer>; sealed: Promise<Sealed> } {
+  let done: (sealed: Sealed) => void = () => {};
+  const sealed = new Promise<Sealed>((resolve) => (done = resolve));
+  return { stored: sealing(source, key, options, done), sealed };
 }
 
 async function* sealing(

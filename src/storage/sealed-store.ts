@@ -17,7 +17,7 @@ export type Blobs = {
    * `stored` has ended) unless an object is there already (answers false). On any failure nothing
    * is left under any name.
    */
-  write(stored: AsyncIterable<Buffer>, addressOf: () => string, signal?: AbortSignal): Promise<boolean>;
+  write(stored: AsyncIterable<Buffer>, addressOf: () => Promise<string>, signal?: AbortSignal): Promise<boolean>;
   /** The first `HEADER_SIZE` (segments.ts) stored bytes and the stored length, or null when there is no object. */
   head(address: string): Promise<{ header: Buffer; length: number } | null>;
   /** Stored bytes `start` to `end`, both included. */
@@ -49,8 +49,8 @@ export function sealedStore(blobs: Blobs, key: Buffer): EvidenceStore {
 
     async put(source, { maxBytes, signal }): Promise<StoredObject> {
       const { stored, sealed } = sealStream(source, secret, { maxBytes, signal });
-      const created = await blobs.write(stored, () => sealed().sha256, signal);
-      return { ...sealed(), created };
+      const created = await blobs.write(stored, async () => (await sealed).sha256, signal);
+      return { ...(await sealed), created };
     },
 
     async get(sha256: string, range?: ByteRange): Promise<Readable> {
