@@ -241,6 +241,15 @@ describe.each([
     await store.delete(put.sha256);
   });
 
+  it('refuses to serve one object under the address of another', async () => {
+    const a = await store.put(pieces(randomBytes(S + 1)), { maxBytes: 2 * S });
+    const b = await store.put(pieces(randomBytes(S + 1)), { maxBytes: 2 * S });
+    await backend.overwrite(a.sha256, await store.raw(b.sha256));
+    await expect(bytesOf(await store.get(a.sha256))).rejects.toThrow(CorruptObject);
+    await store.delete(a.sha256);
+    await store.delete(b.sha256);
+  });
+
   it('knows nothing of an address it does not hold, and refuses one that is not an address', async () => {
     const absent = sha(Buffer.from('never stored'));
     expect(await store.size(absent)).toBeNull();
