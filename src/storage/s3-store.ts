@@ -18,7 +18,7 @@ import { HEADER_SIZE } from './segments.js';
 /** The S3 part of the configuration (EVIDENCE_STORE=s3, S3_*). */
 type S3Settings = Extract<Config['evidence']['store'], { kind: 's3' }>;
 
-const isMissing = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
+const isMissing = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode === 404;
 
 /**
  * The evidence store on S3-compatible object storage (issue 12, decision 014), shared by several
