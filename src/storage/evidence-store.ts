@@ -24,12 +24,19 @@ export interface EvidenceStore {
   /**
    * Streams `source` in, hashing and encrypting as it goes; never holds it whole in memory. When
    * the source fails, the signal aborts or more than `maxBytes` arrive (`ObjectTooLarge`), nothing
-   * is left behind: no partial object under any name.
+   * is left behind: no partial object under any name. The same bytes stored already: `created`
+   * false, the new copy dropped. Addresses given to the other methods must be 64 lowercase hex
+   * digits (`TypeError` otherwise).
    */
   put(source: AsyncIterable<Uint8Array>, options: { maxBytes: number; signal?: AbortSignal }): Promise<StoredObject>;
-  /** The plain bytes, or only `range` of them; a segment that fails its tag is an error, never bytes. */
+  /**
+   * The plain bytes, or only `range` of them, reading only the segments the range needs. Rejects
+   * with `MissingObject` when nothing is stored there and `RangeError` when the range is not inside
+   * the object (answer 416 first, from `size`); a segment that fails its tag makes the stream fail
+   * with `CorruptObject`, never give bytes.
+   */
   get(sha256: string, range?: ByteRange): Promise<Readable>;
-  /** The plain size of a stored object, or null when there is none. */
+  /** The plain size of a stored object (from its stored length, nothing decrypted), or null when there is none. */
   size(sha256: string): Promise<number | null>;
   /** Removes an object (the retention sweep, issue 13); no error when it is already gone. */
   delete(sha256: string): Promise<void>;
