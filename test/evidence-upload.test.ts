@@ -136,7 +136,7 @@ describe('evidence uploads (SOP 9.1)', () => {
         return got.analysis.status !== 'pending' && got;
       }, 'the analysis');
       expect(seen.analysis.status).toBe('failed');
-      expect(seen.analysis.error).toMatch(/\w{10,}/);
+      expect(seen.analysis.error).toMatch(/\w+ \w+/);
       expect(seen.status).toBe('stored');
     }
   });
@@ -162,7 +162,8 @@ describe('evidence uploads (SOP 9.1)', () => {
     const name = '../../etc/passwd\u0001\u202Egpj.exe';
     const res = await upload(t, people.operative, r.id, [{ name: 'file', filename: name, data: Buffer.from('not media at all') }]);
     expect(res.status).toBe(201);
-    expect(res.json.originalName).toBe('../../etc/passwd\\u0001\\u202egpj.exe');
+    // The folders go (busboy keeps the base name: a Windows path could name the officer's account); the rest is escaped.
+    expect(res.json.originalName).toBe('passwd\\u0001\\u202egpj.exe');
     const content = await t.app.inject({
       method: 'GET',
       url: `/api/v1/referrals/${r.id}/captures/${res.json.id}/content`,

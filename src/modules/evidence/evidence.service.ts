@@ -36,6 +36,9 @@ export type EvidenceDeps = {
 /** DPA 2018 s.62(2): why the unit reads a referral's evidence. */
 export const EVIDENCE_CONSULT_PURPOSE = 'Reviewing the referral’s evidence (SOP 9.1)';
 
+/** Why bytes that are not media have no analysis. */
+export const notMediaReason = (mediaType: string) => `Not audio or video (${mediaType}): kept as evidence, not analysed`;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An uploaded file: its bytes as they arrive, and the name the sender gave it (metadata only). */
@@ -109,7 +112,7 @@ export function createEvidenceService(deps: EvidenceDeps) {
       mediaType,
       storedAt: clock(),
       analysisStatus: analysable ? 'pending' : 'failed',
-      analysisError: analysable ? null : `Not audio or video (${mediaType}): kept as evidence, not analysed`,
+      analysisError: analysable ? null : notMediaReason(mediaType),
     });
     if (made && analysable) await enqueue(tx, EVIDENCE_JOBS.analyse, { sha256: stored.sha256 }, { singletonKey: stored.sha256 });
   }

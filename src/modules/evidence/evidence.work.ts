@@ -7,11 +7,14 @@ import type { FastifyBaseLogger } from 'fastify';
 import { captureUrl } from '../../capture/capture.js';
 import { CaptureFailed } from '../../capture/capture-error.js';
 import { AnalysisFailed, contactSheet, probe, waveform } from '../../media/analyse.js';
-import { detectMediaType } from '../../media/detect.js';
+import { detectMediaType, isAnalysable } from '../../media/detect.js';
 import type { StoredObject } from '../../storage/evidence-store.js';
 import { ObjectTooLarge } from '../../storage/evidence-store.js';
 import { createEvidenceRepository } from './evidence.repository.js';
-import { EVIDENCE_JOBS, type EvidenceDeps } from './evidence.service.js';
+import { EVIDENCE_JOBS, notMediaReason, type EvidenceDeps } from './evidence.service.js';
+
+/** Rolls back a capture's end when it was no longer pending. */
+class NotPending extends Error {}
 
 /** A URL capture gives up when no byte arrives for this long. */
 const IDLE_TIMEOUT_MS = 60_000;
@@ -87,42 +90,50 @@ export function createEvidenceWork(deps: EvidenceDeps) {
       if (outcome.ok && outcome.stored.size === 0) outcome = { ok: false, reason: 'The address gave no bytes' };
       const result = outcome;
       const mediaType = result.ok ? await detectMediaType(result.stored.head) : null;
-      await db.transaction(async (tx) => {
-        const changed = result.ok
-          ? await repo.finish(tx, captureId, {
-              status: 'stored',
+      await db
+        .transaction(async (tx) => {
+          // The object's row first: the capture points at it.
+          if (result.ok) {
+            const made = await repo.addObject(tx, {
               sha256: result.stored.sha256,
-              capturedAt: clock(),
-              tool: result.tool,
-              toolVersion: result.toolVersion,
-              toolMetadata: result.metadata ?? null,
-              progressBytes: null,
-              expectedBytes: null,
-            })
-          : await repo.finish(tx, captureId, { status: 'failed', error: result.reason, progressBytes: null, expectedBytes: null });
-        if (!changed) return;
-        if (result.ok) {
-          const made = await repo.addObject(tx, {
-            sha256: result.stored.sha256,
-            size: result.stored.size,
-            mediaType: mediaType!,
-            storedAt: clock(),
-            analysisStatus: 'pending',
+              size: result.stored.size,
+              mediaType: mediaType!,
+              storedAt: clock(),
+              analysisStatus: isAnalysable(mediaType!) ? 'pending' : 'failed',
+              analysisError: isAnalysable(mediaType!) ? null : notMediaReason(mediaType!),
+            });
+            if (made && isAnalysable(mediaType!))
+              await enqueue(tx, EVIDENCE_JOBS.analyse, { sha256: result.stored.sha256 }, { singletonKey: result.stored.sha256 });
+          }
+          const changed = result.ok
+            ? await repo.finish(tx, captureId, {
+                status: 'stored',
+                sha256: result.stored.sha256,
+                capturedAt: clock(),
+                tool: result.tool,
+                toolVersion: result.toolVersion,
+                toolMetadata: result.metadata ?? null,
+                progressBytes: null,
+                expectedBytes: null,
+              })
+            : await repo.finish(tx, captureId, { status: 'failed', error: result.reason, progressBytes: null, expectedBytes: null });
+          // Another worker ended it first (a retried job): nothing of this run is kept.
+          if (!changed) throw new NotPending();
+          await audit.record(tx, {
+            actor: null,
+            operation: 'alter',
+            entity: 'capture',
+            entityId: captureId,
+            detail: {
+              referralId: capture.referralId,
+              status: result.ok ? 'stored' : 'failed',
+              ...(result.ok ? { sha256: result.stored.sha256 } : {}),
+            },
           });
-          if (made) await enqueue(tx, EVIDENCE_JOBS.analyse, { sha256: result.stored.sha256 }, { singletonKey: result.stored.sha256 });
-        }
-        await audit.record(tx, {
-          actor: null,
-          operation: 'alter',
-          entity: 'capture',
-          entityId: captureId,
-          detail: {
-            referralId: capture.referralId,
-            status: result.ok ? 'stored' : 'failed',
-            ...(result.ok ? { sha256: result.stored.sha256 } : {}),
-          },
+        })
+        .catch((err: unknown) => {
+          if (!(err instanceof NotPending)) throw err;
         });
-      });
     },
 
     /**
@@ -144,7 +155,7 @@ export function createEvidenceWork(deps: EvidenceDeps) {
           values = { analysisStatus: 'done', analysis, analysisError: null, contactSheetSha256: sheet, waveformSha256: wave };
         } catch (err) {
           if (!(err instanceof AnalysisFailed)) throw err;
-          values = { analysisStatus: "failed", analysisError: err.message };
+          values = { analysisStatus: 'failed', analysisError: err.message };
         } finally {
           fs.rmSync(file, { force: true });
         }
