@@ -22,27 +22,25 @@ export const captureUrlSchema = z.object({
 });
 export type CaptureUrlInput = z.infer<typeof captureUrlSchema>;
 
-export const packageSchema = z
-  .object({
-    recipient: plainText({ error: 'Enter who the package is for' })
-      .trim()
-      .min(1, 'Enter who the package is for')
-      .max(EVIDENCE_LIMITS.recipient, `The recipient must be ${EVIDENCE_LIMITS.recipient} characters or fewer`),
-    purpose: plainText({ error: 'Enter the purpose of the disclosure' })
-      .trim()
-      .min(1, 'Enter the purpose of the disclosure')
-      .max(EVIDENCE_LIMITS.purpose, `The purpose must be ${EVIDENCE_LIMITS.purpose} characters or fewer`),
-    captureIds: z
-      .array(z.guid({ error: 'Not a capture of this referral' }), { error: 'Give the captures as a list of ids' })
-      .min(1, 'Choose at least one capture')
-      .max(EVIDENCE_LIMITS.captureIds, { message: `Choose at most ${EVIDENCE_LIMITS.captureIds} captures`, abort: true })
-      .optional()
-      .describe('The stored captures to include; all stored captures of the referral when absent'),
-  })
-  .superRefine((body, ctx) => {
-    for (const { index } of repeats(body.captureIds ?? []))
-      ctx.addIssue({ code: 'custom', path: ['captureIds', index], message: 'This capture is chosen twice' });
-  });
+export const packageSchema = z.object({
+  recipient: plainText({ error: 'Enter who the package is for' })
+    .trim()
+    .min(1, 'Enter who the package is for')
+    .max(EVIDENCE_LIMITS.recipient, `The recipient must be ${EVIDENCE_LIMITS.recipient} characters or fewer`),
+  purpose: plainText({ error: 'Enter the purpose of the disclosure' })
+    .trim()
+    .min(1, 'Enter the purpose of the disclosure')
+    .max(EVIDENCE_LIMITS.purpose, `The purpose must be ${EVIDENCE_LIMITS.purpose} characters or fewer`),
+  captureIds: z
+    .array(z.guid({ error: 'Not a capture of this referral' }), { error: 'Give the captures as a list of ids' })
+    .min(1, 'Choose at least one capture')
+    .max(EVIDENCE_LIMITS.captureIds, { message: `Choose at most ${EVIDENCE_LIMITS.captureIds} captures`, abort: true })
+    .superRefine((ids, ctx) => {
+      for (const { index } of repeats(ids)) ctx.addIssue({ code: 'custom', path: [index], message: 'This capture is chosen twice' });
+    })
+    .optional()
+    .describe('The stored captures to include; all stored captures of the referral when absent'),
+});
 export type PackageInput = z.infer<typeof packageSchema>;
 
 const analysisSchema = z.object({
