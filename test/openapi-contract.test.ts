@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { createTestApp, type ApiAnswer, type TestApp, type TestUser } from './harness.js';
+import { createTestApp, testConfig, type ApiAnswer, type TestApp, type TestUser } from './harness.js';
+import { multipart } from './evidence-support.js';
 import { apiSteps, castOf, JOURNEY_NOW, referralBody, type ApiSteps, type Cast } from './journey.js';
 
 /**
@@ -29,7 +30,8 @@ let passwordToChange: TestUser;
 let doc: Doc;
 
 beforeAll(async () => {
-  t = await createTestApp({ clock: () => JOURNEY_NOW });
+  // Jobs are sent (a URL capture's), not run; evidence over 64 KiB is over the limit here (413).
+  t = await createTestApp({ clock: () => JOURNEY_NOW, jobs: 'send', config: { evidence: { ...testConfig().evidence, maxBytes: 65_536 } } });
   cast = await castOf(t);
   steps = apiSteps(t, cast);
   everyone = await t.user(['requester', 'operative', 'sergeant', 'inspector', 'authorising_officer', 'admin', 'auditor'], {
@@ -94,6 +96,23 @@ const notRemoved = async () => {
   await idOf(steps.decision(id));
   return id;
 };
+const closed = async () => {
+  const id = await submitted();
+  await idOf(post(cast.requester, `/referrals/${id}/withdraw`, { reason: 'Taken down already' }));
+  return id;
+};
+/** Uploads `bytes` as the sergeant (who may capture for any open referral). */
+const uploadTo = async (id: string, bytes: Buffer): Promise<ApiAnswer> => {
+  const { payload, contentType } = multipart([{ name: 'file', filename: 'clip.mp3', data: bytes }]);
+  const res = await t.app.inject({
+    method: 'POST',
+    url: `${API}/referrals/${id}/captures`,
+    headers: { ...(await t.bearer(cast.sergeant)), 'content-type': contentType },
+    payload,
+  });
+  return { status: res.statusCode, json: res.json(), body: res.body, headers: res.headers };
+};
+const withCapture = async (id: string) => ({ id, captureId: await idOf(uploadTo(id, Buffer.from(`evidence of ${id}`))) });
 const selfTasked = (over: Record<string, unknown> = {}) => ({ ...referralBody(over), selfTaskedReason: 'Seen on patrol of the platform' });
 
 /** The responses each operation gives that a generic request cannot: successes, 400s and 409s. */
@@ -165,6 +184,52 @@ const SPECIFIC: Record<string, Driver[]> = {
     () => post(cast.operative, `/referrals/${UNKNOWN}/platform-referrals/youtube/appeal`, {}),
   ],
   'POST /api/v1/referrals/{id}/platform-referrals/{platform}/appeal 409': [async () => steps.appeal(await referred())],
+  'POST /api/v1/referrals/{id}/captures 201': [async () => uploadTo(await inReview(), Buffer.from('a capture'))],
+  'POST /api/v1/referrals/{id}/captures 202': [
+    async () =>
+      post(cast.sergeant, `/referrals/${await inReview()}/captures`, { sourceUrl: 'https://www.youtube.com/watch?v=abcdefghijk' }),
+  ],
+  'POST /api/v1/referrals/{id}/captures 400': [
+    () => post(cast.sergeant, `/referrals/${UNKNOWN}/captures`, {}),
+    async () => uploadTo(await inReview(), Buffer.alloc(0)),
+  ],
+  'POST /api/v1/referrals/{id}/captures 409': [async () => uploadTo(await closed(), Buffer.from('too late'))],
+  'POST /api/v1/referrals/{id}/captures 413': [async () => uploadTo(await inReview(), Buffer.alloc(70_000, 1))],
+  'GET /api/v1/referrals/{id}/captures 200': [
+    async () => get(cast.inspector, `/referrals/${(await withCapture(await inReview())).id}/captures`),
+  ],
+  'GET /api/v1/referrals/{id}/captures/{captureId} 200': [
+    async () => {
+      const { id, captureId } = await withCapture(await inReview());
+      return get(cast.operative, `/referrals/${id}/captures/${captureId}`);
+    },
+  ],
+  'GET /api/v1/referrals/{id}/captures/{captureId}/content 416': [
+    async () => {
+      const { id, captureId } = await withCapture(await inReview());
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `${API}/referrals/${id}/captures/${captureId}/content`,
+        headers: { ...(await t.bearer(cast.operative)), range: 'bytes=9000-' },
+      });
+      return { status: res.statusCode, json: res.json(), body: res.body, headers: res.headers };
+    },
+  ],
+  'POST /api/v1/referrals/{id}/evidence-packages 201': [
+    async () =>
+      post(cast.operative, `/referrals/${(await withCapture(await referred())).id}/evidence-packages`, {
+        recipient: 'DC Shah',
+        purpose: 'Investigation',
+      }),
+  ],
+  'POST /api/v1/referrals/{id}/evidence-packages 400': [() => post(cast.operative, `/referrals/${UNKNOWN}/evidence-packages`, {})],
+  'POST /api/v1/referrals/{id}/evidence-packages 409': [
+    async () =>
+      post(cast.operative, `/referrals/${(await withCapture(await inReview())).id}/evidence-packages`, {
+        recipient: 'DC Shah',
+        purpose: 'Investigation',
+      }),
+  ],
 };
 
 /** The API's routes as registered (not as documented), with their path in the document's form. */

@@ -1,3 +1,5 @@
+import { extensionFor } from './evidence-manifest.js';
+
 /**
  * Pure rules about captures (SOP 9.1, issue 12): what an uploaded file's name may become, which
  * bytes are shown in a browser, and how a stored capture is named when it leaves the system.
@@ -13,7 +15,7 @@ export type MediaAnalysis = {
 };
 
 /** The longest original name kept, in characters. */
-export const ORIGINAL_NAME_LENGTH = 255;
+const ORIGINAL_NAME_LENGTH = 255;
 
 /**
  * An uploaded file's name as metadata only (issue 12 point 6): control characters (C0, DEL, C1),
@@ -45,28 +47,6 @@ const INLINE =
   /^(video\/(mp4|webm|ogg|quicktime|x-matroska)|audio\/(mpeg|mp4|ogg|wav|x-wav|webm|aac|flac|x-flac|opus)|image\/(png|jpeg|gif|webp))$/;
 
 export const showsInline = (mediaType: string) => INLINE.test(mediaType);
-
-/** A file extension for a detected media type, for download names; never taken from an uploaded name. */
-export function extensionFor(mediaType: string): string {
-  const known: Record<string, string> = {
-    'video/mp4': 'mp4',
-    'video/webm': 'webm',
-    'video/x-matroska': 'mkv',
-    'video/quicktime': 'mov',
-    'audio/mpeg': 'mp3',
-    'audio/wav': 'wav',
-    'audio/x-wav': 'wav',
-    'audio/ogg': 'ogg',
-    'audio/mp4': 'm4a',
-    'image/png': 'png',
-    'image/jpeg': 'jpg',
-    'image/gif': 'gif',
-    'image/webp': 'webp',
-    'application/zip': 'zip',
-    'text/plain': 'txt',
-  };
-  return known[mediaType] ?? 'bin';
-}
 
 /** `attachment; filename="OHRT-2026-000412-1a2b3c4d.mp4"`: made from the reference and the hash only. */
 export const downloadName = (reference: string, sha256: string, mediaType: string) =>

@@ -185,9 +185,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function packagePathFor(capture: { id: string; mediaType: string }): string {
   if (!UUID.test(capture.id)) throw new Error('A capture id must be a UUID');
-  const type = capture.mediaType.split(';')[0]!.trim().toLowerCase();
-  return `captures/${capture.id.toLowerCase()}.${EXTENSIONS[type] ?? 'bin'}`;
+  return `captures/${capture.id.toLowerCase()}.${extensionFor(capture.mediaType)}`;
 }
+
+/** A file extension for a detected media type (`bin` when unknown): for names in packages and downloads. */
+export const extensionFor = (mediaType: string) => EXTENSIONS[mediaType.split(';')[0]!.trim().toLowerCase()] ?? 'bin';
 
 /** One entry as found in the zip: read, with its size and hashes, or unreadable with the reason. */
 export type FoundEntry =

@@ -1,7 +1,6 @@
 import multipart from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { Forbidden, UnsupportedMediaType, ValidationFailed } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import { failures } from '../../plugins/openapi.js';
@@ -21,9 +20,8 @@ import {
 import { receiveUpload } from './evidence.upload.js';
 
 const tags = ['evidence'];
-const binary = (description: string) => z.any().describe(description);
 
-/** Sends what the content endpoint answered: the status, its headers and the bytes as a stream. */
+/** Sends bytes (content, images, packages): the status, the headers and the bytes as a stream; no JSON schema applies. */
 function sendContent(reply: FastifyReply, answer: { status: number; headers: Record<string, string>; body: unknown }) {
   return reply.status(answer.status).headers(answer.headers).send(answer.body);
 }
@@ -104,7 +102,7 @@ const evidenceApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, {
           'The original bytes (Range: 206 with only those bytes, decrypting only the segments they lie in); starting a view or download is an audited consultation',
         tags,
         params: captureParamsSchema,
-        response: { 200: binary('The bytes'), 206: binary('The range asked for'), ...failures(401, 403, 404, 416) },
+        response: failures(401, 403, 404, 416),
       },
     },
     async (req: FastifyRequest<{ Params: { id: string; captureId: string } }>, reply) =>
@@ -120,14 +118,15 @@ const evidenceApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, {
           summary: `The ${which === 'contact-sheet' ? 'contact sheet of key frames' : 'audio waveform'} (image/png), once analysed (SOP 9.1); an audited consultation`,
           tags,
           params: captureParamsSchema,
-          response: { 200: binary('image/png'), ...failures(401, 403, 404) },
+          response: failures(401, 403, 404),
         },
       },
       async (req, reply) =>
-        reply
-          .type('image/png')
-          .header('cache-control', 'private, no-store')
-          .send(await evidence.image(actorOf(req), req.params.id, req.params.captureId, which)),
+        sendContent(reply, {
+          status: 200,
+          headers: { 'content-type': 'image/png', 'cache-control': 'private, no-store' },
+          body: await evidence.image(actorOf(req), req.params.id, req.params.captureId, which),
+        }),
     );
 
   app.post(
@@ -155,7 +154,7 @@ const evidenceApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, {
           'The package as application/zip; downloading it is an audited consultation. Check it with `npm run cli -- evidence verify FILE.zip`',
         tags,
         params: packageParamsSchema,
-        response: { 200: binary('application/zip'), ...failures(401, 403, 404) },
+        response: failures(401, 403, 404),
       },
     },
     async (req, reply) => sendContent(reply, await services.evidencePackages.download(actorOf(req), req.params.id, req.params.packageId)),

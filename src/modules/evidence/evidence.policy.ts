@@ -23,6 +23,5 @@ export function captureRefusal(actor: Pick<Actor, 'id' | 'roles'>, referral: Wor
   return { status: 403, message: 'Only the operative the referral is assigned to, or a sergeant, may capture evidence for it' };
 }
 
-export const mayCapture = (actor: Pick<Actor, 'id' | 'roles'>, referral: Workable) => captureRefusal(actor, referral) === null;
 export const mayReadEvidence = (actor: Pick<Actor, 'roles'>) => hasAnyRole(actor, EVIDENCE_READERS);
 export const mayPackage = (actor: Pick<Actor, 'roles'>) => hasAnyRole(actor, PACKAGERS);

@@ -21,7 +21,7 @@ type EvidenceJob = (typeof EVIDENCE_JOBS)[keyof typeof EVIDENCE_JOBS];
 /** The outbox (decision 012): a job sent inside the caller's transaction exists if and only if it commits. */
 export type Enqueue = (tx: DbOrTx, name: EvidenceJob, data: object, options?: { singletonKey?: string }) => Promise<unknown>;
 
-export type EvidenceSettings = { maxBytes: number; dataDir: string; captureAllowedHosts: string[]; captureTimeoutSeconds: number };
+type EvidenceSettings = { maxBytes: number; dataDir: string; captureAllowedHosts: string[]; captureTimeoutSeconds: number };
 
 export type EvidenceDeps = {
   db: Db;
@@ -293,4 +293,3 @@ export function createEvidenceService(deps: EvidenceDeps) {
   };
 }
 
-export type EvidenceService = ReturnType<typeof createEvidenceService>;

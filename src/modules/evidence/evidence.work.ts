@@ -174,4 +174,3 @@ export function createEvidenceWork(deps: EvidenceDeps) {
   };
 }
 
-export type EvidenceWork = ReturnType<typeof createEvidenceWork>;
