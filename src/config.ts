@@ -166,6 +166,9 @@ export class ConfigError extends Error {}
 function storeOf(e: z.infer<typeof envSchema>): Config['evidence']['store'] {
   if (e.EVIDENCE_STORE === 'fs') return { kind: 'fs' };
   if (!e.S3_BUCKET) throw new ConfigError('Invalid configuration:\n  S3_BUCKET: is required when EVIDENCE_STORE is s3');
+  // One CopyObject moves at most 5 GiB (decision 014): the store's last step of a put.
+  if (e.EVIDENCE_MAX_BYTES > 5 * 1024 ** 3)
+    throw new ConfigError('Invalid configuration:\n  EVIDENCE_MAX_BYTES: at most 5368709120 (5 GiB) when EVIDENCE_STORE is s3');
   return {
     kind: 's3',
     endpoint: e.S3_ENDPOINT,
