@@ -159,8 +159,8 @@ async function makeReferralInReview(services: Services): Promise<{ referralId: s
 
 /**
  * CPU seconds `pid` has used, all its threads (Linux /proc/<pid>/stat utime + stime, in the kernel's
- * 100 ticks a second): the server's work for the upload, which neighbours on the machine cannot
- * inflate as they inflate the wall-clock time.
+ * 100 ticks a second): the server's work for the upload, which neighbours on the machine sway less
+ * than they sway the wall-clock time.
  */
 function cpuSeconds(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
@@ -234,17 +234,19 @@ async function upload(base: string, referralId: string, token: string, seed: Buf
 /** Samples `pid`'s resident set every 100 ms until stopped; answers the largest seen. */
 function sampleRss(pid: number): { stop: () => number } {
   let max = rssMb(pid);
-  const timer = setInterval(() => {
+  const sample = () => {
     try {
       max = Math.max(max, rssMb(pid));
     } catch {
       // The process ended: the upload's own failure says why.
     }
-  }, SAMPLE_MS);
+  };
+  const timer = setInterval(sample, SAMPLE_MS);
   return {
     stop: () => {
       clearInterval(timer);
-      return Math.max(max, rssMb(pid));
+      sample();
+      return max;
     },
   };
 }
@@ -330,8 +332,8 @@ export async function runUploadBench(o: UploadBenchOptions): Promise<Result[]> {
       result('upload.bytes', bytes, 'bytes'),
       result('upload.store_put.mb_per_s', mb / put.seconds, 'MB/s', { ceiling: ceilingRate }),
       result('upload.ceiling.mb_per_s', ceilingRate, 'MB/s'),
-      // CPU seconds per GiB: the work each path does, whatever the neighbours took of the wall clock.
-      // The in-process figures less making the bytes, which the server does not do.
+      // CPU seconds per GiB: the work each path does, less swayed by the neighbours than the wall clock
+      // (not immune: docs/performance.md). The in-process figures less making the bytes, which the server does not do.
       result('upload.server_cpu.s_per_gib', cpu.server / gib, 's/GiB', { ceiling: (top.cpu - making) / gib }),
       result('upload.client_cpu.s_per_gib', cpu.client / gib, 's/GiB'),
       result('upload.store_put.cpu.s_per_gib', (put.cpu - making) / gib, 's/GiB', { ceiling: (top.cpu - making) / gib }),
