@@ -62,7 +62,7 @@ export function table(r: Report): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 1 || i === 3 || i === 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
-  const title = `Referral Desk bench: ${r.database}, ${r.scale.toLocaleString('en-GB')} referrals, ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memory}, node ${r.machine.node}`;
+  const title = `Referral Desk bench: ${r.database}, ${r.scale.toLocaleString('en-GB')} referral${r.scale === 1 ? '' : 's'}, ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memory}, node ${r.machine.node}`;
   return [title, '', line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), '', ...r.notes.map((n) => `note: ${n}`)].join(
     '\n',
   );

@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
 import { runBench } from './bench.js';
-import { table, writeReport } from './report.js';
+import { machine, table, writeReport, type Report } from './report.js';
+import { runUploadBench } from './upload.js';
 
 /**
- * `npm run bench -- [--scale N] [--db postgres://…] [--quick] [--out FILE] [--seconds S] [--connections C] [--keep]`
- * (issue 4; docs/performance.md).
+ * `npm run bench -- [--scale N] [--db postgres://…] [--quick] [--out FILE] [--seconds S] [--connections C] [--keep]
+ * [--upload-mib M] [--only upload]` (issues 4 and 12; docs/performance.md). The upload bench runs after the rest, or
+ * alone with `--only upload`.
  */
 async function main() {
   const { values } = parseArgs({
@@ -16,6 +18,8 @@ async function main() {
       seconds: { type: 'string' },
       connections: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      'upload-mib': { type: 'string' },
+      only: { type: 'string' },
     },
     strict: true,
   });
@@ -26,14 +30,26 @@ async function main() {
     return n;
   };
   if (values.db && !/^postgres(ql)?:\/\//.test(values.db)) throw new Error('--db must be a postgres:// or postgresql:// URL');
-  const report = await runBench({
-    scale: int('scale', values.scale),
-    db: values.db,
-    quick: values.quick,
-    seconds: int('seconds', values.seconds),
-    connections: int('connections', values.connections),
-    keep: values.keep,
-  });
+  if (values.only !== undefined && values.only !== 'upload') throw new Error('--only takes upload');
+  const began = performance.now();
+  const startedAt = new Date();
+  const report: Report =
+    values.only === 'upload'
+      ? { machine: machine(), database: 'pglite', scale: 1, startedAt: startedAt.toISOString(), durationSeconds: 0, notes: [], results: [] }
+      : await runBench({
+          scale: int('scale', values.scale),
+          db: values.db,
+          quick: values.quick,
+          seconds: int('seconds', values.seconds),
+          connections: int('connections', values.connections),
+          keep: values.keep,
+        });
+  // Issue 12 point 8: 1 GiB (64 MiB with --quick) to a server of its own on PGlite, whatever --db says.
+  const uploadMib = int('upload-mib', values['upload-mib']) ?? (values.quick ? 64 : 1024);
+  report.results.push(
+    ...(await runUploadBench({ bytes: uploadMib * 2 ** 20, keep: values.keep, log: (line) => process.stderr.write(`${line}\n`) })),
+  );
+  report.durationSeconds = (performance.now() - began) / 1000;
   process.stdout.write(`\n${table(report)}\n\nwritten to ${values.out}\n`);
   writeReport(values.out!, report);
 }
