@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runBench } from '../bench/bench.js';
+import { runUploadBench } from '../bench/upload.js';
 import { TEST_DB } from './harness.js';
 
 /** Every figure the bench reports (issue 4); the test keeps the bench from rotting, it times nothing. */
@@ -48,4 +49,19 @@ describe('bench in its smallest form', () => {
     expect(byName.get('intake.rps')!.ratio).toBeGreaterThan(0);
     expect(byName.get('audit_verify.entries')!.value).toBeGreaterThan(300);
   }, 120_000);
+
+  // Issue 12: the upload part (its own embedded database whatever the project, so on one project only).
+  it.runIf(TEST_DB === 'pglite')(
+    'uploads a small file through the real server and reports throughput, its ceiling and memory',
+    async () => {
+      const results = await runUploadBench({ bytes: 2 ** 20, log: () => {} });
+      const byName = new Map(results.map((r) => [r.name, r]));
+      for (const name of ['upload.mb_per_s', 'upload.ceiling.mb_per_s', 'upload.store_put.mb_per_s', 'upload.server_rss.growth']) {
+        expect(byName.has(name), name).toBe(true);
+        expect(Number.isFinite(byName.get(name)!.value), name).toBe(true);
+      }
+      expect(byName.get('upload.bytes')!.value).toBe(2 ** 20);
+    },
+    120_000,
+  );
 });

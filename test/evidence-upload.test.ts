@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -155,6 +156,29 @@ describe('evidence uploads (SOP 9.1)', () => {
     expect(after.objects - before.objects).toBe(1);
     const again = (await (await t.api(people.operative)).get(`/api/v1/referrals/${first.id}/captures/${a.json.id}`)).json;
     expect(again.duplicates).toEqual([{ referralId: second.id, reference: second.reference }]);
+  });
+
+  it('stores the same bytes sent at once by several people once, with one analysis job (parallel requests)', async () => {
+    const referrals = await Promise.all([inReview(), inReview(), inReview(), inReview(), inReview()]);
+    const bytes = Buffer.concat([mp3, Buffer.from(`parallel-${referrals[0]!.id}`)]);
+    const before = await evidenceRows(t);
+    const answers = await Promise.all(
+      referrals.map((r) => upload(t, people.sergeant, r.id, [{ name: 'file', filename: 'same.mp3', data: bytes }])),
+    );
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201]);
+    expect(new Set(answers.map((a) => a.json.sha256))).toEqual(new Set([sha256Of(bytes)]));
+    const after = await evidenceRows(t);
+    expect(after.captures - before.captures).toBe(5);
+    expect(after.objects - before.objects).toBe(1);
+    const { rows } = await t.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from pgboss.job where name = 'evidence-analyse' and data->>'sha256' = ${sha256Of(bytes)}`,
+    );
+    expect(rows[0]!.n).toBe(1);
+    expect(
+      fs.readFileSync(
+        path.join(t.config.dataDir, 'evidence', 'objects', sha256Of(bytes).slice(0, 2), sha256Of(bytes).slice(2, 4), sha256Of(bytes)),
+      ).length,
+    ).toBeGreaterThan(bytes.length);
   });
 
   it('keeps a hostile name only as escaped metadata, never as a path', async () => {
