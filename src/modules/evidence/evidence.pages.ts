@@ -39,8 +39,8 @@ const evidencePages: FastifyPluginAsync<{ services: Services }> = async (app, { 
         canCapture: panel.canCapture,
         canPackage: panel.canPackage,
         capabilities: evidence.capabilities(),
-        // While a URL capture is fetched the page refreshes itself to show its progress (no JavaScript needed).
-        refreshSeconds: items.some((c) => c.status === 'pending' || c.analysis.status === 'pending') ? 5 : null,
+        // While a capture is fetched or analysed the page says so, with a link to look again (progress in bytes in the table).
+        working: items.some((c) => c.status === 'pending' || (c.status === 'stored' && c.analysis.status === 'pending')),
         values: { sourceUrl: forms.sourceUrl ?? '' },
         limits: EVIDENCE_LIMITS,
         requested: query.requested === '1',
