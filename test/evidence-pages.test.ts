@@ -174,6 +174,11 @@ describe('evidence pages', () => {
     const own = await requester.get(`/referrals/${r.id}`);
     expect(own.statusCode).toBe(200);
     expect(own.body).not.toContain('data-qa="evidence-link"');
+    const operative = await t.browser(people.operative);
+    const early = await operative.get(`/referrals/${r.id}/evidence/package`);
+    expect(early.statusCode).toBe(200);
+    expect(early.body).toContain('data-qa="no-handling"');
+    expect(early.body).not.toContain('data-qa="make"');
     const inspector = await t.browser(people.inspector);
     const seen = await inspector.get(`/referrals/${r.id}/evidence`);
     expect(seen.statusCode).toBe(200);

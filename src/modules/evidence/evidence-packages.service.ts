@@ -103,6 +103,12 @@ export function createEvidencePackagesService({ db, clock, audit, store }: Evide
       return presentPackage({ pkg: row, createdBy: { id: actor.id, username: actor.username, name: actor.displayName } });
     },
 
+    /** Whether a package can be made yet: it carries the intelligence record's handling code (SOP 6.3). */
+    async hasHandling(actor: Actor, referralId: string) {
+      const referral = await packager(actor, referralId);
+      return (await repo.handling(db, referral.id)) !== null;
+    },
+
     async list(actor: Actor, referralId: string) {
       const referral = await packager(actor, referralId).catch((err: unknown) => {
         if (err instanceof Forbidden) return null;

@@ -115,10 +115,11 @@ const evidencePages: FastifyPluginAsync<{ services: Services }> = async (app, { 
         captureItems: stored.map((c) => ({
           value: c.id,
           text: `${c.originalName ?? c.source.url ?? 'Capture'} (${c.mediaType ?? 'unknown type'})`,
-          hint: { text: `SHA-256 ${c.sha256}` },
+          hint: { text: `SHA-256 ${c.sha256}`, classes: 'app-break-all' },
           checked: chosen.includes(c.id),
         })),
         values: values ?? { recipient: '', purpose: '' },
+        hasHandling: await services.evidencePackages.hasHandling(actor, id),
         limits: EVIDENCE_LIMITS,
         backLink: `/referrals/${id}/evidence`,
       },

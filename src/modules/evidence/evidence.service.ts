@@ -292,4 +292,3 @@ export function createEvidenceService(deps: EvidenceDeps) {
     },
   };
 }
-

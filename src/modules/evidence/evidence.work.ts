@@ -173,4 +173,3 @@ export function createEvidenceWork(deps: EvidenceDeps) {
     },
   };
 }
-

@@ -65,7 +65,10 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
     const latest = await review.latestReview(id);
     // SOP 9.1: the captured media to review, with its analysis; showing evidence is a consultation.
     const captures = (await services.evidence.list(actor, id)).items.filter((c) => c.status === 'stored').map(forPage);
-    const proposedFormat = captures.find((c) => c.analysis.proposedContentFormat)?.analysis.proposedContentFormat;
+    // Video when any capture has moving pictures, then audio, then the rest: the richest medium is what the content is.
+    const proposedFormat = (['video', 'audio', 'image', 'text', 'other'] as const).find((f) =>
+      captures.some((c) => c.analysis.proposedContentFormat === f),
+    );
     const stored = () => {
       const v = storedReviewForm({
         latest,
