@@ -8,7 +8,7 @@ import { migrate } from './db/migrate.js';
 import { JOBS } from './jobs/jobs.js';
 import { startJobRunner, type JobRunner } from './jobs/runner.js';
 import { randomSecret } from './security/secrets.js';
-import { findTools } from './media/tools.js';
+import { findTools, type Tools } from './media/tools.js';
 import type { Enqueue } from './modules/evidence/evidence.service.js';
 import { createServices, type Services, type Surroundings } from './services.js';
 import { openEvidenceStore } from './storage/open-store.js';
@@ -35,9 +35,9 @@ function sessionSecret(config: Config): string {
  * at first start), the external tools found on this machine, and the outbox, which sends through
  * the job runner once `bind` gives it one.
  */
-export async function openSurroundings(config: Config) {
+export async function openSurroundings(config: Config, found?: Tools) {
   const store = await openEvidenceStore(config);
-  const tools = await findTools();
+  const tools = found ?? (await findTools());
   let runner: JobRunner | null = null;
   const enqueue: Enqueue = (tx, name, data, options) => {
     if (!runner) throw new Error('This process sends no background jobs (started without a job runner)');
@@ -71,6 +71,8 @@ export type RuntimeOptions = {
   pollingIntervalSeconds?: number;
   clock?: () => Date;
   logger?: FastifyServerOptions['logger'];
+  /** The external tools as this machine has them; found on PATH unless given (a test of a machine without them). */
+  tools?: Tools;
 };
 
 export type Runtime = {
@@ -98,7 +100,7 @@ export async function startRuntime(loaded: Config, options: RuntimeOptions): Pro
   try {
     const wantsApp = options.app ?? true;
     const config = wantsApp ? { ...loaded, sessionSecret: sessionSecret(loaded) } : loaded;
-    const outside = await openSurroundings(config);
+    const outside = await openSurroundings(config, options.tools);
     const services = await prepare(database, config, outside.surroundings, options.clock);
     if (wantsApp) app = await buildApp({ config, db: database.db, services, logger: options.logger });
     const mode = options.jobs ?? 'none';

@@ -186,3 +186,55 @@ describe('evidence pages', () => {
     expect(seen.body).not.toContain('data-qa="make-package"');
   });
 });
+
+/** Issue 12 point 7: a machine without ffmpeg, ffprobe or yt-dlp still takes uploads, and the page says what to install. */
+describe('evidence without the media tools', () => {
+  let t: TestApp;
+  const media = temporaryDir('rd-evidence-no-tools-');
+  beforeAll(async () => {
+    t = await createTestApp({ jobs: 'work', tools: { ffmpeg: null, ffprobe: null, ytDlp: null, fpcalc: null } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    media.remove();
+  });
+
+  it('says on the evidence page what is missing and what to install, stores an upload, and says why it was not analysed', async () => {
+    const operative = await t.user(['operative']);
+    const r = await referralIn(t, 'in_review', { people: { operative } });
+    const b = await t.browser(operative);
+    const page = await b.get(`/referrals/${r.id}/evidence`);
+    expect(page.statusCode).toBe(200);
+    const warnings = [...page.body.matchAll(/data-qa="missing-tool"/g)].length;
+    expect(warnings).toBeGreaterThanOrEqual(2);
+    expect(page.body).toContain('install the Debian package ffmpeg');
+    expect(page.body).toContain('install the Debian package yt-dlp');
+    const { payload, contentType } = multipart([
+      { name: 'file', filename: 'clip.webm', data: fs.readFileSync(await makeMedia(media.dir, 'no-tools.webm', 'webm', 1)) },
+    ]);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/referrals/${r.id}/captures`,
+      headers: { ...(await t.bearer(operative)), 'content-type': contentType },
+      payload,
+    });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().mediaType).toBe('video/webm');
+    const api = await t.api(operative);
+    const seen = await eventually(async () => {
+      const c = (await api.get(`/api/v1/referrals/${r.id}/captures/${res.json().id}`)).json;
+      return c.analysis.status !== 'pending' && c;
+    }, 'the analysis to give up');
+    expect(seen.analysis).toMatchObject({
+      status: 'failed',
+      error: 'ffmpeg is not installed on the server: install the Debian package ffmpeg',
+    });
+    // A platform page cannot be captured without yt-dlp, and the capture says so.
+    const asked = await api.post(`/api/v1/referrals/${r.id}/captures`, { sourceUrl: 'https://www.youtube.com/watch?v=abcdefghijk' });
+    const failed = await eventually(async () => {
+      const c = (await api.get(`/api/v1/referrals/${r.id}/captures/${asked.json.id}`)).json;
+      return c.status !== 'pending' && c;
+    }, 'the capture to fail');
+    expect(failed.error).toContain('yt-dlp is not installed');
+  });
+});

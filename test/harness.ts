@@ -87,7 +87,13 @@ export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
  * sessions (pages) or bearer tokens (API).
  */
 export async function createTestApp(
-  options: { config?: Partial<Config>; clock?: () => Date; jobs?: RuntimeOptions['jobs']; logger?: RuntimeOptions['logger'] } = {},
+  options: {
+    config?: Partial<Config>;
+    clock?: () => Date;
+    jobs?: RuntimeOptions['jobs'];
+    logger?: RuntimeOptions['logger'];
+    tools?: RuntimeOptions['tools'];
+  } = {},
 ) {
   const now = options.clock ?? (() => new Date());
   // The runtime the server uses; its job runner only when a test asks, polling briskly.
@@ -98,6 +104,7 @@ export async function createTestApp(
     pollingIntervalSeconds: 0.5,
     clock: now,
     logger: options.logger ?? false,
+    tools: options.tools,
   });
   const { database, services, config } = runtime;
   const app: FastifyInstance = runtime.app!;
