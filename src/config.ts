@@ -1,6 +1,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import type { PasswordHashing } from './security/secrets.js';
 
 /** The only reader of process.env: one typed, validated object (DESIGN.md "Runtime shape"). */
 const envSchema = z.object({
@@ -142,6 +143,8 @@ export type Config = {
   /** Whether the server runs background jobs (decision 012). */
   runJobs: boolean;
   jobsPollSeconds: number;
+  /** Always `standard` from the environment; the test harness alone sets `test` (src/security/secrets.ts). */
+  passwordHashing: PasswordHashing;
   evidence: {
     key?: Buffer;
     maxBytes: number;
@@ -204,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     referencePrefix: e.REFERENCE_PREFIX,
     runJobs: e.JOBS === 'on',
     jobsPollSeconds: e.JOBS_POLL_SECONDS,
+    passwordHashing: 'standard',
     evidence: {
       key: e.EVIDENCE_KEY,
       maxBytes: e.EVIDENCE_MAX_BYTES,

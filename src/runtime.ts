@@ -31,13 +31,21 @@ function sessionSecret(config: Config): string {
 }
 
 /**
+ * The external tools, looked for once per process: asking each for its version takes half a second
+ * (yt-dlp starts slowly), and they do not come and go while the process runs. Restart the server
+ * after installing one.
+ */
+let toolsFound: Promise<Tools> | undefined;
+const toolsOfThisMachine = () => (toolsFound ??= findTools());
+
+/**
  * What the services take from outside the database (issue 12): the evidence store (its key made
  * at first start), the external tools found on this machine, and the outbox, which sends through
  * the job runner once `bind` gives it one.
  */
 export async function openSurroundings(config: Config, found?: Tools) {
   const store = await openEvidenceStore(config);
-  const tools = found ?? (await findTools());
+  const tools = found ?? (await toolsOfThisMachine());
   let runner: JobRunner | null = null;
   const enqueue: Enqueue = (tx, name, data, options) => {
     if (!runner) throw new Error('This process sends no background jobs (started without a job runner)');

@@ -53,6 +53,8 @@ const testDataDir = () => (workerDataDir ??= fs.mkdtempSync(path.join(os.tmpdir(
 export const testConfig = (over: Partial<Config> = {}): Config => ({
   ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CAPTURE_ALLOWED_HOSTS: '127.0.0.1' }),
   dataDir: testDataDir(),
+  // Cheap argon2id for the hundreds of made-up users (secrets.ts); the CLI and server process tests keep the standard cost.
+  passwordHashing: 'test',
   sessionSecret: 'test-secret-test-secret-test-secret-0123456789',
   ...over,
 });

@@ -34,7 +34,7 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
     const parsed = newUserSchema.parse(input);
     if (await repo.byUsername(db, parsed.username))
       throw new ValidationFailed([{ path: 'username', message: 'That username is already taken' }]);
-    const passwordHash = await hashPassword(parsed.password);
+    const passwordHash = await hashPassword(parsed.password, config.passwordHashing);
     const created = db.transaction(async (tx) => {
       const user = await repo.insert(tx, {
         username: parsed.username,
@@ -170,7 +170,7 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
         throw new ValidationFailed([{ path: 'currentPassword', message: 'Your current password is not right' }]);
       if (current === next)
         throw new ValidationFailed([{ path: 'newPassword', message: 'Choose a password different from your current one' }]);
-      const passwordHash = await hashPassword(next);
+      const passwordHash = await hashPassword(next, config.passwordHashing);
       await db.transaction(async (tx) => {
         await repo.update(tx, user.id, { passwordHash, mustChangePassword: false });
         const sessionsEnded = await repo.endOtherSessions(tx, user.id, options.keepSession);
