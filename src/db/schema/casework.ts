@@ -35,6 +35,8 @@ export const reviews = pgTable(
     reviewedOn: date('reviewed_on').notNull(),
     outcome: text('outcome').$type<ReviewOutcome>().notNull(),
     rationale: text('rationale').notNull(),
+    /** DESIGN.md "Domain library" (SOP 10.8): musical content enters the library when a platform removes it. */
+    musical: boolean('musical').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('reviews_referral_idx').on(t.referralId, t.createdAt)],

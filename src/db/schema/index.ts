@@ -6,3 +6,4 @@ export * from './safeguarding.js';
 export * from './users.js';
 export * from './audit-verifications.js';
 export * from './evidence.js';
+export * from './library.js';
