@@ -8,6 +8,7 @@ import auditRoutes from './modules/audit/audit.routes.js';
 import authRoutes from './modules/auth/auth.routes.js';
 import evidenceApi from './modules/evidence/evidence.api.js';
 import evidencePages from './modules/evidence/evidence.pages.js';
+import libraryApi from './modules/library/library.api.js';
 import homeRoutes from './modules/home/home.routes.js';
 import platformsRoutes from './modules/platforms/platforms.routes.js';
 import platformReferralsApi from './modules/platform-referrals/platform-referrals.api.js';
@@ -85,6 +86,7 @@ export async function buildApp({ config, db, services, logger }: AppOptions) {
       await api.register(reviewApi, { services });
       await api.register(platformReferralsApi, { services });
       await api.register(evidenceApi, { services });
+      await api.register(libraryApi, { services });
     },
     { prefix: '/api/v1' },
   );

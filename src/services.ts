@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createAuthService } from './modules/auth/auth.service.js';
+import { createLibraryService } from './modules/library/library.service.js';
 import { createHomeService } from './modules/home/home.service.js';
 import { createLifecycleService } from './modules/casework/lifecycle.service.js';
 import { createPlatformReferralsService } from './modules/platform-referrals/platform-referrals.service.js';
@@ -28,6 +29,7 @@ export function createServices(db: Db, config: Config, surroundings: Surrounding
   const platforms = createPlatformsService(db, audit);
   const lifecycle = createLifecycleService(db, audit, clock);
   const referrals = createReferralsService(db, audit, platforms, lifecycle, config, clock);
+  const library = createLibraryService({ db, clock, audit });
   const evidenceDeps = {
     db,
     clock,
@@ -49,7 +51,8 @@ export function createServices(db: Db, config: Config, surroundings: Surrounding
     referrals,
     queue: createQueueService({ db, clock, lifecycle, referrals }),
     review: createReviewService({ db, clock, audit, platforms, lifecycle }),
-    platformReferrals: createPlatformReferralsService({ clock, lifecycle, platforms }),
+    platformReferrals: createPlatformReferralsService({ clock, lifecycle, platforms, enterLibrary: library.enterRemoved }),
+    library,
     home: createHomeService({ db, clock }),
     evidence: createEvidenceService(evidenceDeps),
     evidenceWork: createEvidenceWork(evidenceDeps),

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createTestApp, testConfig, type ApiAnswer, type TestApp, type TestUser } from './harness.js';
 import { multipart } from './evidence-support.js';
+import { referralIn } from './factories.js';
+import { actorOf } from './harness.js';
 import { apiSteps, castOf, JOURNEY_NOW, referralBody, type ApiSteps, type Cast } from './journey.js';
 
 /**
@@ -115,6 +117,27 @@ const uploadTo = async (id: string, bytes: Buffer): Promise<ApiAnswer> => {
 const withCapture = async (id: string) => ({ id, captureId: await idOf(uploadTo(id, Buffer.from(`evidence of ${id}`))) });
 const selfTasked = (over: Record<string, unknown> = {}) => ({ ...referralBody(over), selfTaskedReason: 'Seen on patrol of the platform' });
 
+/** SOP 10.8: a musical referral removed by its platform, and its library entry's id. */
+const libraryEntry = async () => {
+  const made = await referralIn(t, 'referred', { review: { musical: true } });
+  const operative = actorOf(made.people.operative);
+  const platform = made.platforms[0]!;
+  const submission = { channel: 'trusted_flagger' as const, submittedAt: JOURNEY_NOW.toISOString(), externalReference: undefined };
+  await t.services.platformReferrals.recordSubmission(operative, made.id, platform, submission);
+  await t.services.platformReferrals.recordDecision(operative, made.id, platform, {
+    outcome: 'removed',
+    decidedOn: t.services.review.today(),
+  });
+  return (await t.services.library.list(operative, { q: made.reference, held: undefined, reviewDue: undefined, page: 1, pageSize: 1 }))
+    .items[0]!.id;
+};
+const HOLD = { investigationReference: 'Op Trident 26/114', reason: 'Played before the stabbing', reviewOn: '2099-01-01' };
+const heldEntry = async () => {
+  const id = await libraryEntry();
+  await idOf(post(cast.sergeant, `/library/${id}/hold`, HOLD));
+  return id;
+};
+
 /** The responses each operation gives that a generic request cannot: successes, 400s and 409s. */
 const SPECIFIC: Record<string, Driver[]> = {
   'GET /api/v1/platforms 200': [() => get(cast.requester, '/platforms')],
@@ -221,6 +244,29 @@ const SPECIFIC: Record<string, Driver[]> = {
         recipient: 'DC Shah',
         purpose: 'Investigation',
       }),
+  ],
+  'GET /api/v1/library 200': [
+    async () => {
+      await heldEntry();
+      return get(cast.operative, '/library?pageSize=100');
+    },
+  ],
+  'GET /api/v1/library 400': [() => get(cast.operative, '/library?pageSize=0')],
+  'GET /api/v1/library/{entryId} 200': [async () => get(cast.inspector, `/library/${await heldEntry()}`)],
+  'GET /api/v1/library/{entryId} 404': [() => get(cast.inspector, `/library/${UNKNOWN}`), () => get(cast.inspector, '/library/not-an-id')],
+  'POST /api/v1/library/{entryId}/hold 200': [async () => post(cast.sergeant, `/library/${await libraryEntry()}/hold`, HOLD)],
+  'POST /api/v1/library/{entryId}/hold 400': [() => post(cast.sergeant, `/library/${UNKNOWN}/hold`, {})],
+  'POST /api/v1/library/{entryId}/hold 404': [() => post(cast.sergeant, `/library/${UNKNOWN}/hold`, HOLD)],
+  'POST /api/v1/library/{entryId}/hold 409': [async () => post(cast.inspector, `/library/${await heldEntry()}/hold`, HOLD)],
+  'POST /api/v1/library/{entryId}/hold/release 200': [
+    async () => post(cast.inspector, `/library/${await heldEntry()}/hold/release`, { reason: 'Charged' }),
+  ],
+  'POST /api/v1/library/{entryId}/hold/release 400': [() => post(cast.inspector, `/library/${UNKNOWN}/hold/release`, {})],
+  'POST /api/v1/library/{entryId}/hold/release 404': [
+    () => post(cast.inspector, `/library/${UNKNOWN}/hold/release`, { reason: 'Charged' }),
+  ],
+  'POST /api/v1/library/{entryId}/hold/release 409': [
+    async () => post(cast.inspector, `/library/${await libraryEntry()}/hold/release`, { reason: 'Charged' }),
   ],
   'POST /api/v1/referrals/{id}/evidence-packages 400': [() => post(cast.operative, `/referrals/${UNKNOWN}/evidence-packages`, {})],
   'POST /api/v1/referrals/{id}/evidence-packages 409': [

@@ -116,6 +116,10 @@ const TABLE: Record<string, RouteRoles> = {
   'GET /referrals/:id/evidence/:captureId': UNIT,
   'GET /referrals/:id/evidence/package': CASEWORKERS,
   'POST /referrals/:id/evidence/package': CASEWORKERS,
+  'GET /api/v1/library': UNIT,
+  'GET /api/v1/library/:entryId': UNIT,
+  'POST /api/v1/library/:entryId/hold': ['sergeant', 'inspector'],
+  'POST /api/v1/library/:entryId/hold/release': ['sergeant', 'inspector'],
 };
 
 const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;

@@ -20,3 +20,5 @@ export const REQUESTERS = ['requester'] as const satisfies readonly Role[];
 export const ADMINS = ['admin'] as const satisfies readonly Role[];
 /** Auditors: the audit log. */
 export const AUDITORS = ['auditor'] as const satisfies readonly Role[];
+/** Supervisors: sergeants and inspectors, who place and release legal holds (CPIA 1996, SOP 10.8). */
+export const SUPERVISORS = ['sergeant', 'inspector'] as const satisfies readonly Role[];

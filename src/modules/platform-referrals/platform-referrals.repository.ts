@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { intelligenceRecords, platformReferrals, referralEvents } from '../../db/schema/index.js';
+import { intelligenceRecords, platformReferrals, referralEvents, reviews } from '../../db/schema/index.js';
 import type { Channel, FirstDecision } from '../../domain/vocabulary.js';
 
 /** Queries only; every write takes the life-cycle transaction (SOP 10.5-10.7). */
@@ -40,6 +40,17 @@ export function createPlatformReferralsRepository() {
 
     recordAppeal: (tx: DbOrTx, referralId: string, platform: string, a: { appealReason: string; appealedAt: Date | null }) =>
       tx.update(platformReferrals).set(a).where(one(referralId, platform)),
+
+    /** SOP 10.8: whether the referral's latest review found the content musical. */
+    async latestReviewMusical(tx: DbOrTx, referralId: string) {
+      const [row] = await tx
+        .select({ musical: reviews.musical })
+        .from(reviews)
+        .where(eq(reviews.referralId, referralId))
+        .orderBy(desc(reviews.createdAt), desc(reviews.id))
+        .limit(1);
+      return row?.musical === true;
+    },
 
     /** SOP 10.6: the decision is added to the intelligence record, if there is one. True when there was. */
     async appendIntelligenceDecision(tx: DbOrTx, referralId: string, entry: { platform: string; decision: string; on: string }) {

@@ -3,12 +3,19 @@ import type { Actor } from '../../domain/actor.js';
 import type { PlatformDecision } from '../../domain/vocabulary.js';
 import { InvalidTransition, NotFound, ValidationFailed } from '../../errors.js';
 import type { LifecycleService, TransitionContext } from '../casework/lifecycle.service.js';
+import type { LibraryEntryMaker } from '../library/library.service.js';
 import type { PlatformsService } from '../platforms/platforms.service.js';
 import { createPlatformReferralsRepository } from './platform-referrals.repository.js';
 import { platformReferralSchemas, type AppealInput, type DecisionInput, type Submission } from './platform-referrals.schemas.js';
 
 /** What the platform steps are built from. */
-export type PlatformReferralsDeps = { clock: () => Date; lifecycle: LifecycleService; platforms: PlatformsService };
+export type PlatformReferralsDeps = {
+  clock: () => Date;
+  lifecycle: LifecycleService;
+  platforms: PlatformsService;
+  /** SOP 10.8: makes the Domain library entry when musical content is removed, in the decision's transaction. */
+  enterLibrary: LibraryEntryMaker;
+};
 
 /** DPA 2018 s.62(2): why a submission discloses the referral to a platform. */
 export const DISCLOSURE_PURPOSE = 'Referral to the platform for removal of the content (SOP 10.5)';
@@ -24,7 +31,7 @@ export const DISCLOSURE_PURPOSE = 'Referral to the platform for removal of the c
  * this referral was not referred to answers 409, as the state machine says: the referral is not
  * in a state where that platform can take a step.
  */
-export function createPlatformReferralsService({ clock, lifecycle, platforms }: PlatformReferralsDeps) {
+export function createPlatformReferralsService({ clock, lifecycle, platforms, enterLibrary }: PlatformReferralsDeps) {
   const repo = createPlatformReferralsRepository();
   const schemas = platformReferralSchemas(clock);
 
@@ -131,6 +138,9 @@ export function createPlatformReferralsService({ clock, lifecycle, platforms }: 
               decision: recorded,
               on: input.decidedOn,
             });
+            // SOP 10.8: removed musical content enters the Domain library with this decision, or not at all.
+            if (recorded === 'removed' && (await repo.latestReviewMusical(ctx.tx, referralId)))
+              auditDetail.libraryEntry = await enterLibrary(ctx.tx, actor, referralId, input.decidedOn, ctx.now);
           },
         },
       );

@@ -14,6 +14,7 @@ import {
 const PLATFORMS = ['youtube', 'tiktok'];
 const posted = {
   contentFormat: 'drill',
+  musical: 'yes',
   factors: ['humiliation', 'inflammatory_language'],
   note_humiliation: 'Mocks a rival',
   note_inflammatory_language: 'Threats',
@@ -38,6 +39,7 @@ describe('the review form', () => {
   it('becomes the API body: ticked factors in order with notes, only ticked platforms for refer, markers back to placeholders', () => {
     expect(reviewFormToBody(form, PLATFORMS, '2025-04-03')).toEqual({
       contentFormat: 'drill',
+      musical: true,
       factors: [
         { factor: 'inflammatory_language', note: 'Threats' },
         { factor: 'humiliation', note: 'Mocks a rival' },
@@ -58,6 +60,8 @@ describe('the review form', () => {
     expect(body.platformReferrals).toEqual([]);
     expect(body.reviewedOn).toBe('');
     expect(body.safeguarding).toEqual({ action: 'referred', detail: '  ' });
+    // SOP 10.8: not answered is not musical, the API's default.
+    expect(reviewFormToBody(readReviewForm({ ...posted, musical: undefined }, PLATFORMS), PLATFORMS, undefined).musical).toBe(false);
   });
 
   it('posts back unchanged from the preview’s hidden fields', () => {
@@ -112,6 +116,7 @@ describe('the review form as it opens', () => {
   it('starts a review returned by QA from the last review, its drafts and the reviewer’s safeguarding answer', () => {
     const latest = {
       contentFormat: 'drill',
+      musical: true,
       factors: [{ factor: 'humiliation', note: 'Mocks a rival' }],
       researchSummary: 'Summary',
       researchReferences: null,
@@ -128,6 +133,7 @@ describe('the review form as it opens', () => {
     });
     expect(form).toMatchObject({
       contentFormat: 'drill',
+      musical: 'yes',
       researchReferences: '',
       reviewed: { day: '1', month: '3', year: '2025' },
       outcome: 'refer',

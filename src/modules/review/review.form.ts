@@ -5,6 +5,8 @@ import { dateParts, field, fields, partsOf, type DateParts, type ErrorMap } from
 /** What the review form holds, as typed (so an error re-renders it unchanged). */
 export type ReviewForm = {
   contentFormat: string;
+  /** SOP 10.8: 'yes', 'no' or '' (not answered: sent as false, the API's default). */
+  musical: string;
   factors: Record<string, { checked: boolean; note: string }>;
   researchSummary: string;
   researchReferences: string;
@@ -19,6 +21,7 @@ export type ReviewForm = {
 export function storedReviewForm(stored: {
   latest: {
     contentFormat: string;
+    musical: boolean;
     factors: readonly { factor: string; note: string }[];
     researchSummary: string;
     researchReferences: string | null;
@@ -35,6 +38,7 @@ export function storedReviewForm(stored: {
   const { latest, safeguarding } = stored;
   return {
     contentFormat: latest?.contentFormat ?? '',
+    musical: latest ? (latest.musical ? 'yes' : 'no') : '',
     factors: Object.fromEntries(
       REVIEW_FACTORS.map((f) => {
         const found = latest?.factors.find((x) => x.factor === f);
@@ -59,6 +63,7 @@ export function storedReviewForm(stored: {
 /** The review form as posted: by the form itself, or by the preview page's hidden copy of it. */
 export const readReviewForm = (b: unknown, platforms: readonly string[]): ReviewForm => ({
   contentFormat: field(b, 'contentFormat'),
+  musical: field(b, 'musical'),
   factors: Object.fromEntries(REVIEW_FACTORS.map((f) => [f, { checked: fields(b, 'factors').includes(f), note: field(b, `note_${f}`) }])),
   researchSummary: field(b, 'researchSummary'),
   researchReferences: field(b, 'researchReferences'),
@@ -77,6 +82,7 @@ export const readReviewForm = (b: unknown, platforms: readonly string[]): Review
 /** The same form as hidden fields, for the preview page to post back ("Change" or "Send to QA"). */
 export const reviewHiddenFields = (form: ReviewForm) => [
   { name: 'contentFormat', value: form.contentFormat },
+  { name: 'musical', value: form.musical },
   ...REVIEW_FACTORS.flatMap((f) => [
     ...(form.factors[f]!.checked ? [{ name: 'factors', value: f }] : []),
     { name: `note_${f}`, value: form.factors[f]!.note },
@@ -105,6 +111,7 @@ export const referredPlatforms = (form: ReviewForm, platforms: readonly string[]
 export function reviewFormToBody(form: ReviewForm, platforms: readonly string[], reviewedOn: string | undefined) {
   return {
     contentFormat: form.contentFormat || undefined,
+    musical: form.musical === 'yes',
     factors: REVIEW_FACTORS.filter((f) => form.factors[f]!.checked).map((f) => ({ factor: f, note: form.factors[f]!.note })),
     researchSummary: form.researchSummary,
     researchReferences: form.researchReferences || undefined,

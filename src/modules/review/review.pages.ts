@@ -91,6 +91,10 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
       markers: DRAFT_MARKERS,
       backLink: `/referrals/${id}`,
       formats: CONTENT_FORMATS.map((f) => ({ value: f, text: FORMAT_TEXT[f], checked: values.contentFormat === f })),
+      musicalChoices: [
+        { value: 'yes', text: 'Yes', checked: values.musical === 'yes' },
+        { value: 'no', text: 'No', checked: values.musical === 'no' },
+      ],
       factors: REVIEW_FACTORS.map((f) => ({ key: f, text: FACTOR_TEXT[f], ...values.factors[f]! })),
       // DESIGN.md "Safeguarding": always offered (without JavaScript the page cannot know whether
       // exploitation will be ticked); the service decides whether it is required.
@@ -144,6 +148,7 @@ const reviewPages: FastifyPluginAsync<{ services: Services }> = async (app, { se
         referral,
         review: {
           contentFormatText: FORMAT_TEXT[input.contentFormat],
+          musical: input.musical,
           factors: input.factors.map((f) => ({ text: FACTOR_TEXT[f.factor as (typeof REVIEW_FACTORS)[number]], note: f.note })),
           researchSummary: input.researchSummary,
           researchReferences: input.researchReferences ?? null,

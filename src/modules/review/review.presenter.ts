@@ -13,6 +13,7 @@ export function presentReview(row: ReviewRow) {
   return {
     contentFormat: row.contentFormat,
     contentFormatText: FORMAT_TEXT[row.contentFormat],
+    musical: row.musical,
     factors: row.factors.map((f) => ({ factor: f.factor, text: FACTOR_TEXT[f.factor as ReviewFactor] ?? f.factor, note: f.note })),
     researchSummary: row.researchSummary,
     researchReferences: row.researchReferences ?? null,

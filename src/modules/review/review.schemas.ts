@@ -89,6 +89,10 @@ export function reviewSchemas(today: Today) {
   const review = z
     .object({
       contentFormat: z.enum(CONTENT_FORMATS, { error: 'Choose the format of the content' }).describe('SOP 8.6.6'),
+      musical: z
+        .boolean({ error: 'Choose whether the content is musical' })
+        .default(false)
+        .describe('SOP 10.8: musical content enters the Domain library when a platform removes it (default false)'),
       factors: z
         .array(factor, { error: 'Factors must be a list' })
         .max(REVIEW_FACTORS.length, { message: `Give each factor at most once (${REVIEW_FACTORS.length} in all)`, abort: true })

@@ -158,6 +158,7 @@ export function createReviewService({ db, clock, audit, platforms, lifecycle }: 
           // Counts and keys only: the review's text (and the safeguarding detail) stays in the review.
           auditDetail: {
             outcome: input.outcome,
+            musical: input.musical,
             factors: input.factors.map((f) => f.factor),
             platforms: input.platformReferrals.length,
             ...(input.safeguarding ? { safeguarding: input.safeguarding.action } : {}),
@@ -171,6 +172,7 @@ export function createReviewService({ db, clock, audit, platforms, lifecycle }: 
               referralId: id,
               reviewerId: actor.id,
               contentFormat: input.contentFormat,
+              musical: input.musical,
               factors: input.factors.map((f) => ({ factor: f.factor as ReviewFactor, note: f.note })),
               researchSummary: input.researchSummary,
               researchReferences: input.researchReferences || null,

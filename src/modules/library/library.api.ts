@@ -1,0 +1,74 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { actorOf } from '../../plugins/auth.js';
+import { failures } from '../../plugins/openapi.js';
+import type { Services } from '../../services.js';
+import { HOLDERS, LIBRARY_READERS } from './library.policy.js';
+import { entryDetailSchema, entryListSchema, entryParamsSchema, libraryQuerySchema, releaseSchema } from './library.schemas.js';
+
+const tags = ['library'];
+
+/** JSON API for the Domain library (SOP 10.8, 2.2; DESIGN.md "Domain library"; issue 13). */
+const libraryApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+  const library = services.library;
+
+  app.get(
+    '/library',
+    {
+      config: { roles: LIBRARY_READERS },
+      schema: {
+        summary: 'Removed musical content kept in the Domain library: search and filters, newest removal first',
+        tags,
+        querystring: libraryQuerySchema,
+        response: { 200: entryListSchema, ...failures(400, 401, 403) },
+      },
+    },
+    async (req) => library.list(actorOf(req), req.query),
+  );
+
+  app.get(
+    '/library/:entryId',
+    {
+      config: { roles: LIBRARY_READERS },
+      schema: {
+        summary: 'A library entry with its captures and history (no subjects: not a consultation)',
+        tags,
+        params: entryParamsSchema,
+        response: { 200: entryDetailSchema, ...failures(401, 403, 404) },
+      },
+    },
+    async (req) => library.get(actorOf(req), req.params.entryId),
+  );
+
+  app.post(
+    '/library/:entryId/hold',
+    {
+      config: { roles: HOLDERS },
+      schema: {
+        summary:
+          'CPIA 1996: keep the entry for an investigation beyond its 12 months (sergeant or inspector); one hold at a time (409 when held)',
+        tags,
+        params: entryParamsSchema,
+        body: library.schemas().hold,
+        response: { 200: entryDetailSchema, ...failures(400, 401, 403, 404, 409, 415) },
+      },
+    },
+    async (req) => library.placeHold(actorOf(req), req.params.entryId, req.body),
+  );
+
+  app.post(
+    '/library/:entryId/hold/release',
+    {
+      config: { roles: HOLDERS },
+      schema: {
+        summary: 'Release the hold (sergeant or inspector): the entry’s 12 months apply again; 409 when not held',
+        tags,
+        params: entryParamsSchema,
+        body: releaseSchema,
+        response: { 200: entryDetailSchema, ...failures(400, 401, 403, 404, 409, 415) },
+      },
+    },
+    async (req) => library.releaseHold(actorOf(req), req.params.entryId, req.body),
+  );
+};
+
+export default libraryApi;
