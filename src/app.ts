@@ -9,6 +9,7 @@ import authRoutes from './modules/auth/auth.routes.js';
 import evidenceApi from './modules/evidence/evidence.api.js';
 import evidencePages from './modules/evidence/evidence.pages.js';
 import libraryApi from './modules/library/library.api.js';
+import libraryPages from './modules/library/library.pages.js';
 import homeRoutes from './modules/home/home.routes.js';
 import platformsRoutes from './modules/platforms/platforms.routes.js';
 import platformReferralsApi from './modules/platform-referrals/platform-referrals.api.js';
@@ -99,6 +100,7 @@ export async function buildApp({ config, db, services, logger }: AppOptions) {
   await app.register(reviewPages, { services });
   await app.register(platformReferralsPages, { services });
   await app.register(evidencePages, { services });
+  await app.register(libraryPages, { services });
   await app.register(platformsAdmin, { services });
   await app.register(usersRoutes, { services });
   await app.register(auditRoutes, { services });

@@ -8,9 +8,9 @@ import type { Role } from '../src/domain/vocabulary.js';
  */
 const EXPECTED: Record<Role, string[]> = {
   requester: ['/', '/referrals/new', '/referrals/mine'],
-  operative: ['/', '/queue'],
-  sergeant: ['/', '/queue'],
-  inspector: ['/', '/queue'],
+  operative: ['/', '/queue', '/library'],
+  sergeant: ['/', '/queue', '/library'],
+  inspector: ['/', '/queue', '/library'],
   authorising_officer: ['/'],
   admin: ['/', '/admin/users', '/admin/platforms'],
   auditor: ['/', '/audit'],
@@ -37,7 +37,7 @@ describe('the navigation and the home page', () => {
 
   it('offer a person with several roles the pages of each, once', async () => {
     const b = await t.browser(await t.user(['requester', 'sergeant']));
-    expect(navigationOf((await b.get('/queue')).body)).toEqual(['/', '/referrals/new', '/referrals/mine', '/queue']);
+    expect(navigationOf((await b.get('/queue')).body)).toEqual(['/', '/referrals/new', '/referrals/mine', '/queue', '/library']);
   });
 
   it('mark the page being shown', async () => {

@@ -120,6 +120,10 @@ const TABLE: Record<string, RouteRoles> = {
   'GET /api/v1/library/:entryId': UNIT,
   'POST /api/v1/library/:entryId/hold': ['sergeant', 'inspector'],
   'POST /api/v1/library/:entryId/hold/release': ['sergeant', 'inspector'],
+  'GET /library': UNIT,
+  'GET /library/:entryId': UNIT,
+  'POST /library/:entryId/hold': ['sergeant', 'inspector'],
+  'POST /library/:entryId/hold/release': ['sergeant', 'inspector'],
 };
 
 const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;

@@ -10,6 +10,7 @@ const LINKS: readonly Link[] = [
   { href: '/referrals/new', text: 'Make a referral', active: (p) => p.startsWith('/referrals/new') },
   { href: '/referrals/mine', text: 'My referrals', active: (p) => p === '/referrals/mine' },
   { href: '/queue', text: 'Work queue', active: (p) => p === '/queue' },
+  { href: '/library', text: 'Library', active: (p) => p.startsWith('/library') },
   { href: '/admin/users', text: 'Users', active: (p) => p.startsWith('/admin/users') },
   { href: '/admin/platforms', text: 'Platforms', active: (p) => p.startsWith('/admin/platforms') },
   { href: '/audit', text: 'Audit log', active: (p) => p.startsWith('/audit') },

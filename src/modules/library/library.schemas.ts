@@ -9,7 +9,10 @@ import { personSchema } from '../referrals/referrals.schemas.js';
  * validate with them and the OpenAPI document comes from them. "Not in the past" is London's
  * today, which the hold schema reads as it validates.
  */
-const LIBRARY_LIMITS = { q: 200, investigationReference: 60, reason: 2_000, pageSize: 100, page: 10_000 } as const;
+export const LIBRARY_LIMITS = { q: 200, investigationReference: 60, reason: 2_000, pageSize: 100, page: 10_000 } as const;
+
+/** "Expiring soon" on the library page (issue 13): within 30 days. */
+export const EXPIRING_SOON_DAYS = 30;
 
 const blankAsAbsent = (v: unknown) => (v === '' ? undefined : v);
 const flag = (what: string) =>

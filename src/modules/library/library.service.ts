@@ -14,6 +14,7 @@ export type LibraryDeps = { db: Db; clock: () => Date; audit: AuditService };
 /** What the platform-referrals service is given: the entry made inside the decision's own transaction. */
 export type LibraryEntryMaker = (tx: Tx, actor: Actor, referralId: string, removedOn: string, now: Date) => Promise<string | null>;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NO_HOLD = { holdInvestigationReference: null, holdReason: null, holdPlacedBy: null, holdPlacedAt: null, holdReviewOn: null };
 
 /**
@@ -42,7 +43,8 @@ export function createLibraryService({ db, clock, audit }: LibraryDeps) {
   }
 
   async function detail(id: string) {
-    const row = await repo.entry(db, id);
+    // The pages pass the address as typed: a malformed id is no entry, without a query.
+    const row = UUID.test(id) ? await repo.entry(db, id) : undefined;
     if (!row) throw new NotFound('No such library entry');
     const [entry] = await present([row]);
     return presentEntryDetail(entry!, await repo.entryCaptures(db, id), await repo.history(db, id));
@@ -51,7 +53,7 @@ export function createLibraryService({ db, clock, audit }: LibraryDeps) {
   /** The entry locked for a change of its hold, or 403/404 (the service re-checks the route's roles). */
   async function locked(tx: Tx, actor: Actor, id: string) {
     if (!mayHold(actor)) throw new Forbidden('Only a sergeant or an inspector may hold or release a library entry');
-    const row = await repo.lockEntry(tx, id);
+    const row = UUID.test(id) ? await repo.lockEntry(tx, id) : undefined;
     if (!row) throw new NotFound('No such library entry');
     return row;
   }

@@ -1,0 +1,134 @@
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { Actor } from '../../domain/actor.js';
+import { actorOf } from '../../plugins/auth.js';
+import type { Services } from '../../services.js';
+import {
+  attempt,
+  checkForm,
+  dateParts,
+  field,
+  govukDate,
+  pageErrors,
+  partsOf,
+  renderForm,
+  type DateParts,
+  type PageError,
+} from '../../views/forms.js';
+import { pageRange, pagination } from '../../views/pagination.js';
+import { HOLDERS, LIBRARY_READERS, mayHold } from './library.policy.js';
+import { EXPIRING_SOON_DAYS, LIBRARY_LIMITS, libraryQuerySchema, releaseSchema } from './library.schemas.js';
+
+const view = (name: string) => `modules/library/views/${name}.njk`;
+type EntryId = { Params: { entryId: string } };
+/** Rows per page of the library list. */
+const PAGE_SIZE = 25;
+
+type HoldForm = { investigationReference: string; reason: string; reviewOn: DateParts };
+type Forms = { hold?: HoldForm; releaseReason?: string; errors?: PageError[] };
+
+/**
+ * The Domain library's pages (SOP 10.8; issue 13): the list with its search and filters (a GET
+ * form, shareable, without JavaScript) and an entry with its captures, playback, history and the
+ * hold and release forms for a sergeant or an inspector. The same service as the API.
+ */
+const libraryPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  const library = services.library;
+
+  app.get('/library', { config: { roles: LIBRARY_READERS } }, async (req, reply) => {
+    const actor = actorOf(req);
+    const raw = req.query as Record<string, unknown>;
+    const values = {
+      q: field(raw, 'q'),
+      held: field(raw, 'held') === 'true',
+      expiring: field(raw, 'expiringWithinDays') !== '',
+      reviewDue: field(raw, 'reviewDue') === 'true',
+    };
+    const parsed = checkForm(libraryQuerySchema, {
+      q: values.q,
+      platform: field(raw, 'platform'),
+      held: values.held ? 'true' : undefined,
+      expiringWithinDays: values.expiring ? String(EXPIRING_SOON_DAYS) : undefined,
+      reviewDue: values.reviewDue ? 'true' : undefined,
+      page: field(raw, 'page') || '1',
+      pageSize: String(PAGE_SIZE),
+    });
+    const query = parsed.data ?? { page: 1, pageSize: PAGE_SIZE, held: undefined, reviewDue: undefined };
+    const result = await library.list(actor, query);
+    const search = new URLSearchParams();
+    if (values.q) search.set('q', values.q);
+    if (values.held) search.set('held', 'true');
+    if (values.expiring) search.set('expiringWithinDays', String(EXPIRING_SOON_DAYS));
+    if (values.reviewDue) search.set('reviewDue', 'true');
+    const href = (n: number) => `/library?${new URLSearchParams([...search, ['page', String(n)]]).toString()}`;
+    const due = await library.list(actor, { page: 1, pageSize: 1, held: undefined, reviewDue: true });
+    return renderForm(
+      reply,
+      view('library'),
+      {
+        pageTitle: 'Domain library',
+        values,
+        limits: LIBRARY_LIMITS,
+        soonDays: EXPIRING_SOON_DAYS,
+        result,
+        reviewDueCount: due.total,
+        range: pageRange(result.page, result.pageSize, result.total),
+        pagination: pagination(result.page, result.pageSize, result.total, href),
+      },
+      parsed.errors ?? [],
+    );
+  });
+
+  async function entryPage(reply: FastifyReply, actor: Actor, entryId: string, forms: Forms = {}) {
+    const entry = await library.get(actor, entryId);
+    return renderForm(
+      reply,
+      view('entry'),
+      {
+        pageTitle: `${entry.reference} in the Domain library`,
+        entry,
+        mayHold: mayHold(actor),
+        hold: forms.hold ?? { investigationReference: '', reason: '', reviewOn: partsOf(undefined) },
+        releaseReason: forms.releaseReason ?? '',
+        limits: LIBRARY_LIMITS,
+        done: field(reply.request.query, 'done'),
+        backLink: '/library',
+      },
+      forms.errors ?? [],
+    );
+  }
+
+  app.get<EntryId>('/library/:entryId', { config: { roles: LIBRARY_READERS } }, async (req, reply) =>
+    entryPage(reply, actorOf(req), req.params.entryId),
+  );
+
+  app.post<EntryId>('/library/:entryId/hold', { config: { roles: HOLDERS } }, async (req, reply) => {
+    const actor = actorOf(req);
+    const id = req.params.entryId;
+    const hold: HoldForm = {
+      investigationReference: field(req.body, 'investigationReference'),
+      reason: field(req.body, 'reason'),
+      reviewOn: dateParts(req.body, 'reviewOn'),
+    };
+    const date = govukDate('reviewOn', hold.reviewOn, 'The review date');
+    const parsed = checkForm(library.schemas().hold, { ...hold, reviewOn: date.value ?? '' });
+    const errs = [...(date.error ? [date.error] : []), ...(parsed.errors ?? []).filter((e) => !(date.error && e.path === 'reviewOn'))];
+    const order = { order: ['investigationReference', 'reason', 'reviewOn'], dates: ['reviewOn'] };
+    if (errs.length || !parsed.data) return entryPage(reply, actor, id, { hold, errors: pageErrors(errs, order) });
+    const done = await attempt(() => library.placeHold(actor, id, parsed.data));
+    if (done.errors) return entryPage(reply, actor, id, { hold, errors: pageErrors(done.errors, order) });
+    return reply.redirect(`/library/${id}?done=held`);
+  });
+
+  app.post<EntryId>('/library/:entryId/hold/release', { config: { roles: HOLDERS } }, async (req, reply) => {
+    const actor = actorOf(req);
+    const id = req.params.entryId;
+    const releaseReason = field(req.body, 'reason');
+    const parsed = checkForm(releaseSchema, { reason: releaseReason });
+    const errs = { paths: [['reason', 'releaseReason']] as const };
+    if (parsed.errors) return entryPage(reply, actor, id, { releaseReason, errors: pageErrors(parsed.errors, errs) });
+    await library.releaseHold(actor, id, parsed.data);
+    return reply.redirect(`/library/${id}?done=released`);
+  });
+};
+
+export default libraryPages;
