@@ -42,7 +42,16 @@ describe('the library pages (SOP 10.8)', () => {
     const again = await referralIn(t, 'in_review');
     const page = await (await t.browser(again.people.operative)).get(`/referrals/${again.id}/review`);
     expect(page.body).toContain('Is the content musical?');
-    expect(page.body).not.toMatch(/name="musical" type="radio" value="yes" checked/);
+    expect(page.body).not.toMatch(/name="musical" type="radio" value="(yes|no)" checked/);
+    // Returned by QA, the review starts from its last answer (SOP 10.2), shown on the referral's review summary too.
+    const returned = await referralIn(t, 'awaiting_qa', { review: { musical: true } });
+    const sergeant = await t.api(returned.people.sergeant);
+    expect((await sergeant.post(`/api/v1/referrals/${returned.id}/qa`, { decision: 'return', comment: 'Name the clause' })).status).toBe(
+      200,
+    );
+    const b = await t.browser(returned.people.operative);
+    expect((await b.get(`/referrals/${returned.id}/review`)).body).toMatch(/name="musical" type="radio" value="yes" checked/);
+    expect((await b.get(`/referrals/${returned.id}`)).body).toMatch(/Musical\s*<\/dt>\s*<dd[^>]*>\s*Yes/);
   });
 
   it('lists the library with a search box, filters, the table and a header link for the unit', async () => {
