@@ -64,6 +64,8 @@ describe('the library pages (SOP 10.8)', () => {
     expect(list.body).toContain('Block 7 – “Smoke” &lt;b&gt;live&lt;/b&gt;');
     expect((await b.get('/library?q=nothing-like-this')).body).toContain('No entries match.');
     expect((await b.get('/library?held=true')).body).toContain('No entries match.');
+    expect((await b.get('/library?platform=tiktok')).body).toContain('No entries match.');
+    expect((await b.get('/library?platform=youtube')).body).toContain(`href="/library/${entryId}"`);
     const bad = await b.get(`/library?q=${'x'.repeat(201)}`);
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('govuk-error-summary');

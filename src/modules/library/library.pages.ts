@@ -39,13 +39,14 @@ const libraryPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
     const raw = req.query as Record<string, unknown>;
     const values = {
       q: field(raw, 'q'),
+      platform: field(raw, 'platform'),
       held: field(raw, 'held') === 'true',
       expiring: field(raw, 'expiringWithinDays') !== '',
       reviewDue: field(raw, 'reviewDue') === 'true',
     };
     const parsed = checkForm(libraryQuerySchema, {
       q: values.q,
-      platform: field(raw, 'platform'),
+      platform: values.platform,
       held: values.held ? 'true' : undefined,
       expiringWithinDays: values.expiring ? String(EXPIRING_SOON_DAYS) : undefined,
       reviewDue: values.reviewDue ? 'true' : undefined,
@@ -56,6 +57,7 @@ const libraryPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
     const result = await library.list(actor, query);
     const search = new URLSearchParams();
     if (values.q) search.set('q', values.q);
+    if (values.platform) search.set('platform', values.platform);
     if (values.held) search.set('held', 'true');
     if (values.expiring) search.set('expiringWithinDays', String(EXPIRING_SOON_DAYS));
     if (values.reviewDue) search.set('reviewDue', 'true');
@@ -67,6 +69,10 @@ const libraryPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
       {
         pageTitle: 'Domain library',
         values,
+        platformItems: [
+          { value: '', text: 'Any platform' },
+          ...(await services.platforms.list()).map((p) => ({ value: p.key, text: p.name, selected: p.key === values.platform })),
+        ],
         limits: LIBRARY_LIMITS,
         soonDays: EXPIRING_SOON_DAYS,
         result,
