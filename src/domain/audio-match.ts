@@ -70,8 +70,10 @@ export function indexTerms(fingerprint: readonly number[]): number[] {
 }
 
 /** The alignment key of an item: its top 14 bits, robust enough to vote for an offset. */
+const KEY_BITS = 14;
+const KEYS = 1 << KEY_BITS;
 function alignmentKey(item: number): number {
-  return item >>> 18;
+  return item >>> (32 - KEY_BITS);
 }
 
 /**
@@ -82,42 +84,51 @@ function alignmentKey(item: number): number {
  */
 const MAX_OFFSET_ITEMS = 240;
 
-/** A key that occurs this often in one fingerprint (a held note) votes for no offset: it says nothing about where. */
+/** A key whose occurrences in the two would make more pairs than this (a held note) votes for no offset: it says nothing about where. */
 const MAX_KEY_PAIRS = 16;
 
-/** Where each alignment key occurs in a fingerprint. */
-function positionsByKey(items: readonly number[]): Map<number, number[]> {
-  const positions = new Map<number, number[]>();
-  items.forEach((item, i) => {
-    const key = alignmentKey(item);
-    const list = positions.get(key);
-    if (list) list.push(i);
-    else positions.set(key, [i]);
-  });
-  return positions;
-}
+/**
+ * Scratch tables indexed by alignment key, allocated once and left zeroed (or -1) after each use:
+ * clearing 16,384 entries per comparison would cost more than the comparison of a short clip.
+ */
+const queryCounts = new Uint32Array(KEYS);
+const trackCounts = new Uint32Array(KEYS);
+const firstInTrack = new Int32Array(KEYS).fill(-1);
 
 /**
  * The offset (track index minus query index) most items with the same key agree on, and how many
- * votes it had. Ties go to the smallest offset in size.
+ * votes it had. Ties go to the smallest offset in size. The track's positions per key are linked
+ * lists in typed arrays rather than maps: this runs for every candidate of every match.
  */
 function bestOffset(query: readonly number[], track: readonly number[]): { offset: number; votes: number } {
-  const inTrack = positionsByKey(track);
-  const votes = new Map<number, number>();
-  for (const [key, queryPositions] of positionsByKey(query)) {
-    const trackPositions = inTrack.get(key);
-    if (!trackPositions || queryPositions.length * trackPositions.length > MAX_KEY_PAIRS) continue;
-    for (const q of queryPositions) {
-      for (const t of trackPositions) {
-        const offset = t - q;
-        if (Math.abs(offset) <= MAX_OFFSET_ITEMS) votes.set(offset, (votes.get(offset) ?? 0) + 1);
-      }
+  const next = new Int32Array(track.length);
+  for (const item of query) queryCounts[alignmentKey(item)]!++;
+  for (let t = track.length - 1; t >= 0; t--) {
+    const key = alignmentKey(track[t]!);
+    trackCounts[key]!++;
+    next[t] = firstInTrack[key]!;
+    firstInTrack[key] = t;
+  }
+  const votes = new Uint32Array(2 * MAX_OFFSET_ITEMS + 1);
+  for (let q = 0; q < query.length; q++) {
+    const key = alignmentKey(query[q]!);
+    if (trackCounts[key] === 0 || queryCounts[key]! * trackCounts[key]! > MAX_KEY_PAIRS) continue;
+    for (let t = firstInTrack[key]!; t !== -1; t = next[t]!) {
+      const offset = t - q;
+      if (offset >= -MAX_OFFSET_ITEMS && offset <= MAX_OFFSET_ITEMS) votes[offset + MAX_OFFSET_ITEMS]!++;
     }
   }
-  let best = { offset: 0, votes: 0 };
-  for (const [offset, count] of votes) {
-    if (count > best.votes || (count === best.votes && Math.abs(offset) < Math.abs(best.offset))) best = { offset, votes: count };
+  for (const item of query) queryCounts[alignmentKey(item)] = 0;
+  for (const item of track) {
+    trackCounts[alignmentKey(item)] = 0;
+    firstInTrack[alignmentKey(item)] = -1;
   }
+  let best = { offset: 0, votes: 0 };
+  votes.forEach((count, i) => {
+    const offset = i - MAX_OFFSET_ITEMS;
+    if (count > best.votes || (count === best.votes && count > 0 && Math.abs(offset) < Math.abs(best.offset)))
+      best = { offset, votes: count };
+  });
   return best;
 }
 
