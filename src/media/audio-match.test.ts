@@ -58,8 +58,8 @@ const TRANSFORMS: Transform[] = [
 ];
 const INPUT = { whole: 0, cut: 1, video: 0 } as const;
 
-/** Each track gets every other transform (4 of 8), so each transform is tried on 15 tracks at half the cost. */
-const transformsOf = (track: number) => TRANSFORMS.flatMap((t, ti) => ((ti + track) % 2 === 0 ? [ti] : []));
+/** Each track gets every fourth transform (2 of 8), so each transform is tried on 7 or 8 tracks at a quarter of the cost (CI's budget). */
+const transformsOf = (track: number) => TRANSFORMS.flatMap((t, ti) => ((ti + track) % 4 === 0 ? [ti] : []));
 
 /**
  * Makes the changed copies of one track in one ffmpeg run (one decode, one process): the
@@ -185,11 +185,11 @@ describe('recognising a removed track (issue 13 point 6)', { timeout: 30_000 }, 
       )}`,
     );
     console.log(lines.join('\n'));
-    expect(falseScores.length).toBe(TRACKS * (TRACKS - 1) * (TRANSFORMS.length / 2 + 1));
+    expect(falseScores.length).toBe(TRACKS * (TRACKS - 1) * (TRANSFORMS.length / 4 + 1));
   });
 
   it.each(TRANSFORMS.map((t, ti) => ({ name: t.name, ti })))('matches its own track and no other after: $name', ({ ti }) => {
-    expect(copies[ti]!.length).toBe(TRACKS / 2);
+    expect(copies[ti]!.length).toBeGreaterThanOrEqual(Math.floor(TRACKS / 4));
     for (const { track, fingerprint } of copies[ti]!) {
       const scores = library.map((t) => compareFingerprints(fingerprint, t).score);
       expect(scores[track], `track ${track + 1}`).toBeGreaterThanOrEqual(MATCH_THRESHOLD);
