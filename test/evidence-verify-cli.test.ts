@@ -7,6 +7,7 @@ import yazl from 'yazl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packagePathFor, type Manifest } from '../src/domain/evidence-manifest.js';
 import { writePackage } from '../src/modules/evidence/evidence-package.js';
+import { TEST_DB } from './harness.js';
 import { makeMedia } from './media.js';
 import { childEnv, killChildren, runToEnd, temporaryDir } from './processes.js';
 
@@ -63,7 +64,8 @@ afterAll(() => {
   dataDir.remove();
 });
 
-describe('evidence verify on the command line', () => {
+// The command touches no database: once is enough, on the first project (CI's time budget).
+describe.runIf(TEST_DB === 'pglite')('evidence verify on the command line', () => {
   it('exits 0 for a sound package, one ok line a file with its hash, and the package SHA-256', { timeout: 90_000 }, async () => {
     const zipPath = path.join(work.dir, 'sound.zip');
     const files = media.map((m) => ({ path: packagePathFor(m), open: async () => fs.createReadStream(m.path) }));
