@@ -40,7 +40,7 @@ const DEMUXERS = [
  * The options that open `file` as one input: only the formats above, only the local file, and the
  * path behind the `file:` protocol so that no name can be read as an option or another protocol.
  */
-function inputArgs(file: string, seekSeconds?: number): string[] {
+export function inputArgs(file: string, seekSeconds?: number): string[] {
   const seek = seekSeconds === undefined ? [] : ['-ss', seekSeconds.toFixed(3)];
   return ['-format_whitelist', DEMUXERS, '-protocol_whitelist', 'file', ...seek, '-i', `file:${path.resolve(file)}`];
 }

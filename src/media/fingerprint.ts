@@ -1,7 +1,7 @@
-import path from 'node:path';
 import { execa } from 'execa';
 import { z } from 'zod';
 import type { Tools } from './tools.js';
+import { inputArgs } from './analyse.js';
 
 /**
  * Why a capture's audio could not be fingerprinted (issue 13 point 4), in words for the capture's
@@ -34,15 +34,11 @@ const BYTES_PER_SECOND = RATE * 2;
 const FPCALC_OUTPUT_CAP = 1024 * 1024;
 const MESSAGES_CAP = 256 * 1024;
 
-/**
- * The demuxers ffmpeg may use to read the capture: the list `analyse.ts` uses (issue 12 point 6),
- * for the same reason. fpcalc is never given the file: it opens anything libavformat can,
- * playlists that name other files or network addresses included, and has no whitelist of its own.
+/*
+ * ffmpeg reads the capture with the demuxers and the local-file-only rule analyse.ts uses (issue 12
+ * point 6). fpcalc is never given the file: it opens anything libavformat can, playlists that name
+ * other files or network addresses included, and has no whitelist of its own.
  */
-const DEMUXERS = [
-  ...['mov', 'matroska', 'webm', 'avi', 'flv', 'asf', 'mpeg', 'mpegts', 'mxf', 'rm', 'ogg', 'nut', 'ivf'],
-  ...['mp3', 'aac', 'ac3', 'eac3', 'flac', 'wav', 'w64', 'aiff', 'caf', 'amr', 'ape', 'wv', 'mpc', 'mpc8', 'dsf', 'voc', 'tta'],
-].join(',');
 
 /** fpcalc's answer with `-raw -json`: unsigned sub-fingerprints (without `-signed`). */
 const fpcalcOutput = z.object({
@@ -75,7 +71,7 @@ export async function fingerprintAudio(
 
 /** The first audio stream as raw 16-bit mono samples at 11,025 Hz, at most `maxSeconds` of it. */
 async function decode(file: string, ffmpeg: string, maxSeconds: number, timeoutMs: number): Promise<Buffer> {
-  const input = ['-format_whitelist', DEMUXERS, '-protocol_whitelist', 'file', '-i', `file:${path.resolve(file)}`];
+  const input = inputArgs(file);
   const output = ['-map', '0:a:0', '-vn', '-sn', '-dn', '-ac', '1', '-ar', String(RATE), '-t', String(maxSeconds), '-f', 's16le', 'pipe:1'];
   const result = await execa(ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', ...input, ...output], {
     timeout: timeoutMs,
