@@ -98,6 +98,10 @@ export function createEvidenceService(deps: EvidenceDeps) {
     return (await present([row], referralId))[0]!;
   }
 
+  /** DPA 2018 s.62: a view of evidence, logged with its purpose (one statement: no transaction of its own). */
+  const consulted = (actor: Actor, entity: 'referral' | 'capture', entityId: string, detail?: Record<string, unknown>) =>
+    audit.record(db, { actor, operation: 'consult', entity, entityId, purpose: EVIDENCE_CONSULT_PURPOSE, detail });
+
   /** Drops stored bytes that no record holds (an upload refused after its bytes arrived). */
   async function discard(stored: StoredObject) {
     if (stored.created && !(await repo.object(db, stored.sha256))) await store.delete(stored.sha256);
@@ -211,22 +215,14 @@ export function createEvidenceService(deps: EvidenceDeps) {
     async list(actor: Actor, referralId: string, consult = true) {
       const referral = await readable(actor, referralId);
       const items = await present(await repo.captures(db, referral.id), referral.id);
-      if (consult && items.length)
-        await audit.record(db, {
-          actor,
-          operation: 'consult',
-          entity: 'referral',
-          entityId: referral.id,
-          purpose: EVIDENCE_CONSULT_PURPOSE,
-          detail: { captures: items.length },
-        });
+      if (consult && items.length) await consulted(actor, 'referral', referral.id, { captures: items.length });
       return { referral, items };
     },
 
     async get(actor: Actor, referralId: string, captureId: string) {
       const referral = await readable(actor, referralId);
       const answer = await answerFor(referral.id, captureId);
-      await audit.record(db, { actor, operation: 'consult', entity: 'capture', entityId: captureId, purpose: EVIDENCE_CONSULT_PURPOSE });
+      await consulted(actor, 'capture', captureId);
       return answer;
     },
 
@@ -252,15 +248,7 @@ export function createEvidenceService(deps: EvidenceDeps) {
       const ranges = rangeHeader && size > 0 ? parseRange(size, rangeHeader, { combine: true }) : undefined;
       if (ranges === -1) throw new AppError(416, 'range_not_satisfiable', `The range lies beyond the end of the ${size} bytes`);
       const one = Array.isArray(ranges) && ranges.type === 'bytes' && ranges.length === 1 ? ranges[0]! : undefined;
-      if (!one || one.start === 0)
-        await audit.record(db, {
-          actor,
-          operation: 'consult',
-          entity: 'capture',
-          entityId: captureId,
-          purpose: EVIDENCE_CONSULT_PURPOSE,
-          detail: { content: true },
-        });
+      if (!one || one.start === 0) await consulted(actor, 'capture', captureId, { content: true });
       if (!one) return { status: 200, headers: { ...headers, 'content-length': String(size) }, body: await store.get(sha256) };
       return {
         status: 206,
@@ -280,14 +268,7 @@ export function createEvidenceService(deps: EvidenceDeps) {
       if (!row) throw new NotFound('No such capture');
       const sha = which === 'contact-sheet' ? row.object?.contactSheetSha256 : row.object?.waveformSha256;
       if (!sha) throw new NotFound(which === 'contact-sheet' ? 'This capture has no contact sheet' : 'This capture has no waveform');
-      await audit.record(db, {
-        actor,
-        operation: 'consult',
-        entity: 'capture',
-        entityId: captureId,
-        purpose: EVIDENCE_CONSULT_PURPOSE,
-        detail: { [which]: true },
-      });
+      await consulted(actor, 'capture', captureId, { [which]: true });
       return store.get(sha);
     },
   };
