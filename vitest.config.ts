@@ -11,9 +11,26 @@ export default defineConfig({
     projects: [
       { test: { name: 'unit', include: ['src/**/*.test.ts'] } },
       ...databases.map((db) => ({
-        test: { name: db, include: ['test/**/*.test.ts'], env: { TEST_DB: db }, testTimeout: 30_000, hookTimeout: 60_000 },
+        test: {
+          name: db,
+          include: ['test/**/*.test.ts'],
+          env: { TEST_DB: db },
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          // One migrated PGlite for the whole run, copied for each test app (test/global-setup.ts).
+          globalSetup: db === 'pglite' ? ['test/global-setup.ts'] : [],
+        },
       })),
-      { test: { name: 'e2e', include: ['e2e/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false } },
+      {
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+          globalSetup: ['test/global-setup.ts'],
+        },
+      },
     ],
   },
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { loadConfig, type Config } from '../src/config.js';
 import { openDatabase, type Database } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
+import { inject } from 'vitest';
 import type { Actor } from '../src/domain/actor.js';
 import type { Role } from '../src/domain/vocabulary.js';
 import { startRuntime, type RuntimeOptions } from '../src/runtime.js';
@@ -13,20 +14,12 @@ import { throwawayDatabase } from './processes.js';
 /** Which database this test project runs on: set per vitest project (vitest.config.ts). */
 export const TEST_DB = (process.env.TEST_DB ?? 'pglite') as 'pglite' | 'postgres';
 
-let template: Promise<Blob> | undefined;
+let template: Blob | undefined;
 
-/** A migrated, empty PGlite, copied from one template per worker (initdb costs seconds). */
+/** A migrated, empty PGlite, copied from the template test/global-setup.ts made once for the whole run. */
 async function pgliteDatabase(): Promise<Database> {
-  template ??= (async () => {
-    const d = await openDatabase({ kind: 'pglite', holder: 'tests' });
-    await migrate(d);
-    const { PGlite } = await import('@electric-sql/pglite');
-    void PGlite;
-    const blob = await (d.db as unknown as { $client: { dumpDataDir: (c: 'none') => Promise<Blob> } }).$client.dumpDataDir('none');
-    await d.close();
-    return blob;
-  })();
-  return openDatabase({ kind: 'pglite', holder: 'tests', loadDataDir: await template });
+  template ??= new Blob([fs.readFileSync(inject('pgliteTemplate'))]);
+  return openDatabase({ kind: 'pglite', holder: 'tests', loadDataDir: template });
 }
 
 /** A new database on the PostgreSQL server of TEST_DATABASE_URL, migrated, dropped on close. */

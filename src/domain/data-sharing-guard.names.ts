@@ -1,4 +1,4 @@
-import { dictionary } from '@zxcvbn-ts/language-en';
+import { createRequire } from 'node:module';
 import { positionsOf, type Form, type Found } from './data-sharing-guard.match.js';
 import { fold, wordsOf, type Reading, type Token } from './data-sharing-guard.reading.js';
 
@@ -21,12 +21,19 @@ import { fold, wordsOf, type Reading, type Token } from './data-sharing-guard.re
  */
 const COMMON_WORDS = 20_000;
 const STREET_WORDS = ['opp', 'opps', 'mandem', 'gyal', 'skeng', 'yute', 'yutes', 'nank', 'bando', 'roadman', 'postcode', 'grime', 'diss'];
-const ORDINARY = new Set([...dictionary['commonWords-en'].slice(0, COMMON_WORDS), ...STREET_WORDS].map(fold));
+const require = createRequire(import.meta.url);
+let ordinary: Set<string> | undefined;
+/** Loaded on first use, not at start: the word lists cost a noticeable part of every CLI and server start. */
+function ordinaryWords(): Set<string> {
+  if (ordinary) return ordinary;
+  const { dictionary } = require('@zxcvbn-ts/language-en') as typeof import('@zxcvbn-ts/language-en');
+  return (ordinary = new Set([...dictionary['commonWords-en'].slice(0, COMMON_WORDS), ...STREET_WORDS].map(fold)));
+}
 
 /** A part shorter than this alone is never looked for. */
 const MIN_LETTERS = 3;
 
-export const isOrdinaryWord = (word: string) => ORDINARY.has(fold(word));
+export const isOrdinaryWord = (word: string) => ordinaryWords().has(fold(word));
 
 const TITLES = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'master', 'mister', 'sir', 'dame', 'lady', 'lord']);
 /** Initials that are also English words: alone before a surname they need their full stop ("A. Block", not "a block"). */
@@ -90,7 +97,7 @@ function afterTitle(f: Found, tokens: readonly Token[], r: Reading): Found | und
 }
 
 const lone = (parts: string[]): Form[] =>
-  parts.join('').length >= MIN_LETTERS && !parts.every((p) => ORDINARY.has(p)) && !ORDINARY.has(parts.join(''))
+  parts.join('').length >= MIN_LETTERS && !parts.every((p) => ordinaryWords().has(p)) && !ordinaryWords().has(parts.join(''))
     ? [{ kind: 'subject_name', parts, strength: 1 }]
     : [];
 
