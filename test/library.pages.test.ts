@@ -66,6 +66,8 @@ describe('the library pages (SOP 10.8)', () => {
     expect((await b.get('/library?held=true')).body).toContain('No entries match.');
     expect((await b.get('/library?platform=tiktok')).body).toContain('No entries match.');
     expect((await b.get('/library?platform=youtube')).body).toContain(`href="/library/${entryId}"`);
+    // Platforms by their directory names, as everywhere else.
+    expect(list.body).toMatch(/<td[^>]*>\s*YouTube\s*<\/td>/);
     const bad = await b.get(`/library?q=${'x'.repeat(201)}`);
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('govuk-error-summary');
@@ -113,6 +115,27 @@ describe('the library pages (SOP 10.8)', () => {
     const shown = await b.get(held.headers.location as string);
     expect(shown.body).toContain('Op Trident 26/114');
     expect(shown.body).toContain('data-qa="release-form"');
+    // Kept with a new review date: errors linked to the keep form's own fields (not the hold form's), then done.
+    const keepBad = await b.post(`/library/${entryId}/hold/review`, {
+      keepReason: '',
+      'keepReviewOn-day': '1',
+      'keepReviewOn-month': '',
+      'keepReviewOn-year': '2027',
+    });
+    expect(keepBad.statusCode).toBe(400);
+    expect(keepBad.body).toContain('href="#keepReason"');
+    expect(keepBad.body).toContain('href="#keepReviewOn-month"');
+    const kept = await b.post(`/library/${entryId}/hold/review`, {
+      keepReason: 'Retrial in the new year',
+      'keepReviewOn-day': '29',
+      'keepReviewOn-month': '1',
+      'keepReviewOn-year': '2027',
+    });
+    expect(kept.statusCode).toBe(302);
+    const keptPage = (await b.get(kept.headers.location as string)).body;
+    expect(keptPage).toContain('The hold is kept, with its next review date.');
+    expect(keptPage).toContain('Hold reviewed and kept');
+    expect(keptPage).toContain('29 January 2027');
     const noReason = await b.post(`/library/${entryId}/hold/release`, { reason: ' ' });
     expect(noReason.statusCode).toBe(400);
     expect(noReason.body).toContain('href="#releaseReason"');

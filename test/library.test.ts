@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -274,7 +274,35 @@ describe('the library API', () => {
     // Held, it is no longer "expiring": the hold keeps it.
     expect((await sergeant.get('/api/v1/library?expiringWithinDays=30')).json.items).toEqual([]);
     expect((await sergeant.get('/api/v1/library?held=true')).json.items.map((e: { id: string }) => e.id)).toEqual([old.entry.id]);
+    // Reviewed and kept: the same hold with a new review date and why, no longer due; never unheld in between.
+    const review = `/api/v1/library/${old.entry.id}/hold/review`;
+    expect((await sergeant.post(review, { reason: '', reviewOn: today })).json.fields.map((f: { path: string }) => f.path)).toEqual([
+      'reason',
+    ]);
+    const yesterday = new Date(Date.parse(`${today}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    expect((await sergeant.post(review, { reason: 'Retrial', reviewOn: yesterday })).json.fields).toEqual([
+      { path: 'reviewOn', message: 'The review date must be today or in the future' },
+    ]);
+    expect((await (await t.api(old.made.people.operative)).post(review, { reason: 'Retrial', reviewOn: '2027-01-31' })).status).toBe(403);
+    const kept = await sergeant.post(review, { reason: 'Retrial listed for January', reviewOn: '2027-01-31' });
+    expect(kept.status).toBe(200);
+    expect(kept.json.hold).toMatchObject({ investigationReference: 'Op Due', reason: 'Trial', reviewOn: '2027-01-31', reviewDue: false });
+    expect(kept.json.history.at(-1)).toMatchObject({
+      action: 'hold_reviewed',
+      investigationReference: 'Op Due',
+      reason: 'Retrial listed for January',
+      reviewOn: '2027-01-31',
+    });
+    expect((await sergeant.get('/api/v1/library?reviewDue=true')).json.items).toEqual([]);
+    const [audited] = await t.db
+      .select({ detail: auditLog.detail })
+      .from(auditLog)
+      .where(and(eq(auditLog.entity, 'library_entry'), eq(auditLog.entityId, old.entry.id), eq(auditLog.operation, 'alter')))
+      .orderBy(desc(auditLog.seq))
+      .limit(1);
+    expect(audited!.detail).toEqual({ hold: 'reviewed', investigationReference: 'Op Due', reviewOn: '2027-01-31' });
     await sergeant.post(`/api/v1/library/${old.entry.id}/hold/release`, { reason: 'Trial over' });
+    expect((await sergeant.post(review, { reason: 'Again', reviewOn: '2027-01-31' })).status).toBe(409);
   });
 
   it('keeps the library to the unit, and holds to sergeants and inspectors', async () => {

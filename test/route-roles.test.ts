@@ -119,10 +119,12 @@ const TABLE: Record<string, RouteRoles> = {
   'GET /api/v1/library': UNIT,
   'GET /api/v1/library/:entryId': UNIT,
   'POST /api/v1/library/:entryId/hold': ['sergeant', 'inspector'],
+  'POST /api/v1/library/:entryId/hold/review': ['sergeant', 'inspector'],
   'POST /api/v1/library/:entryId/hold/release': ['sergeant', 'inspector'],
   'GET /library': UNIT,
   'GET /library/:entryId': UNIT,
   'POST /library/:entryId/hold': ['sergeant', 'inspector'],
+  'POST /library/:entryId/hold/review': ['sergeant', 'inspector'],
   'POST /library/:entryId/hold/release': ['sergeant', 'inspector'],
 };
 

@@ -119,5 +119,5 @@ export const ANALYSIS_STATUSES = ['pending', 'done', 'failed'] as const;
 export type AnalysisStatus = (typeof ANALYSIS_STATUSES)[number];
 
 /** What happened to a Domain library entry, on its history (SOP 10.8; CPIA 1996 holds). */
-export const LIBRARY_EVENTS = ['entered', 'hold_placed', 'hold_released'] as const;
+export const LIBRARY_EVENTS = ['entered', 'hold_placed', 'hold_reviewed', 'hold_released'] as const;
 export type LibraryEvent = (typeof LIBRARY_EVENTS)[number];

@@ -56,6 +56,21 @@ const libraryApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, { 
   );
 
   app.post(
+    '/library/:entryId/hold/review',
+    {
+      config: { roles: HOLDERS },
+      schema: {
+        summary: 'The hold reviewed and still needed (sergeant or inspector): a new review date and why it is kept; 409 when not held',
+        tags,
+        params: entryParamsSchema,
+        body: library.schemas().review,
+        response: { 200: entryDetailSchema, ...failures(400, 401, 403, 404, 409, 415) },
+      },
+    },
+    async (req) => library.reviewHold(actorOf(req), req.params.entryId, req.body),
+  );
+
+  app.post(
     '/library/:entryId/hold/release',
     {
       config: { roles: HOLDERS },

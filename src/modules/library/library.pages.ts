@@ -24,7 +24,8 @@ type EntryId = { Params: { entryId: string } };
 const PAGE_SIZE = 25;
 
 type HoldForm = { investigationReference: string; reason: string; reviewOn: DateParts };
-type Forms = { hold?: HoldForm; releaseReason?: string; errors?: PageError[] };
+type KeepForm = { reason: string; reviewOn: DateParts };
+type Forms = { hold?: HoldForm; keep?: KeepForm; releaseReason?: string; errors?: PageError[] };
 
 /**
  * The Domain library's pages (SOP 10.8; issue 13): the list with its search and filters (a GET
@@ -63,6 +64,7 @@ const libraryPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
     if (values.reviewDue) search.set('reviewDue', 'true');
     const href = (n: number) => `/library?${new URLSearchParams([...search, ['page', String(n)]]).toString()}`;
     const due = await library.list(actor, { page: 1, pageSize: 1, held: undefined, reviewDue: true });
+    const platforms = await services.platforms.list();
     return renderForm(
       reply,
       view('library'),
@@ -71,8 +73,9 @@ const libraryPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
         values,
         platformItems: [
           { value: '', text: 'Any platform' },
-          ...(await services.platforms.list()).map((p) => ({ value: p.key, text: p.name, selected: p.key === values.platform })),
+          ...platforms.map((p) => ({ value: p.key, text: p.name, selected: p.key === values.platform })),
         ],
+        platformNames: Object.fromEntries(platforms.map((p) => [p.key, p.name])),
         limits: LIBRARY_LIMITS,
         soonDays: EXPIRING_SOON_DAYS,
         result,
@@ -92,8 +95,10 @@ const libraryPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
       {
         pageTitle: `${entry.reference} in the Domain library`,
         entry,
+        platformNames: Object.fromEntries((await services.platforms.list()).map((p) => [p.key, p.name])),
         mayHold: mayHold(actor),
         hold: forms.hold ?? { investigationReference: '', reason: '', reviewOn: partsOf(undefined) },
+        keep: forms.keep ?? { reason: '', reviewOn: partsOf(undefined) },
         releaseReason: forms.releaseReason ?? '',
         limits: LIBRARY_LIMITS,
         done: field(reply.request.query, 'done'),
@@ -123,6 +128,28 @@ const libraryPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
     const done = await attempt(() => library.placeHold(actor, id, parsed.data));
     if (done.errors) return entryPage(reply, actor, id, { hold, errors: pageErrors(done.errors, order) });
     return reply.redirect(`/library/${id}?done=held`);
+  });
+
+  // The hold reviewed and kept: a new review date (field names apart from the hold form's, shown on the same page).
+  app.post<EntryId>('/library/:entryId/hold/review', { config: { roles: HOLDERS } }, async (req, reply) => {
+    const actor = actorOf(req);
+    const id = req.params.entryId;
+    const keep: KeepForm = { reason: field(req.body, 'keepReason'), reviewOn: dateParts(req.body, 'keepReviewOn') };
+    const date = govukDate('keepReviewOn', keep.reviewOn, 'The next review date');
+    const parsed = checkForm(library.schemas().review, { reason: keep.reason, reviewOn: date.value ?? '' });
+    const errs = [...(date.error ? [date.error] : []), ...(parsed.errors ?? []).filter((e) => !(date.error && e.path === 'reviewOn'))];
+    const map = {
+      paths: [
+        ['reason', 'keepReason'],
+        ['reviewOn', 'keepReviewOn'],
+      ] as const,
+      order: ['keepReason', 'keepReviewOn'],
+      dates: ['keepReviewOn'],
+    };
+    if (errs.length || !parsed.data) return entryPage(reply, actor, id, { keep, errors: pageErrors(errs, map) });
+    const done = await attempt(() => library.reviewHold(actor, id, parsed.data));
+    if (done.errors) return entryPage(reply, actor, id, { keep, errors: pageErrors(done.errors, map) });
+    return reply.redirect(`/library/${id}?done=reviewed`);
   });
 
   app.post<EntryId>('/library/:entryId/hold/release', { config: { roles: HOLDERS } }, async (req, reply) => {

@@ -116,13 +116,13 @@ export function createLibraryRepository() {
     setHold: (
       tx: DbOrTx,
       id: string,
-      hold: {
+      hold: Partial<{
         holdInvestigationReference: string | null;
         holdReason: string | null;
         holdPlacedBy: string | null;
         holdPlacedAt: Date | null;
         holdReviewOn: string | null;
-      },
+      }>,
     ) => tx.update(libraryEntries).set(hold).where(eq(libraryEntries.id, id)),
 
     /** The entry's captures with their stored object's type, for the entry page's player. */

@@ -88,9 +88,14 @@ export function holdSchemas(today: () => string) {
       .refine((v) => !isRealDate(v) || v >= today(), 'The review date must be today or in the future')
       .describe('YYYY-MM-DD, today or later: the hold is listed for review from then on'),
   });
-  return { hold };
+  /** `POST …/hold/review`: the hold was reviewed and is still needed; it is next reviewed on `reviewOn`. */
+  const review = hold.pick({ reviewOn: true }).extend({
+    reason: reasonOf('why the investigation still needs the entry').describe('Why the hold is kept'),
+  });
+  return { hold, review };
 }
 export type HoldInput = z.infer<ReturnType<typeof holdSchemas>['hold']>;
+export type HoldReviewInput = z.infer<ReturnType<typeof holdSchemas>['review']>;
 
 /** `POST …/hold/release`: why the entry is no longer needed; its 12 months run again. */
 export const releaseSchema = z.object({

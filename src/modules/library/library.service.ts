@@ -7,7 +7,7 @@ import type { AuditService } from '../audit/audit.service.js';
 import { mayHold } from './library.policy.js';
 import { presentEntry, presentEntryDetail } from './library.presenter.js';
 import { createLibraryRepository, type EntryFilter, type EntryRow } from './library.repository.js';
-import { holdSchemas, type HoldInput, type LibraryQuery, type ReleaseInput } from './library.schemas.js';
+import { holdSchemas, type HoldInput, type HoldReviewInput, type LibraryQuery, type ReleaseInput } from './library.schemas.js';
 
 export type LibraryDeps = { db: Db; clock: () => Date; audit: AuditService };
 
@@ -148,6 +148,38 @@ export function createLibraryService({ db, clock, audit }: LibraryDeps) {
           entityId: id,
           purpose: 'CPIA 1996: kept for an investigation',
           detail: { hold: 'placed', investigationReference: input.investigationReference, reviewOn: input.reviewOn },
+        });
+      });
+      return detail(id);
+    },
+
+    /**
+     * A hold reviewed and still needed (issue 13: a hold past its review date is listed, never
+     * silently kept): the same investigation, a new review date, the reason it is kept. Kept in
+     * place, never released and placed again: the sweep must not find it unheld in between.
+     */
+    async reviewHold(actor: Actor, id: string, input: HoldReviewInput) {
+      await db.transaction(async (tx) => {
+        const row = await locked(tx, actor, id);
+        if (!row.holdPlacedAt) throw new InvalidTransition('This entry is not held: place a hold instead');
+        const now = clock();
+        await repo.setHold(tx, id, { holdReviewOn: input.reviewOn });
+        await repo.insertHistory(tx, {
+          entryId: id,
+          at: now,
+          action: 'hold_reviewed',
+          actorId: actor.id,
+          investigationReference: row.holdInvestigationReference,
+          reason: input.reason,
+          reviewOn: input.reviewOn,
+        });
+        await audit.record(tx, {
+          actor,
+          operation: 'alter',
+          entity: 'library_entry',
+          entityId: id,
+          purpose: 'CPIA 1996: the hold reviewed and kept',
+          detail: { hold: 'reviewed', investigationReference: row.holdInvestigationReference, reviewOn: input.reviewOn },
         });
       });
       return detail(id);
