@@ -258,6 +258,16 @@ const SPECIFIC: Record<string, Driver[]> = {
   'POST /api/v1/library/{entryId}/hold 400': [() => post(cast.sergeant, `/library/${UNKNOWN}/hold`, {})],
   'POST /api/v1/library/{entryId}/hold 404': [() => post(cast.sergeant, `/library/${UNKNOWN}/hold`, HOLD)],
   'POST /api/v1/library/{entryId}/hold 409': [async () => post(cast.inspector, `/library/${await heldEntry()}/hold`, HOLD)],
+  'POST /api/v1/library/{entryId}/hold/review 200': [
+    async () => post(cast.sergeant, `/library/${await heldEntry()}/hold/review`, { reason: 'Retrial', reviewOn: HOLD.reviewOn }),
+  ],
+  'POST /api/v1/library/{entryId}/hold/review 400': [() => post(cast.sergeant, `/library/${UNKNOWN}/hold/review`, {})],
+  'POST /api/v1/library/{entryId}/hold/review 404': [
+    () => post(cast.sergeant, `/library/${UNKNOWN}/hold/review`, { reason: 'Retrial', reviewOn: HOLD.reviewOn }),
+  ],
+  'POST /api/v1/library/{entryId}/hold/review 409': [
+    async () => post(cast.sergeant, `/library/${await libraryEntry()}/hold/review`, { reason: 'Retrial', reviewOn: HOLD.reviewOn }),
+  ],
   'POST /api/v1/library/{entryId}/hold/release 200': [
     async () => post(cast.inspector, `/library/${await heldEntry()}/hold/release`, { reason: 'Charged' }),
   ],

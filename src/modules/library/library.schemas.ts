@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isRealDate } from '../../domain/dates.js';
 import { LIBRARY_EVENTS } from '../../domain/vocabulary.js';
+import { pagedAnswer, pagingQuery } from '../../schemas/paging.js';
 import { plainText } from '../../schemas/text.js';
 import { personSchema } from '../referrals/referrals.schemas.js';
 
@@ -9,7 +10,7 @@ import { personSchema } from '../referrals/referrals.schemas.js';
  * validate with them and the OpenAPI document comes from them. "Not in the past" is London's
  * today, which the hold schema reads as it validates.
  */
-export const LIBRARY_LIMITS = { q: 200, investigationReference: 60, reason: 2_000, pageSize: 100, page: 10_000 } as const;
+export const LIBRARY_LIMITS = { q: 200, investigationReference: 60, reason: 2_000 } as const;
 
 /** "Expiring soon" on the library page (issue 13): within 30 days. */
 export const EXPIRING_SOON_DAYS = 30;
@@ -45,20 +46,7 @@ export const libraryQuerySchema = z.object({
     )
     .describe('Only entries not held that expire within this many days from today (0: today or already)'),
   reviewDue: flag('Review due').describe('true: only holds whose review date is today or past (they are reviewed, never silently kept)'),
-  page: z.coerce
-    .number({ error: `Page must be a whole number from 1 to ${LIBRARY_LIMITS.page}` })
-    .int(`Page must be a whole number from 1 to ${LIBRARY_LIMITS.page}`)
-    .min(1, `Page must be a whole number from 1 to ${LIBRARY_LIMITS.page}`)
-    .max(LIBRARY_LIMITS.page, `Page must be a whole number from 1 to ${LIBRARY_LIMITS.page}`)
-    .default(1)
-    .describe('From 1'),
-  pageSize: z.coerce
-    .number({ error: 'Page size must be a whole number from 1 to 100' })
-    .int('Page size must be a whole number from 1 to 100')
-    .min(1, 'Page size must be a whole number from 1 to 100')
-    .max(LIBRARY_LIMITS.pageSize, 'Page size must be a whole number from 1 to 100')
-    .default(20)
-    .describe('1 to 100, default 20'),
+  ...pagingQuery,
 });
 export type LibraryQuery = z.infer<typeof libraryQuerySchema>;
 
@@ -146,4 +134,4 @@ export const entryDetailSchema = entrySchema.extend({
 });
 export type EntryDetailAnswer = z.infer<typeof entryDetailSchema>;
 
-export const entryListSchema = z.object({ items: z.array(entrySchema), total: z.number(), page: z.number(), pageSize: z.number() });
+export const entryListSchema = pagedAnswer(entrySchema);

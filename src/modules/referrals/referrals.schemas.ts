@@ -1,6 +1,7 @@
 import { normaliseReference } from '../../domain/referral-reference.js';
 import { z } from 'zod';
 import { repeats } from '../../schemas/lists.js';
+import { pagedAnswer, pagingQuery } from '../../schemas/paging.js';
 import { plainText } from '../../schemas/text.js';
 import { isRealDate } from '../../domain/dates.js';
 import { isHttpUrl } from '../../domain/content-url.js';
@@ -286,19 +287,7 @@ export const listQuerySchema = z.object({
     .describe(
       'submitted_desc (newest first, default), submitted_asc (oldest first) or status (life-cycle order, oldest first within each)',
     ),
-  page: z.coerce
-    .number({ error: 'Page must be a whole number from 1' })
-    .int('Page must be a whole number from 1')
-    .min(1, 'Page must be a whole number from 1')
-    .default(1)
-    .describe('From 1'),
-  pageSize: z.coerce
-    .number({ error: 'Page size must be a whole number from 1 to 100' })
-    .int('Page size must be a whole number from 1 to 100')
-    .min(1, 'Page size must be a whole number from 1 to 100')
-    .max(100, 'Page size must be a whole number from 1 to 100')
-    .default(20)
-    .describe('1 to 100, default 20'),
+  ...pagingQuery,
 });
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
@@ -372,12 +361,7 @@ const unitSummarySchema = requesterSummarySchema
 
 const referralSummarySchema = z.union([unitSummarySchema, requesterSummarySchema]);
 
-export const referralListSchema = z.object({
-  items: z.array(referralSummarySchema),
-  total: z.number(),
-  page: z.number(),
-  pageSize: z.number(),
-});
+export const referralListSchema = pagedAnswer(referralSummarySchema);
 
 /** One referral as its requester (with no unit role) sees it. */
 const requesterDetailSchema = requesterSummarySchema
