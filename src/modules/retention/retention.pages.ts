@@ -23,7 +23,8 @@ const retentionPages: FastifyPluginAsync<{ services: Services }> = async (app, {
     let certificates;
     if (mayReadCertificates(actor)) {
       // A page number that is not one shows the first page.
-      const page = checkForm(certificatesQuerySchema, { page: field(req.query, 'page') || '1', pageSize: String(PAGE_SIZE) }).data?.page ?? 1;
+      const page =
+        checkForm(certificatesQuerySchema, { page: field(req.query, 'page') || '1', pageSize: String(PAGE_SIZE) }).data?.page ?? 1;
       const result = await retention.certificates(actor, { page, pageSize: PAGE_SIZE });
       certificates = {
         result,

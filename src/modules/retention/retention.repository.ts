@@ -19,7 +19,12 @@ export function createRetentionRepository() {
   return {
     /** The entries due, oldest expiry first, at most `limit` (the rest wait for the next sweep). */
     dueEntries: (db: DbOrTx, today: string, limit: number): Promise<RetainedEntry[]> =>
-      db.select(retained).from(libraryEntries).where(due(today)).orderBy(asc(libraryEntries.expiresOn), asc(libraryEntries.id)).limit(limit),
+      db
+        .select(retained)
+        .from(libraryEntries)
+        .where(due(today))
+        .orderBy(asc(libraryEntries.expiresOn), asc(libraryEntries.id))
+        .limit(limit),
 
     /**
      * The entry locked for its deletion, re-checked as due under the lock; undefined when another
@@ -35,7 +40,10 @@ export function createRetentionRepository() {
     },
 
     async entryHashes(tx: DbOrTx, id: string) {
-      const rows = await tx.select({ sha256: libraryEntryCaptures.sha256 }).from(libraryEntryCaptures).where(eq(libraryEntryCaptures.entryId, id));
+      const rows = await tx
+        .select({ sha256: libraryEntryCaptures.sha256 })
+        .from(libraryEntryCaptures)
+        .where(eq(libraryEntryCaptures.entryId, id));
       return rows.map((r) => r.sha256);
     },
 
@@ -109,6 +117,5 @@ export function createRetentionRepository() {
         .where(isNotNull(libraryEntries.holdPlacedAt))
         .orderBy(asc(libraryEntries.holdReviewOn), asc(libraryEntries.id))
         .limit(limit),
-
   };
 }
