@@ -46,7 +46,7 @@ export function libraryCertificate(entry: RetainedEntry, sha256s: readonly strin
 }
 
 /** What the sweep did with one record: deleted, due (a dry run), taken by another sweep or no longer due, failed. */
-export type SweepOutcome = 'deleted' | 'due' | 'skipped' | 'failed';
+type SweepOutcome = 'deleted' | 'due' | 'skipped' | 'failed';
 
 /** One line of the sweep's answer and of the CLI (reference, what happened, the rule): no content. */
 export type SweepItem = { reference: string; entity: 'library_entry'; rule: string; deleted: boolean; outcome: SweepOutcome };

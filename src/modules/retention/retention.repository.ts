@@ -11,7 +11,7 @@ const retained = {
   held: isNotNull(libraryEntries.holdPlacedAt).mapWith(Boolean),
 };
 
-/** SOP 2.2, 10.8: expired before `today` and not held (domain/retention.ts `isDue`, as SQL). */
+/** SOP 2.2, 10.8: expired before `today` and not held (domain/retention.ts `isDue`, as SQL, to find the candidates). */
 const due = (today: string) => and(isNull(libraryEntries.holdPlacedAt), lt(libraryEntries.expiresOn, today));
 
 /** Queries only; every function takes the connection or transaction it runs in. */
@@ -27,15 +27,11 @@ export function createRetentionRepository() {
         .limit(limit),
 
     /**
-     * The entry locked for its deletion, re-checked as due under the lock; undefined when another
-     * sweep holds it (SKIP LOCKED: no waiting), has deleted it, or it was held meanwhile.
+     * The entry locked for its deletion; undefined when another sweep holds it (SKIP LOCKED: no
+     * waiting) or has deleted it. The caller re-checks that it is still due under the lock.
      */
-    async lockDue(tx: DbOrTx, id: string, today: string): Promise<RetainedEntry | undefined> {
-      const [row] = await tx
-        .select(retained)
-        .from(libraryEntries)
-        .where(and(eq(libraryEntries.id, id), due(today)))
-        .for('update', { skipLocked: true });
+    async lockEntry(tx: DbOrTx, id: string): Promise<RetainedEntry | undefined> {
+      const [row] = await tx.select(retained).from(libraryEntries).where(eq(libraryEntries.id, id)).for('update', { skipLocked: true });
       return row;
     },
 

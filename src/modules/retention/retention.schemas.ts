@@ -5,7 +5,7 @@ import { personSchema } from '../referrals/referrals.schemas.js';
  * The retention schemas (SOP 2.2, 10.8; DESIGN.md "Domain library", "Data protection and
  * fairness"): the API and the page validate with them and the OpenAPI document comes from them.
  */
-export const RETENTION_LIMITS = { days: 366, page: 10_000, pageSize: 100 } as const;
+const RETENTION_LIMITS = { days: 366, page: 10_000, pageSize: 100 } as const;
 
 /** "Expiring in the next 30 days" (issue 13): the window unless `days` says otherwise. */
 export const UPCOMING_DAYS = 30;

@@ -2,7 +2,7 @@ import type { Db } from '../../db/client.js';
 import type { Actor } from '../../domain/actor.js';
 import { londonToday } from '../../domain/dates.js';
 import { addDays } from '../../domain/library-retention.js';
-import { ERASE_PURPOSE, libraryCertificate, libraryRule, type SweepItem } from '../../domain/retention.js';
+import { ERASE_PURPOSE, isDue, libraryCertificate, libraryRule, type SweepItem } from '../../domain/retention.js';
 import { Forbidden } from '../../errors.js';
 import type { EvidenceStore } from '../../storage/evidence-store.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -36,8 +36,9 @@ export function createRetentionService({ db, clock, audit, store }: RetentionDep
    */
   const eraseEntry = (id: string, today: string) =>
     db.transaction(async (tx) => {
-      const entry = await repo.lockDue(tx, id, today);
-      if (!entry) return null;
+      const entry = await repo.lockEntry(tx, id);
+      // Re-checked under the lock: a hold placed since, or another sweep that deleted it, leaves it.
+      if (!entry || !isDue(entry, today)) return null;
       const hashes = [...new Set(await repo.entryHashes(tx, id))].sort();
       await repo.deleteEntry(tx, id);
       const certificate = await repo.insertCertificate(tx, libraryCertificate(entry, hashes, clock()));
