@@ -17,7 +17,8 @@ import {
 import { bytesStill } from '../src/modules/evidence/evidence.service.js';
 import { openEvidenceStore } from '../src/storage/open-store.js';
 import type { EvidenceStore } from '../src/storage/evidence-store.js';
-import { sha256Of } from './evidence-support.js';
+import { sha256Of, upload } from './evidence-support.js';
+import { referralIn } from './factories.js';
 import { actorOf, createTestApp, TEST_DB, type TestApp } from './harness.js';
 import { removedMusic } from './library-support.js';
 import { makeMedia } from './media.js';
@@ -37,9 +38,19 @@ let dir: string;
 let wav: Buffer;
 /** The same store as the app's (same DATA_DIR and key), to look at the bytes. */
 let store: EvidenceStore;
+/** While set, the app's store deletes what it has just put, as a sweep would between the put and the row. */
+let sweepAfterPut = false;
+function racing(real: EvidenceStore): EvidenceStore {
+  const put: EvidenceStore['put'] = async (source, options) => {
+    const stored = await real.put(source, options);
+    if (sweepAfterPut) await real.delete(stored.sha256);
+    return stored;
+  };
+  return Object.assign(Object.create(real) as EvidenceStore, { put });
+}
 
 beforeAll(async () => {
-  t = await createTestApp({ clock: () => now, jobs: 'send' });
+  t = await createTestApp({ clock: () => now, jobs: 'send', wrapStore: racing });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'retention-test-'));
   wav = fs.readFileSync(await makeMedia(dir, 'track.wav', 'wav', 1, 587));
   store = await openEvidenceStore(t.config);
@@ -252,6 +263,25 @@ describe('the retention sweep (SOP 10.8, 2.2)', () => {
 });
 
 describe('the race rule (decisions 014, 017)', () => {
+  it('fails an upload cleanly (503, nothing kept) when the sweep deleted its bytes between the put and the row', async () => {
+    const made = await referralIn(t, 'referred');
+    const data = Buffer.concat([wav, randomBytes(32)]);
+    sweepAfterPut = true;
+    let answer;
+    try {
+      answer = await upload(t, made.people.operative, made.id, [{ name: 'file', filename: 'track.wav', data }]);
+    } finally {
+      sweepAfterPut = false;
+    }
+    expect(answer.status).toBe(503);
+    expect(answer.json.error).toBe('The file was being deleted by the retention sweep as it arrived: nothing was kept, upload it again');
+    expect(await t.db.select().from(captures).where(eq(captures.referralId, made.id))).toEqual([]);
+    expect(await objectRow(sha256Of(data))).toBeUndefined();
+    // Sent again, it is stored.
+    expect((await upload(t, made.people.operative, made.id, [{ name: 'file', filename: 'track.wav', data }])).status).toBe(201);
+    expect(await store.size(sha256Of(data))).toBe(data.length);
+  });
+
   it('refuses to make a row for bytes deleted since the put, under the hash’s lock', async () => {
     const stored = await store.put(Readable.from([randomBytes(128)]), { maxBytes: 1024 });
     expect(await t.db.transaction((tx) => bytesStill(tx, store, stored.sha256))).toBe(true);
