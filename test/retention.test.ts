@@ -17,7 +17,7 @@ import {
 import { bytesStill } from '../src/modules/evidence/evidence.service.js';
 import { openEvidenceStore } from '../src/storage/open-store.js';
 import type { EvidenceStore } from '../src/storage/evidence-store.js';
-import { sha256Of, upload } from './evidence-support.js';
+import { racingStore, sha256Of, upload } from './evidence-support.js';
 import { referralIn } from './factories.js';
 import { actorOf, createTestApp, TEST_DB, type TestApp } from './harness.js';
 import { removedMusic } from './library-support.js';
@@ -38,19 +38,10 @@ let dir: string;
 let wav: Buffer;
 /** The same store as the app's (same DATA_DIR and key), to look at the bytes. */
 let store: EvidenceStore;
-/** While set, the app's store deletes what it has just put, as a sweep would between the put and the row. */
-let sweepAfterPut = false;
-function racing(real: EvidenceStore): EvidenceStore {
-  const put: EvidenceStore['put'] = async (source, options) => {
-    const stored = await real.put(source, options);
-    if (sweepAfterPut) await real.delete(stored.sha256);
-    return stored;
-  };
-  return Object.assign(Object.create(real) as EvidenceStore, { put });
-}
+const race = racingStore();
 
 beforeAll(async () => {
-  t = await createTestApp({ clock: () => now, jobs: 'send', wrapStore: racing });
+  t = await createTestApp({ clock: () => now, jobs: 'send', wrapStore: race.wrap });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'retention-test-'));
   wav = fs.readFileSync(await makeMedia(dir, 'track.wav', 'wav', 1, 587));
   store = await openEvidenceStore(t.config);
@@ -266,13 +257,7 @@ describe('the race rule (decisions 014, 017)', () => {
   it('fails an upload cleanly (503, nothing kept) when the sweep deleted its bytes between the put and the row', async () => {
     const made = await referralIn(t, 'referred');
     const data = Buffer.concat([wav, randomBytes(32)]);
-    sweepAfterPut = true;
-    let answer;
-    try {
-      answer = await upload(t, made.people.operative, made.id, [{ name: 'file', filename: 'track.wav', data }]);
-    } finally {
-      sweepAfterPut = false;
-    }
+    const answer = await race.lose(() => upload(t, made.people.operative, made.id, [{ name: 'file', filename: 'track.wav', data }]));
     expect(answer.status).toBe(503);
     expect(answer.json.error).toBe('The file was being deleted by the retention sweep as it arrived: nothing was kept, upload it again');
     expect(await t.db.select().from(captures).where(eq(captures.referralId, made.id))).toEqual([]);
