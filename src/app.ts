@@ -10,6 +10,8 @@ import evidenceApi from './modules/evidence/evidence.api.js';
 import evidencePages from './modules/evidence/evidence.pages.js';
 import libraryApi from './modules/library/library.api.js';
 import libraryPages from './modules/library/library.pages.js';
+import retentionApi from './modules/retention/retention.api.js';
+import retentionPages from './modules/retention/retention.pages.js';
 import homeRoutes from './modules/home/home.routes.js';
 import platformsRoutes from './modules/platforms/platforms.routes.js';
 import platformReferralsApi from './modules/platform-referrals/platform-referrals.api.js';
@@ -88,6 +90,7 @@ export async function buildApp({ config, db, services, logger }: AppOptions) {
       await api.register(platformReferralsApi, { services });
       await api.register(evidenceApi, { services });
       await api.register(libraryApi, { services });
+      await api.register(retentionApi, { services });
     },
     { prefix: '/api/v1' },
   );
@@ -101,6 +104,7 @@ export async function buildApp({ config, db, services, logger }: AppOptions) {
   await app.register(platformReferralsPages, { services });
   await app.register(evidencePages, { services });
   await app.register(libraryPages, { services });
+  await app.register(retentionPages, { services });
   await app.register(platformsAdmin, { services });
   await app.register(usersRoutes, { services });
   await app.register(auditRoutes, { services });

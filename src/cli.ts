@@ -9,6 +9,7 @@ import type { Services } from './services.js';
 import { newUserSchema } from './modules/users/users.schemas.js';
 import { PackageUnreadable, verifyPackage, type VerifyReport } from './modules/evidence/evidence-package.js';
 import { printable } from './domain/evidence-manifest.js';
+import { sweepLine, sweepTotal } from './domain/retention.js';
 import { parse } from './validation.js';
 
 /** Exit codes: 0 done, 1 the command failed (e.g. a broken audit chain), 2 bad usage or configuration, 3 database busy. */
@@ -164,6 +165,24 @@ program
   .action(() =>
     withRuntime('send', async (r) => {
       for (const q of await r.jobs!.states()) console.log(queueLines(q).join('\n'));
+    }),
+  );
+
+program
+  .command('retention')
+  .description('retention (SOP 10.8, 2.2)')
+  .command('sweep')
+  .description('delete the library entries expired and not held, each with a certificate; one line per record, then a total')
+  .option('--dry-run', 'list what is due; change nothing')
+  .action((o: { dryRun?: boolean }) =>
+    withServices(async (s) => {
+      const dryRun = o.dryRun === true;
+      const items = await s.retention.sweep({
+        dryRun,
+        onError: (reference, err) => console.error(`${reference}: ${err instanceof Error ? err.message : String(err)}`),
+      });
+      console.log([...items.map(sweepLine), sweepTotal(items, dryRun)].join('\n'));
+      if (items.some((i) => i.outcome === 'failed')) process.exitCode = 1;
     }),
   );
 

@@ -66,3 +66,10 @@ export class PayloadTooLarge extends AppError {
     super(413, 'payload_too_large', message);
   }
 }
+
+/** Something else changed at the same moment (the retention sweep deleted the bytes just stored): send it again. */
+export class TryAgain extends AppError {
+  constructor(message: string) {
+    super(503, 'try_again', message);
+  }
+}

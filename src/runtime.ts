@@ -11,6 +11,7 @@ import { randomSecret } from './security/secrets.js';
 import { findTools, type Tools } from './media/tools.js';
 import type { Enqueue } from './modules/evidence/evidence.service.js';
 import { createServices, type Services, type Surroundings } from './services.js';
+import type { EvidenceStore } from './storage/evidence-store.js';
 import { openEvidenceStore } from './storage/open-store.js';
 
 /** Opens the configured database (PGlite under DATA_DIR unless DATABASE_URL is set). */
@@ -43,8 +44,8 @@ const toolsOfThisMachine = () => (toolsFound ??= findTools());
  * at first start), the external tools found on this machine, and the outbox, which sends through
  * the job runner once `bind` gives it one.
  */
-export async function openSurroundings(config: Config, found?: Tools) {
-  const store = await openEvidenceStore(config);
+export async function openSurroundings(config: Config, found?: Tools, wrapStore = (s: EvidenceStore) => s) {
+  const store = wrapStore(await openEvidenceStore(config));
   const tools = found ?? (await toolsOfThisMachine());
   let runner: JobRunner | null = null;
   const enqueue: Enqueue = (tx, name, data, options) => {
@@ -81,6 +82,8 @@ export type RuntimeOptions = {
   logger?: FastifyServerOptions['logger'];
   /** The external tools as this machine has them; found on PATH unless given (a test of a machine without them). */
   tools?: Tools;
+  /** A test's hand on the evidence store (to make the retention sweep's race happen on cue); the store itself unless given. */
+  wrapStore?: (store: EvidenceStore) => EvidenceStore;
 };
 
 export type Runtime = {
@@ -108,7 +111,7 @@ export async function startRuntime(loaded: Config, options: RuntimeOptions): Pro
   try {
     const wantsApp = options.app ?? true;
     const config = wantsApp ? { ...loaded, sessionSecret: sessionSecret(loaded) } : loaded;
-    const outside = await openSurroundings(config, options.tools);
+    const outside = await openSurroundings(config, options.tools, options.wrapStore);
     const services = await prepare(database, config, outside.surroundings, options.clock);
     if (wantsApp) app = await buildApp({ config, db: database.db, services, logger: options.logger });
     const mode = options.jobs ?? 'none';

@@ -3,6 +3,7 @@ import type { Db } from './db/client.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createAuthService } from './modules/auth/auth.service.js';
 import { createLibraryService } from './modules/library/library.service.js';
+import { createRetentionService } from './modules/retention/retention.service.js';
 import { createHomeService } from './modules/home/home.service.js';
 import { createLifecycleService } from './modules/casework/lifecycle.service.js';
 import { createPlatformReferralsService } from './modules/platform-referrals/platform-referrals.service.js';
@@ -53,6 +54,7 @@ export function createServices(db: Db, config: Config, surroundings: Surrounding
     review: createReviewService({ db, clock, audit, platforms, lifecycle }),
     platformReferrals: createPlatformReferralsService({ clock, lifecycle, platforms, enterLibrary: library.enterRemoved }),
     library,
+    retention: createRetentionService({ db, clock, audit, store: surroundings.store }),
     home: createHomeService({ db, clock }),
     evidence: createEvidenceService(evidenceDeps),
     evidenceWork: createEvidenceWork(evidenceDeps),

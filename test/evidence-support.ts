@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { EvidenceStore } from '../src/storage/evidence-store.js';
 import type { TestApp, TestUser } from './harness.js';
 
 /** One part of a multipart/form-data body, written out by hand so a test can send any name or any number of files. */
@@ -67,4 +68,29 @@ export async function evidenceRows(t: TestApp) {
     sql`select (select count(*) from captures)::int as captures, (select count(*) from evidence_objects)::int as objects`,
   );
   return rows[0]!;
+}
+
+/**
+ * The retention sweep's race on cue (decision 017): `wrap` is createTestApp's `wrapStore`; while
+ * `lose` runs, the app's store deletes what it has just put, as a sweep would between the put and the row.
+ */
+export function racingStore() {
+  let losing = false;
+  const wrap = (real: EvidenceStore): EvidenceStore => {
+    const put: EvidenceStore['put'] = async (source, options) => {
+      const stored = await real.put(source, options);
+      if (losing) await real.delete(stored.sha256);
+      return stored;
+    };
+    return Object.assign(Object.create(real) as EvidenceStore, { put });
+  };
+  async function lose<T>(fn: () => Promise<T>): Promise<T> {
+    losing = true;
+    try {
+      return await fn();
+    } finally {
+      losing = false;
+    }
+  }
+  return { wrap, lose };
 }

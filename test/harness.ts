@@ -88,6 +88,7 @@ export async function createTestApp(
     jobs?: RuntimeOptions['jobs'];
     logger?: RuntimeOptions['logger'];
     tools?: RuntimeOptions['tools'];
+    wrapStore?: RuntimeOptions['wrapStore'];
   } = {},
 ) {
   const now = options.clock ?? (() => new Date());
@@ -100,6 +101,7 @@ export async function createTestApp(
     clock: now,
     logger: options.logger ?? false,
     tools: options.tools,
+    wrapStore: options.wrapStore,
   });
   const { database, services, config } = runtime;
   const app: FastifyInstance = runtime.app!;

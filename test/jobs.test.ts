@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/client.js';
-import { sessions } from '../src/db/schema/index.js';
+import { deletionCertificates, libraryEntries, sessions } from '../src/db/schema/index.js';
 import { databaseExecutor } from '../src/jobs/executor.js';
 import { JOBS } from '../src/jobs/jobs.js';
 import { startJobRunner } from '../src/jobs/runner.js';
@@ -63,10 +63,11 @@ describe(`background jobs on ${TEST_DB}`, () => {
 
   it('makes its queues with retries and back-off, and schedules the nightly jobs in London time', async () => {
     const { rows } = await t.db.execute<{ name: string; policy: string; retry_limit: number; retry_backoff: boolean }>(
-      sql`select name, policy, retry_limit, retry_backoff from pgboss.queue where name in ('audit-verify', 'session-purge') order by name`,
+      sql`select name, policy, retry_limit, retry_backoff from pgboss.queue where name in ('audit-verify', 'retention-sweep', 'session-purge') order by name`,
     );
     expect(rows).toEqual([
       { name: 'audit-verify', policy: 'singleton', retry_limit: 3, retry_backoff: true },
+      { name: 'retention-sweep', policy: 'singleton', retry_limit: 3, retry_backoff: true },
       { name: 'session-purge', policy: 'singleton', retry_limit: 3, retry_backoff: true },
     ]);
     const schedules = await t.db.execute<{ name: string; cron: string; timezone: string }>(
@@ -74,6 +75,7 @@ describe(`background jobs on ${TEST_DB}`, () => {
     );
     expect(schedules.rows).toEqual([
       { name: 'audit-verify', cron: '0 2 * * *', timezone: 'Europe/London' },
+      { name: 'retention-sweep', cron: '15 3 * * *', timezone: 'Europe/London' },
       { name: 'session-purge', cron: '30 2 * * *', timezone: 'Europe/London' },
     ]);
   });
@@ -151,6 +153,29 @@ describe(`background jobs on ${TEST_DB}`, () => {
     expect(log.lines.find((l) => l.jobId === id && l.msg === 'expired sessions purged')).toMatchObject({ purged: 2 });
   });
 
+  it('runs the retention sweep as a job: an expired library entry goes, leaving its certificate (SOP 10.8, 2.2)', async () => {
+    const [entry] = await t.db
+      .insert(libraryEntries)
+      .values({
+        reference: 'OHRT-2024-000777',
+        contentTitle: 'Block 7 – “Smoke”',
+        contentUrl: 'https://youtu.be/smoke',
+        platforms: ['youtube'],
+        rationale: 'Goads a rival estate',
+        summary: 'Drill track',
+        termsBreached: [],
+        removedOn: '2024-01-02',
+        expiresOn: '2025-01-02',
+        createdAt: new Date('2024-01-02T10:00:00Z'),
+      })
+      .returning({ id: libraryEntries.id });
+    const id = await t.jobs!.send('retention-sweep');
+    expect(await settled(t.db, [id!])).toEqual(['completed']);
+    expect(await t.db.select().from(libraryEntries).where(eq(libraryEntries.id, entry!.id))).toEqual([]);
+    expect(await t.db.select().from(deletionCertificates).where(eq(deletionCertificates.entityId, entry!.id))).toHaveLength(1);
+    expect(log.lines.find((l) => l.jobId === id && l.msg === 'retention sweep done')).toMatchObject({ deleted: 1, failed: 0 });
+  });
+
   it('keeps a failed job with its error, by code and statement only, and lists each queue with its counts', async () => {
     // The purge's table gone for a moment: its query fails as a database error would.
     await t.db.execute(sql`alter table sessions rename to sessions_away`);
@@ -162,7 +187,7 @@ describe(`background jobs on ${TEST_DB}`, () => {
       await t.db.execute(sql`alter table sessions_away rename to sessions`);
     }
     const states = await t.jobs!.states();
-    expect(states.map((q) => q.name)).toEqual(['audit-verify', 'evidence-analyse', 'evidence-capture', 'session-purge']);
+    expect(states.map((q) => q.name)).toEqual(['audit-verify', 'evidence-analyse', 'evidence-capture', 'retention-sweep', 'session-purge']);
     expect(states[0]).toMatchObject({ completed: 3, failed: 0, lastFailure: null });
     const purge = states.find((q) => q.name === 'session-purge')!;
     expect(purge).toMatchObject({

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, libraryEntries, libraryEntryCaptures, libraryHistory, platformReferrals, reviews } from '../src/db/schema/index.js';
-import { upload } from './evidence-support.js';
+import { auditLog, libraryEntryCaptures, libraryHistory, platformReferrals, reviews } from '../src/db/schema/index.js';
+import { decideOn, entriesOf as entriesIn, MUSICAL, removedMusic as removedMusicIn, submitTo } from './library-support.js';
 import { referralIn, type Made } from './factories.js';
 import { actorOf, createTestApp, type TestApp, type TestUser } from './harness.js';
 import { makeMedia } from './media.js';
@@ -34,35 +34,12 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const MUSICAL = { review: { musical: true } };
-const steps = () => t.services.platformReferrals;
-
-/** SOP 10.5: the referral went to `platform` now. */
-const submit = (made: Made, platform: string) =>
-  steps().recordSubmission(actorOf(made.people.operative), made.id, platform, {
-    channel: 'trusted_flagger',
-    submittedAt: t.now().toISOString(),
-    externalReference: undefined,
-  });
-const decide = (made: Made, platform: string, outcome: 'removed' | 'not_removed', decidedOn = t.services.review.today()) =>
-  steps().recordDecision(actorOf(made.people.operative), made.id, platform, { outcome, decidedOn });
-
-const entriesOf = (referralId: string) => t.db.select().from(libraryEntries).where(eq(libraryEntries.referralId, referralId));
-
-/** A musical referral, referred, with a captured track, removed by its first platform on `on` (the clock set to that day). */
-async function removedMusic(on: string, referral: Record<string, unknown> = {}) {
-  now = new Date(`${on}T10:00:00Z`);
-  try {
-    const made = await referralIn(t, 'referred', { ...MUSICAL, referral: { contentUploadedOn: '2025-01-06', ...referral } });
-    expect((await upload(t, made.people.operative, made.id, [{ name: 'file', filename: 'track.wav', data: wav }])).status).toBe(201);
-    await submit(made, made.platforms[0]!);
-    await decide(made, made.platforms[0]!, 'removed', on);
-    const [entry] = await entriesOf(made.id);
-    return { made, entry: entry! };
-  } finally {
-    now = NOW;
-  }
-}
+const submit = (made: Made, platform: string) => submitTo(t, made, platform);
+const decide = (made: Made, platform: string, outcome: 'removed' | 'not_removed', decidedOn?: string) =>
+  decideOn(t, made, platform, outcome, decidedOn);
+const entriesOf = (referralId: string) => entriesIn(t, referralId);
+const removedMusic = (on: string, referral: Record<string, unknown> = {}) =>
+  removedMusicIn(t, (d) => (now = d ?? NOW), on, { filename: 'track.wav', data: wav }, referral);
 
 describe('entering the Domain library (SOP 10.8, 2.2)', () => {
   it('records musical at review (default false) and refuses a musical that is not true or false', async () => {
@@ -139,7 +116,10 @@ describe('entering the Domain library (SOP 10.8, 2.2)', () => {
     await submit(made, platform);
     await decide(made, platform, 'not_removed', '2026-03-01');
     expect(await entriesOf(made.id)).toEqual([]);
-    await steps().recordAppeal(actorOf(made.people.sergeant), made.id, platform, { appeal: true, reason: 'The blade is plainly shown' });
+    await t.services.platformReferrals.recordAppeal(actorOf(made.people.sergeant), made.id, platform, {
+      appeal: true,
+      reason: 'The blade is plainly shown',
+    });
     now = NOW;
     await decide(made, platform, 'removed', '2026-03-09');
     expect(await entriesOf(made.id)).toMatchObject([{ removedOn: '2026-03-09', expiresOn: '2027-03-09' }]);

@@ -9,11 +9,11 @@ import type { Role } from '../src/domain/vocabulary.js';
 const EXPECTED: Record<Role, string[]> = {
   requester: ['/', '/referrals/new', '/referrals/mine'],
   operative: ['/', '/queue', '/library'],
-  sergeant: ['/', '/queue', '/library'],
-  inspector: ['/', '/queue', '/library'],
+  sergeant: ['/', '/queue', '/library', '/retention'],
+  inspector: ['/', '/queue', '/library', '/retention'],
   authorising_officer: ['/'],
   admin: ['/', '/admin/users', '/admin/platforms'],
-  auditor: ['/', '/audit'],
+  auditor: ['/', '/retention', '/audit'],
 };
 
 let t: TestApp;
@@ -37,7 +37,14 @@ describe('the navigation and the home page', () => {
 
   it('offer a person with several roles the pages of each, once', async () => {
     const b = await t.browser(await t.user(['requester', 'sergeant']));
-    expect(navigationOf((await b.get('/queue')).body)).toEqual(['/', '/referrals/new', '/referrals/mine', '/queue', '/library']);
+    expect(navigationOf((await b.get('/queue')).body)).toEqual([
+      '/',
+      '/referrals/new',
+      '/referrals/mine',
+      '/queue',
+      '/library',
+      '/retention',
+    ]);
   });
 
   it('mark the page being shown', async () => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { deletionCertificates } from '../src/db/schema/index.js';
 import { createTestApp, testConfig, type ApiAnswer, type TestApp, type TestUser } from './harness.js';
-import { multipart } from './evidence-support.js';
+import { multipart, racingStore } from './evidence-support.js';
 import { referralIn } from './factories.js';
 import { actorOf } from './harness.js';
 import { apiSteps, castOf, JOURNEY_NOW, referralBody, type ApiSteps, type Cast } from './journey.js';
@@ -30,10 +31,16 @@ let steps: ApiSteps;
 let everyone: TestUser;
 let passwordToChange: TestUser;
 let doc: Doc;
+const race = racingStore();
 
 beforeAll(async () => {
   // Jobs are sent (a URL capture's), not run; evidence over 64 KiB is over the limit here (413).
-  t = await createTestApp({ clock: () => JOURNEY_NOW, jobs: 'send', config: { evidence: { ...testConfig().evidence, maxBytes: 65_536 } } });
+  t = await createTestApp({
+    clock: () => JOURNEY_NOW,
+    jobs: 'send',
+    config: { evidence: { ...testConfig().evidence, maxBytes: 65_536 } },
+    wrapStore: race.wrap,
+  });
   cast = await castOf(t);
   steps = apiSteps(t, cast);
   everyone = await t.user(['requester', 'operative', 'sergeant', 'inspector', 'authorising_officer', 'admin', 'auditor'], {
@@ -218,6 +225,33 @@ const SPECIFIC: Record<string, Driver[]> = {
   ],
   'POST /api/v1/referrals/{id}/captures 409': [async () => uploadTo(await closed(), Buffer.from('too late'))],
   'POST /api/v1/referrals/{id}/captures 413': [async () => uploadTo(await inReview(), Buffer.alloc(70_000, 1))],
+  'POST /api/v1/referrals/{id}/captures 503': [
+    async () => {
+      const id = await inReview();
+      return race.lose(() => uploadTo(id, Buffer.from(`lost to the sweep ${id}`)));
+    },
+  ],
+  'GET /api/v1/retention/certificates 200': [
+    async () => {
+      await t.db.insert(deletionCertificates).values({
+        deletedAt: JOURNEY_NOW,
+        entity: 'library_entry',
+        entityId: UNKNOWN,
+        reference: 'OHRT-2024-000001',
+        rule: 'SOP 10.8, 2.2: removed musical content kept 12 months from removal on 2024-01-02, expired 2025-01-02',
+        sha256s: ['a'.repeat(64)],
+      });
+      return get(cast.auditor, '/retention/certificates?pageSize=100');
+    },
+  ],
+  'GET /api/v1/retention/certificates 400': [() => get(cast.auditor, '/retention/certificates?page=0')],
+  'GET /api/v1/retention/upcoming 200': [
+    async () => {
+      await heldEntry();
+      return get(cast.inspector, '/retention/upcoming?days=366');
+    },
+  ],
+  'GET /api/v1/retention/upcoming 400': [() => get(cast.sergeant, '/retention/upcoming?days=367')],
   'GET /api/v1/referrals/{id}/captures 200': [
     async () => get(cast.inspector, `/referrals/${(await withCapture(await inReview())).id}/captures`),
   ],

@@ -126,6 +126,10 @@ const TABLE: Record<string, RouteRoles> = {
   'POST /library/:entryId/hold': ['sergeant', 'inspector'],
   'POST /library/:entryId/hold/review': ['sergeant', 'inspector'],
   'POST /library/:entryId/hold/release': ['sergeant', 'inspector'],
+  // Retention (SOP 2.2, 10.8): certificates are the auditor's; what goes next, the holders' and the auditor's.
+  'GET /api/v1/retention/certificates': ['auditor'],
+  'GET /api/v1/retention/upcoming': ['sergeant', 'inspector', 'auditor'],
+  'GET /retention': ['sergeant', 'inspector', 'auditor'],
 };
 
 const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;

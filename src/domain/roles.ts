@@ -22,3 +22,5 @@ export const ADMINS = ['admin'] as const satisfies readonly Role[];
 export const AUDITORS = ['auditor'] as const satisfies readonly Role[];
 /** Supervisors: sergeants and inspectors, who place and release legal holds (CPIA 1996, SOP 10.8). */
 export const SUPERVISORS = ['sergeant', 'inspector'] as const satisfies readonly Role[];
+/** Retention (SOP 2.2, 10.8): sergeants and inspectors, who hold and release, and auditors, who check deletions. */
+export const RETENTION_READERS = ['sergeant', 'inspector', 'auditor'] as const satisfies readonly Role[];

@@ -45,7 +45,7 @@ const evidenceApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, {
             'Capture evidence (SOP 9.1) for a referral the caller may work: multipart/form-data with one `file` part (201, stored; bearer token only, decision 015) or JSON { sourceUrl } (202, pending: fetched in the background, http(s) only, never a private, loopback or link-local address unless CAPTURE_ALLOWED_HOSTS names its host). Zero bytes: 400 at file; over EVIDENCE_MAX_BYTES: 413, nothing kept',
           tags,
           params: idParamsSchema,
-          response: { 201: captureSchema, 202: captureSchema, ...failures(400, 401, 403, 404, 409, 413, 415) },
+          response: { 201: captureSchema, 202: captureSchema, ...failures(400, 401, 403, 404, 409, 413, 415, 503) },
         },
       },
       async (req, reply) => {

@@ -59,12 +59,23 @@ export function createEvidenceRepository() {
       return made.length === 1;
     },
 
+    /**
+     * The race rule (decisions 014, 017): whoever makes an object's row after a put, and whoever
+     * deletes its bytes, takes this transaction-scoped lock on the hash first, so the bytes are never
+     * deleted under a row made for them (the same on PostgreSQL and PGlite).
+     */
+    lockBytes: (tx: DbOrTx, sha256: string) => tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${sha256}, 0))`),
+
     object: async (db: DbOrTx, sha256: string) => (await db.select().from(evidenceObjects).where(eq(evidenceObjects.sha256, sha256)))[0],
 
-    /** Whether any record still holds the object (a capture, a package, an analysis image). */
+    /**
+     * Whether any record still holds the object (a capture, a library entry, a package, an analysis
+     * image of a kept object). The retention sweep asks inside its transaction, under `lockBytes`.
+     */
     async isHeld(db: DbOrTx, sha256: string) {
       const { rows } = await db.execute<{ held: boolean }>(sql`SELECT
         EXISTS (SELECT 1 FROM captures WHERE sha256 = ${sha256})
+        OR EXISTS (SELECT 1 FROM library_entry_captures WHERE sha256 = ${sha256})
         OR EXISTS (SELECT 1 FROM evidence_packages WHERE sha256 = ${sha256})
         OR EXISTS (SELECT 1 FROM evidence_objects WHERE contact_sheet_sha256 = ${sha256} OR waveform_sha256 = ${sha256}) AS held`);
       return rows[0]?.held ?? false;

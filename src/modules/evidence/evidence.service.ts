@@ -3,7 +3,7 @@ import parseRange from 'range-parser';
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { Actor } from '../../domain/actor.js';
 import { downloadName, escapedName, showsInline } from '../../domain/capture-rules.js';
-import { AppError, Forbidden, InvalidTransition, NotFound, PayloadTooLarge, ValidationFailed } from '../../errors.js';
+import { AppError, Forbidden, InvalidTransition, NotFound, PayloadTooLarge, TryAgain, ValidationFailed } from '../../errors.js';
 import { detectMediaType, isAnalysable } from '../../media/detect.js';
 import { proposedContentFormat } from '../../media/content-format.js';
 import { missingTools, type Tools } from '../../media/tools.js';
@@ -13,6 +13,12 @@ import { captureRefusal, mayPackage, mayReadEvidence } from './evidence.policy.j
 import { presentCapture } from './evidence.presenter.js';
 import { createEvidenceRepository, type CaptureRow } from './evidence.repository.js';
 import type { CaptureAnswer, CaptureUrlInput } from './evidence.schemas.js';
+
+/** Under the hash's lock (decision 017): whether the bytes a put stored are still there to make a row for. */
+export async function bytesStill(tx: DbOrTx, store: EvidenceStore, sha256: string) {
+  await createEvidenceRepository().lockBytes(tx, sha256);
+  return (await store.size(sha256)) !== null;
+}
 
 /** The background jobs evidence sends (src/jobs/evidence.job.ts runs them). */
 export const EVIDENCE_JOBS = { capture: 'evidence-capture', analyse: 'evidence-analyse' } as const;
@@ -109,6 +115,9 @@ export function createEvidenceService(deps: EvidenceDeps) {
 
   /** The object's row for new bytes, and their analysis sent when this made it. */
   async function addObject(tx: DbOrTx, stored: StoredObject, mediaType: string) {
+    // The race rule (decision 017): the sweep may have deleted these bytes since the put found them stored.
+    if (!(await bytesStill(tx, store, stored.sha256)))
+      throw new TryAgain('The file was being deleted by the retention sweep as it arrived: nothing was kept, upload it again');
     const analysable = isAnalysable(mediaType);
     const made = await repo.addObject(tx, {
       sha256: stored.sha256,

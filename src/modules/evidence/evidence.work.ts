@@ -11,7 +11,7 @@ import { detectMediaType, isAnalysable } from '../../media/detect.js';
 import type { StoredObject } from '../../storage/evidence-store.js';
 import { ObjectTooLarge } from '../../storage/evidence-store.js';
 import { createEvidenceRepository } from './evidence.repository.js';
-import { EVIDENCE_JOBS, notMediaReason, type EvidenceDeps } from './evidence.service.js';
+import { bytesStill, EVIDENCE_JOBS, notMediaReason, type EvidenceDeps } from './evidence.service.js';
 
 /** Rolls back a capture's end when it was no longer pending. */
 class NotPending extends Error {}
@@ -42,7 +42,12 @@ export function createEvidenceWork(deps: EvidenceDeps) {
 
   async function storeImage(png: Buffer) {
     const stored = await store.put(Readable.from([png]), { maxBytes: 64 * 1024 * 1024 });
-    await repo.addObject(db, { sha256: stored.sha256, size: stored.size, mediaType: 'image/png', storedAt: clock() });
+    await db.transaction(async (tx) => {
+      // The race rule (decision 017): the same image's bytes may have just been deleted by the sweep.
+      if (!(await bytesStill(tx, store, stored.sha256)))
+        throw new AnalysisFailed('An image was deleted by the retention sweep as it was stored: analyse the capture again');
+      await repo.addObject(tx, { sha256: stored.sha256, size: stored.size, mediaType: 'image/png', storedAt: clock() });
+    });
     return stored.sha256;
   }
 
@@ -88,10 +93,14 @@ export function createEvidenceWork(deps: EvidenceDeps) {
         }
       }
       if (outcome.ok && outcome.stored.size === 0) outcome = { ok: false, reason: 'The address gave no bytes' };
-      const result = outcome;
-      const mediaType = result.ok ? await detectMediaType(result.stored.head) : null;
+      const mediaType = outcome.ok ? await detectMediaType(outcome.stored.head) : null;
       await db
         .transaction(async (tx) => {
+          // The race rule (decision 017): the sweep may have deleted the bytes the put found already stored.
+          const result =
+            outcome.ok && !(await bytesStill(tx, store, outcome.stored.sha256))
+              ? { ok: false as const, reason: 'The content was being deleted by the retention sweep as it arrived: capture it again' }
+              : outcome;
           // The object's row first: the capture points at it.
           if (result.ok) {
             const made = await repo.addObject(tx, {

@@ -1,0 +1,170 @@
+import type { Db } from '../../db/client.js';
+import type { Actor } from '../../domain/actor.js';
+import { londonToday } from '../../domain/dates.js';
+import { addDays } from '../../domain/library-retention.js';
+import { ERASE_PURPOSE, isDue, libraryCertificate, libraryRule, type SweepItem } from '../../domain/retention.js';
+import { Forbidden } from '../../errors.js';
+import type { EvidenceStore } from '../../storage/evidence-store.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { createEvidenceRepository } from '../evidence/evidence.repository.js';
+import { mayReadCertificates } from './retention.policy.js';
+import { createRetentionRepository } from './retention.repository.js';
+import type { CertificatesQuery } from './retention.schemas.js';
+
+export type RetentionDeps = { db: Db; clock: () => Date; audit: AuditService; store: EvidenceStore };
+
+/** Entries one sweep deletes at most; the rest are the next sweep's (the job runs daily). */
+const SWEEP_LIMIT = 1_000;
+/** Crash recovery looks back this far over certificates for bytes left stored (decision 017). */
+const MEND_DAYS = 30;
+/** Rows at most in each list of the upcoming view. */
+const UPCOMING_LIMIT = 500;
+
+/**
+ * The retention sweep, its certificates and what goes next (SOP 10.8, 2.2; DESIGN.md "Domain
+ * library", "Data protection and fairness"; decision 017). Each entry goes in one transaction of
+ * its own with its certificate, its `erase` audit entry and the object rows nothing else holds;
+ * the bytes go after the commit, each under its hash's lock.
+ */
+export function createRetentionService({ db, clock, audit, store }: RetentionDeps) {
+  const repo = createRetentionRepository();
+  const evidence = createEvidenceRepository();
+
+  /**
+   * Deletes one due entry, or answers null when another sweep has it, it is gone, or it was held
+   * meanwhile. Returns the hashes whose rows went: their bytes are deleted after the commit.
+   */
+  const eraseEntry = (id: string, today: string) =>
+    db.transaction(async (tx) => {
+      const entry = await repo.lockEntry(tx, id);
+      // Re-checked under the lock: a hold placed since, or another sweep that deleted it, leaves it.
+      if (!entry || !isDue(entry, today)) return null;
+      const hashes = [...new Set(await repo.entryHashes(tx, id))].sort();
+      await repo.deleteEntry(tx, id);
+      const certificate = await repo.insertCertificate(tx, libraryCertificate(entry, hashes, clock()));
+      const freed: string[] = [];
+      // Sorted, so two sweeps take the hashes' locks in one order. A kept object keeps its images.
+      for (const sha of hashes) {
+        await evidence.lockBytes(tx, sha);
+        if (await evidence.isHeld(tx, sha)) continue;
+        const derived = await repo.derivedOf(tx, sha);
+        if (!derived) continue;
+        await repo.deleteObject(tx, sha);
+        freed.push(sha);
+        for (const image of derived.sort()) {
+          await evidence.lockBytes(tx, image);
+          if (await evidence.isHeld(tx, image)) continue;
+          await repo.deleteObject(tx, image);
+          freed.push(image);
+        }
+      }
+      await audit.record(tx, {
+        actor: null,
+        operation: 'erase',
+        entity: 'library_entry',
+        entityId: id,
+        purpose: ERASE_PURPOSE,
+        detail: { reference: entry.reference, certificateId: certificate.id, sha256s: certificate.sha256s, objectsDeleted: freed.length },
+      });
+      return { entry, freed };
+    });
+
+  /** The race rule (decision 017): the bytes go only while no row holds them, under the hash's lock. */
+  const deleteBytes = (sha256: string) =>
+    db.transaction(async (tx) => {
+      await evidence.lockBytes(tx, sha256);
+      if (!(await repo.hasObject(tx, sha256))) await store.delete(sha256);
+    });
+
+  /** Bytes a crash left stored after their certificate's commit: deleted now, when still without a row. */
+  async function mend() {
+    const since = new Date(clock().getTime() - MEND_DAYS * 24 * 3600 * 1000);
+    for (const sha of await repo.orphanCandidates(db, since)) if ((await store.size(sha)) !== null) await deleteBytes(sha);
+  }
+
+  return {
+    /**
+     * Deletes every library entry expired and not held (a dry run only lists them), one
+     * transaction each: a failure leaves that entry whole and the sweep goes on. Idempotent, and
+     * safe from several processes at once (each entry is deleted, and certified, once).
+     */
+    async sweep({ dryRun, onError }: { dryRun: boolean; onError?: (reference: string, err: unknown) => void }): Promise<SweepItem[]> {
+      const today = londonToday(clock());
+      const items: SweepItem[] = [];
+      for (const entry of await repo.dueEntries(db, today, SWEEP_LIMIT)) {
+        const line = { reference: entry.reference, entity: 'library_entry' as const, rule: libraryRule(entry) };
+        if (dryRun) {
+          items.push({ ...line, deleted: false, outcome: 'due' });
+          continue;
+        }
+        let done: Awaited<ReturnType<typeof eraseEntry>>;
+        try {
+          done = await eraseEntry(entry.id, today);
+        } catch (err) {
+          onError?.(entry.reference, err);
+          items.push({ ...line, deleted: false, outcome: 'failed' });
+          continue;
+        }
+        if (!done) {
+          items.push({ ...line, deleted: false, outcome: 'skipped' });
+          continue;
+        }
+        for (const sha of done.freed) await deleteBytes(sha);
+        items.push({ ...line, deleted: true, outcome: 'deleted' });
+      }
+      if (!dryRun) await mend();
+      return items;
+    },
+
+    /** The certificates, newest first (auditor: DESIGN.md "Roles"). */
+    async certificates(actor: Actor, q: CertificatesQuery) {
+      if (!mayReadCertificates(actor)) throw new Forbidden('Only an auditor may read the deletion certificates');
+      const { rows, total } = await repo.certificates(db, (q.page - 1) * q.pageSize, q.pageSize);
+      return {
+        items: rows.map((c) => ({
+          id: c.id,
+          deletedAt: c.deletedAt.toISOString(),
+          entity: c.entity,
+          entityId: c.entityId,
+          reference: c.reference,
+          rule: c.rule,
+          sha256s: c.sha256s,
+        })),
+        total,
+        page: q.page,
+        pageSize: q.pageSize,
+      };
+    },
+
+    /**
+     * What goes in the next `days` days, what is held and why, and which holds are due for review
+     * (review date today or past: reviewed, never silently kept). Library entries for now; each
+     * item says its `kind` (issue 15 adds referrals).
+     */
+    async upcoming(_actor: Actor, days: number) {
+      const today = londonToday(clock());
+      const until = addDays(today, days);
+      const expiring = (await repo.expiring(db, until, UPCOMING_LIMIT)).map((e) => ({
+        kind: 'library_entry' as const,
+        id: e.id,
+        reference: e.reference,
+        expiresOn: e.expiresOn,
+      }));
+      const held = (await repo.held(db, UPCOMING_LIMIT)).map((h) => ({
+        kind: 'library_entry' as const,
+        id: h.entry.id,
+        reference: h.entry.reference,
+        expiresOn: h.entry.expiresOn,
+        hold: {
+          investigationReference: h.investigationReference ?? '',
+          reason: h.reason ?? '',
+          placedBy: h.placedBy ?? { id: '', username: '', name: 'Unknown' },
+          placedAt: h.placedAt!.toISOString(),
+          reviewOn: h.reviewOn ?? '',
+          reviewDue: h.reviewOn !== null && h.reviewOn <= today,
+        },
+      }));
+      return { today, until, days, expiring, held, reviewDue: held.filter((h) => h.hold.reviewDue) };
+    },
+  };
+}
