@@ -91,16 +91,15 @@ export const releaseSchema = z.object({
 });
 export type ReleaseInput = z.infer<typeof releaseSchema>;
 
-const holdAnswer = z
-  .object({
-    investigationReference: z.string(),
-    reason: z.string(),
-    placedBy: personSchema,
-    placedAt: z.string(),
-    reviewOn: z.string(),
-    reviewDue: z.boolean().describe('The review date is today or past: the hold is to be reviewed'),
-  })
-  .nullable();
+/** A hold as every answer shows it (the library's entries, the retention lists). */
+export const holdSchema = z.object({
+  investigationReference: z.string(),
+  reason: z.string(),
+  placedBy: personSchema,
+  placedAt: z.string(),
+  reviewOn: z.string(),
+  reviewDue: z.boolean().describe('The review date is today or past: the hold is to be reviewed'),
+});
 
 const entrySchema = z.object({
   id: z.string(),
@@ -114,7 +113,7 @@ const entrySchema = z.object({
   termsBreached: z.array(z.string()).describe('SOP 10.4.6: one line per platform, as the intelligence record gives them'),
   removedOn: z.string().describe('The first removal'),
   expiresOn: z.string().describe('12 calendar months after the first removal (SOP 2.2); a held entry is kept beyond it'),
-  hold: holdAnswer,
+  hold: holdSchema.nullable(),
   captureIds: z.array(z.string()),
 });
 export type EntryAnswer = z.infer<typeof entrySchema>;

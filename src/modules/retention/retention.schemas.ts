@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { personSchema } from '../referrals/referrals.schemas.js';
+import { pagedAnswer, pagingQuery } from '../../schemas/paging.js';
+import { holdSchema } from '../library/library.schemas.js';
 
 /**
  * The retention schemas (SOP 2.2, 10.8; DESIGN.md "Domain library", "Data protection and
  * fairness"): the API and the page validate with them and the OpenAPI document comes from them.
  */
-const RETENTION_LIMITS = { days: 366, page: 10_000, pageSize: 100 } as const;
+const RETENTION_LIMITS = { days: 366 } as const;
 
 /** "Expiring in the next 30 days" (issue 13): the window unless `days` says otherwise. */
 export const UPCOMING_DAYS = 30;
@@ -19,41 +20,24 @@ export const upcomingQuerySchema = z.object({
   days: whole('Days', 1, RETENTION_LIMITS.days).default(UPCOMING_DAYS).describe('The window from today: 1 to 366, default 30'),
 });
 
-export const certificatesQuerySchema = z.object({
-  page: whole('Page', 1, RETENTION_LIMITS.page).default(1).describe('From 1'),
-  pageSize: whole('Page size', 1, RETENTION_LIMITS.pageSize).default(20).describe('1 to 100, default 20'),
-});
+export const certificatesQuerySchema = z.object(pagingQuery);
 export type CertificatesQuery = z.infer<typeof certificatesQuerySchema>;
 
-export const certificateListSchema = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      deletedAt: z.string(),
-      entity: z.string().describe('What was deleted: `library_entry` (issue 15 adds referrals)'),
-      entityId: z.string(),
-      reference: z.string(),
-      rule: z.string().describe('The rule and its dates, e.g. SOP 10.8, 2.2: 12 months from removal on D, expired E'),
-      sha256s: z.array(z.string()).describe('The SHA-256 of each stored object the record held; nothing of the content'),
-    }),
-  ),
-  total: z.number(),
-  page: z.number(),
-  pageSize: z.number(),
-});
+export const certificateListSchema = pagedAnswer(
+  z.object({
+    id: z.string(),
+    deletedAt: z.string(),
+    entity: z.string().describe('What was deleted: `library_entry` (issue 15 adds referrals)'),
+    entityId: z.string(),
+    reference: z.string(),
+    rule: z.string().describe('The rule and its dates, e.g. SOP 10.8, 2.2: 12 months from removal on D, expired E'),
+    sha256s: z.array(z.string()).describe('The SHA-256 of each stored object the record held; nothing of the content'),
+  }),
+);
 
 const kind = z.literal('library_entry').describe('What the record is (issue 15 adds `referral`)');
 const expiringItem = z.object({ kind, id: z.string(), reference: z.string(), expiresOn: z.string() });
-const heldItem = expiringItem.extend({
-  hold: z.object({
-    investigationReference: z.string(),
-    reason: z.string(),
-    placedBy: personSchema,
-    placedAt: z.string(),
-    reviewOn: z.string(),
-    reviewDue: z.boolean().describe('The review date is today or past: the hold is to be reviewed'),
-  }),
-});
+const heldItem = expiringItem.extend({ hold: holdSchema });
 
 export const upcomingSchema = z.object({
   today: z.string().describe('London’s date'),
