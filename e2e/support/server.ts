@@ -1,8 +1,8 @@
 import { createTestApp } from '../../test/harness.js';
 
 /** The whole app on a fresh embedded database, listening on a loopback port for the browser; its jobs run when asked. */
-export async function startServer(options: { jobs?: 'work' | 'none' } = {}) {
-  const t = await createTestApp({ jobs: options.jobs ?? 'none' });
+export async function startServer(options: { jobs?: 'work' | 'send' | 'none'; clock?: () => Date } = {}) {
+  const t = await createTestApp({ jobs: options.jobs ?? 'none', clock: options.clock });
   const adminPassword = await t.services.users.createFirstAdmin();
   if (!adminPassword) throw new Error('expected a first admin on a fresh database');
   await t.app.listen({ host: '127.0.0.1', port: 0 });

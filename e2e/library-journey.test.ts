@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actorOf, PASSWORD } from '../test/harness.js';
+import { removedMusic } from '../test/library-support.js';
+import { makeMedia } from '../test/media.js';
+import { SignInPage } from './pages/sign-in.page.js';
+import { chromiumAvailable, expectAccessible, launchBrowser, watchPage } from './support/browser.js';
+import { startServer } from './support/server.js';
+
+/**
+ * The Domain library and retention in the browser (SOP 10.8, 2.2; issue 13): an inspector finds
+ * what expires soon, keeps a hold whose review has come with a new review date, and sees the
+ * retention page; an auditor sees the deletion certificate the sweep left. axe-core checks each page.
+ */
+describe.runIf(chromiumAvailable())('the library and retention in the browser', () => {
+  const TODAY = new Date('2026-12-05T10:00:00Z');
+  let now: Date | null = null;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let browser: { context: BrowserContext; close: () => Promise<void> };
+  let page: Page;
+  let watch: { cspErrors: string[] };
+  let signIn: SignInPage;
+  let dir: string;
+  let soon: Awaited<ReturnType<typeof removedMusic>>;
+  let held: Awaited<ReturnType<typeof removedMusic>>;
+  let gone: Awaited<ReturnType<typeof removedMusic>>;
+
+  beforeAll(async () => {
+    server = await startServer({ jobs: 'send', clock: () => now ?? TODAY });
+    await server.user(['inspector'], { username: 'di.achterberg', displayName: 'DI Saskia Achterberg' });
+    await server.user(['auditor'], { username: 'ms.ferreira', displayName: 'Ana Ferreira' });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'library-journey-'));
+    const track = (n: number) => ({ filename: `track-${n}.mp3`, data: fs.readFileSync(path.join(dir, `track-${n}.mp3`)) });
+    for (const n of [1, 2, 3]) await makeMedia(dir, `track-${n}.mp3`, 'mp3', 1, 400 + 100 * n);
+    const setNow = (d: Date | null) => (now = d);
+    soon = await removedMusic(server, setNow, '2025-12-20', track(1), { contentTitle: 'Zone 2 – “Kitchen Talk”' });
+    held = await removedMusic(server, setNow, '2025-10-01', track(2), { contentTitle: 'Block 6 – “Risky Road”' });
+    gone = await removedMusic(server, setNow, '2025-11-02', track(3), { contentTitle: 'Unknown T – “Homerton”' });
+    // Held in the summer, its review date has come.
+    await server.services.library.placeHold(actorOf(held.made.people.sergeant), held.entry.id, {
+      investigationReference: 'Op Trident 26/114',
+      reason: 'Played at the scene before the stabbing',
+      reviewOn: '2026-12-05',
+    });
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    watch = watchPage(page);
+    signIn = new SignInPage(page, server.baseUrl);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function as(username: string) {
+    if (await page.locator('[data-qa="sign-out"]').count()) await signIn.signOut();
+    await signIn.signIn(username, PASSWORD);
+    await page.waitForURL(`${server.baseUrl}/`);
+  }
+
+  it('an inspector finds what expires soon and keeps a hold due for review with a new review date', async () => {
+    await as('di.achterberg');
+    await page.getByRole('link', { name: 'Library', exact: true }).click();
+    await expectAccessible(page);
+    await page.getByLabel('Expiring within 30 days').check();
+    await page.locator('[data-qa="search"]').click();
+    // Due already (the sweep has not run yet) or within 30 days; never the held one.
+    await expect.poll(() => page.locator('table tbody tr').count()).toBe(2);
+    const rows = await page.locator('table tbody').innerText();
+    expect(rows).toContain('Zone 2 – “Kitchen Talk”');
+    expect(rows).toContain('Unknown T – “Homerton”');
+    expect(rows).not.toContain('Risky Road');
+    await expectAccessible(page);
+
+    await page.goto(`${server.baseUrl}/library/${held.entry.id}`);
+    expect(await page.locator('[data-qa="hold-review-due"]').innerText()).toContain('due for review on 5 December 2026');
+    await page.locator('[data-qa="keep"]').click();
+    await expectAccessible(page);
+    expect(await page.locator('.govuk-error-summary').innerText()).toContain('Enter why the investigation still needs the entry');
+    await page.locator('[data-qa="keep-reason"]').fill('Retrial listed for March');
+    await page.locator('#keepReviewOn-day').fill('31');
+    await page.locator('#keepReviewOn-month').fill('3');
+    await page.locator('#keepReviewOn-year').fill('2027');
+    await page.locator('[data-qa="keep"]').click();
+    await expect.poll(() => page.locator('.govuk-notification-banner').innerText()).toContain('The hold is kept');
+    expect(await page.locator('[data-qa="hold"]').innerText()).toContain('31 March 2027');
+    expect(await page.locator('[data-qa="hold-review-due"]').count()).toBe(0);
+    await expectAccessible(page);
+  });
+
+  it('the retention page lists what expires and what is held; the auditor sees the certificate the sweep left', async () => {
+    await page.getByRole('link', { name: 'Retention', exact: true }).click();
+    const expiring = await page.locator('[data-qa="expiring"]').innerText();
+    expect(expiring).toContain(soon.made.reference);
+    expect(expiring).toContain('Expired 2 November 2026: deleted at the next sweep');
+    expect(await page.locator('[data-qa="held"]').innerText()).toContain('Op Trident 26/114');
+    expect(await page.locator('[data-qa="no-review-due"]').count()).toBe(1);
+    expect(await page.locator('[data-qa="certificates"]').count()).toBe(0);
+    await expectAccessible(page);
+
+    const swept = await server.services.retention.sweep({ dryRun: false });
+    expect(swept.map((s) => [s.reference, s.outcome])).toEqual([[gone.made.reference, 'deleted']]);
+    await as('ms.ferreira');
+    await page.getByRole('link', { name: 'Retention', exact: true }).click();
+    const certificates = await page.locator('[data-qa="certificates"]').innerText();
+    expect(certificates).toContain(gone.made.reference);
+    expect(certificates).not.toContain('Homerton');
+    // An auditor reads the references, not the library (the unit's).
+    expect(await page.locator('[data-qa="entry-link"]').count()).toBe(0);
+    await expectAccessible(page);
+    expect(watch.cspErrors).toEqual([]);
+  });
+});
