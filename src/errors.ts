@@ -66,3 +66,10 @@ export class PayloadTooLarge extends AppError {
     super(413, 'payload_too_large', message);
   }
 }
+
+/** The server lacks a program the request needs (e.g. ffmpeg or fpcalc for matching audio): the message says which. */
+export class ServiceUnavailable extends AppError {
+  constructor(message: string) {
+    super(503, 'service_unavailable', message);
+  }
+}

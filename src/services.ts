@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createAuthService } from './modules/auth/auth.service.js';
+import { createLibraryMatchService } from './modules/library/library-match.service.js';
 import { createLibraryService } from './modules/library/library.service.js';
 import { createHomeService } from './modules/home/home.service.js';
 import { createLifecycleService } from './modules/casework/lifecycle.service.js';
@@ -53,6 +54,7 @@ export function createServices(db: Db, config: Config, surroundings: Surrounding
     review: createReviewService({ db, clock, audit, platforms, lifecycle }),
     platformReferrals: createPlatformReferralsService({ clock, lifecycle, platforms, enterLibrary: library.enterRemoved }),
     library,
+    libraryMatch: createLibraryMatchService(evidenceDeps),
     home: createHomeService({ db, clock }),
     evidence: createEvidenceService(evidenceDeps),
     evidenceWork: createEvidenceWork(evidenceDeps),

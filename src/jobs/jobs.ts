@@ -1,7 +1,13 @@
 import { auditVerifyJob } from './audit-verify.job.js';
-import { evidenceAnalyseJob, evidenceCaptureJob } from './evidence.job.js';
+import { evidenceAnalyseJob, evidenceCaptureJob, evidenceFingerprintJob } from './evidence.job.js';
 import type { JobDefinition } from './runner.js';
 import { sessionPurgeJob } from './session-purge.job.js';
 
 /** Every job the app runs: a new one is added here (decision 012). */
-export const JOBS: readonly JobDefinition[] = [auditVerifyJob, sessionPurgeJob, evidenceCaptureJob, evidenceAnalyseJob];
+export const JOBS: readonly JobDefinition[] = [
+  auditVerifyJob,
+  sessionPurgeJob,
+  evidenceCaptureJob,
+  evidenceAnalyseJob,
+  evidenceFingerprintJob,
+];

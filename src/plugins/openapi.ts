@@ -37,6 +37,7 @@ const FAILURES = {
   413: 'The file is larger than the configured limit (EVIDENCE_MAX_BYTES): nothing of it was kept',
   416: 'The Range asked for lies beyond the end of the file',
   415: 'The body was not sent as application/json',
+  503: 'A program the request needs is not installed on the server (the message says which)',
 } as const;
 type Failure = keyof typeof FAILURES;
 
