@@ -120,6 +120,7 @@ const TABLE: Record<string, RouteRoles> = {
   'GET /api/v1/library/:entryId': UNIT,
   'POST /api/v1/library/:entryId/hold': ['sergeant', 'inspector'],
   'POST /api/v1/library/:entryId/hold/release': ['sergeant', 'inspector'],
+  'POST /api/v1/library/match': UNIT,
   'GET /library': UNIT,
   'GET /library/:entryId': UNIT,
   'POST /library/:entryId/hold': ['sergeant', 'inspector'],
