@@ -132,6 +132,9 @@ export function createEvidenceService(deps: EvidenceDeps) {
       analysisError: analysable ? null : notMediaReason(mediaType),
     });
     if (made && analysable) await enqueue(tx, EVIDENCE_JOBS.analyse, { sha256: stored.sha256 }, { singletonKey: stored.sha256 });
+    // Bytes analysed before with audio: the new capture of them is matched against the library (issue 13 point 5).
+    if (!made && (await repo.object(tx, stored.sha256))?.analysis?.hasAudio)
+      await enqueue(tx, EVIDENCE_JOBS.fingerprint, { sha256: stored.sha256 }, { singletonKey: stored.sha256 });
   }
 
   return {
