@@ -49,7 +49,7 @@ async function main() {
       notes: [],
       results: await runMatchBench({
         tracks: int('match-tracks', values['match-tracks']) ?? 100_000,
-        seconds: int('match-seconds', values['match-seconds']) ?? 60,
+        seconds: int('match-seconds', values['match-seconds']) ?? 30,
         queries: int('match-queries', values['match-queries']) ?? 400,
         db: values.db,
         keep: values.keep,
