@@ -22,7 +22,7 @@ import { result, type Result } from './report.js';
  * time to index one new entry (a 4-minute track) as the decision's transaction does.
  */
 
-export type MatchBenchOptions = {
+type MatchBenchOptions = {
   /** Library tracks (100,000 by default). */
   tracks: number;
   /** Seconds of each library track (real fingerprints' items a second, `ITEMS_PER_SECOND`). */

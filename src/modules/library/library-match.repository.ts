@@ -10,10 +10,10 @@ import {
 } from '../../db/schema/index.js';
 
 /** A library track the candidate look-up found: the entry, its bytes, and how many query terms they share. */
-export type Candidate = { entryId: string; sha256: string; shared: number };
+type Candidate = { entryId: string; sha256: string; shared: number };
 
 /** How many candidates the look-up returns (docs/audio-matching.md: the 10 % rule then leaves few). */
-export const CANDIDATE_LIMIT = 10;
+const CANDIDATE_LIMIT = 10;
 
 /*
  * Fingerprints are Chromaprint's unsigned 32-bit items; PostgreSQL's integer is signed, so they

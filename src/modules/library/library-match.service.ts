@@ -11,7 +11,7 @@ import { privateFile } from '../../storage/private-file.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { candidateTracks, createLibraryMatchRepository, insertTerms } from './library-match.repository.js';
 
-export type LibraryMatchDeps = {
+type LibraryMatchDeps = {
   db: Db;
   clock: () => Date;
   audit: AuditService;
@@ -21,7 +21,7 @@ export type LibraryMatchDeps = {
 };
 
 /** A library track a clip matches: the entry, the score (≥ MATCH_THRESHOLD) and where in the track the clip begins. */
-export type TrackMatch = { entryId: string; score: number; offsetSeconds: number };
+type TrackMatch = { entryId: string; score: number; offsetSeconds: number };
 
 /** A clip sent to be matched: its bytes as they arrive (the name is not used). */
 type IncomingClip = { stream: AsyncIterable<Uint8Array> };
