@@ -29,11 +29,6 @@ let copyA: Buffer; // its first 4 s cut, re-encoded to AAC 64 kb/s
 let trackB: Buffer; // different music
 let removed: { made: Made; entryId: string; sha256: string };
 
-const fingerprinted = (sha256: string) =>
-  eventually(
-    async () => (await t.db.select().from(audioFingerprints).where(eq(audioFingerprints.sha256, sha256)))[0],
-    `the fingerprint of ${sha256}`,
-  );
 const matchesOf = (captureId: string) => t.db.select().from(captureMatches).where(eq(captureMatches.captureId, captureId));
 const termsOf = async (entryId: string) =>
   (await t.db.select({ n: count() }).from(libraryTerms).where(eq(libraryTerms.entryId, entryId)))[0]!.n;
