@@ -21,9 +21,12 @@ export async function privateFile(tmpDir: string, bytes: AsyncIterable<Uint8Arra
       done(size > maxBytes ? new ObjectTooLarge(maxBytes) : null, chunk);
     },
   });
+  const out = fs.createWriteStream(file, { mode: 0o600, flags: 'wx' });
   try {
-    await pipeline(bytes, bounded, fs.createWriteStream(file, { mode: 0o600, flags: 'wx' }));
+    await pipeline(bytes, bounded, out);
   } catch (err) {
+    // A failure before the file was open still opens it, then closes it: removed after that.
+    if (!out.closed) await new Promise<void>((done) => out.once('close', () => done()));
     fs.rmSync(file, { force: true });
     throw err;
   }
