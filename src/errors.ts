@@ -73,3 +73,10 @@ export class TryAgain extends AppError {
     super(503, 'try_again', message);
   }
 }
+
+/** The server lacks a program the request needs (e.g. ffmpeg or fpcalc for matching audio): the message says which. */
+export class ServiceUnavailable extends AppError {
+  constructor(message: string) {
+    super(503, 'service_unavailable', message);
+  }
+}

@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createAuthService } from './modules/auth/auth.service.js';
+import { createLibraryMatchService } from './modules/library/library-match.service.js';
 import { createLibraryService } from './modules/library/library.service.js';
 import { createRetentionService } from './modules/retention/retention.service.js';
 import { createHomeService } from './modules/home/home.service.js';
@@ -55,6 +56,7 @@ export function createServices(db: Db, config: Config, surroundings: Surrounding
     platformReferrals: createPlatformReferralsService({ clock, lifecycle, platforms, enterLibrary: library.enterRemoved }),
     library,
     retention: createRetentionService({ db, clock, audit, store: surroundings.store }),
+    libraryMatch: createLibraryMatchService(evidenceDeps),
     home: createHomeService({ db, clock }),
     evidence: createEvidenceService(evidenceDeps),
     evidenceWork: createEvidenceWork(evidenceDeps),

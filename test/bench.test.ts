@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runBench } from '../bench/bench.js';
+import { runMatchBench } from '../bench/match.js';
 import { runUploadBench } from '../bench/upload.js';
 import { TEST_DB } from './harness.js';
 
@@ -64,4 +65,23 @@ describe('bench in its smallest form', () => {
     },
     120_000,
   );
+
+  // Issue 13 point 7: the audio matching bench at a few hundred tracks (real ffmpeg and fpcalc for the statistics).
+  it('loads a small synthetic library, finds every re-upload and nothing unknown, and reports each figure', async () => {
+    const results = await runMatchBench({
+      tracks: 300,
+      seconds: 30,
+      queries: 20,
+      db: TEST_DB === 'postgres' ? process.env.TEST_DATABASE_URL : undefined,
+      log: () => {},
+    });
+    const byName = new Map(results.map((r) => [r.name, r]));
+    for (const name of ['match.load.seconds', 'match.lookup.p50', 'match.lookup.p95', 'match.p50', 'match.p95', 'match.index_entry.ms']) {
+      expect(Number.isFinite(byName.get(name)?.value), name).toBe(true);
+    }
+    expect(byName.get('match.p95')!.ceiling).toBe(byName.get('match.lookup.p95')!.value);
+    expect(byName.get('match.index_rows')!.value).toBeGreaterThan(300 * 200); // ~0.96 distinct terms an item, 242 items a track
+    expect(byName.get('match.reuploads_found')!.value).toBe(1);
+    expect(byName.get('match.unknown_matched')!.value).toBe(0);
+  }, 120_000);
 });

@@ -187,7 +187,14 @@ describe(`background jobs on ${TEST_DB}`, () => {
       await t.db.execute(sql`alter table sessions_away rename to sessions`);
     }
     const states = await t.jobs!.states();
-    expect(states.map((q) => q.name)).toEqual(['audit-verify', 'evidence-analyse', 'evidence-capture', 'retention-sweep', 'session-purge']);
+    expect(states.map((q) => q.name)).toEqual([
+      'audit-verify',
+      'evidence-analyse',
+      'evidence-capture',
+      'evidence-fingerprint',
+      'retention-sweep',
+      'session-purge',
+    ]);
     expect(states[0]).toMatchObject({ completed: 3, failed: 0, lastFailure: null });
     const purge = states.find((q) => q.name === 'session-purge')!;
     expect(purge).toMatchObject({

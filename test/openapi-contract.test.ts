@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { deletionCertificates } from '../src/db/schema/index.js';
 import { createTestApp, testConfig, type ApiAnswer, type TestApp, type TestUser } from './harness.js';
+import fs from 'node:fs';
 import { multipart, racingStore } from './evidence-support.js';
+import { makeMedia } from './media.js';
+import { temporaryDir } from './processes.js';
 import { referralIn } from './factories.js';
 import { actorOf } from './harness.js';
 import { apiSteps, castOf, JOURNEY_NOW, referralBody, type ApiSteps, type Cast } from './journey.js';
@@ -121,6 +124,18 @@ const uploadTo = async (id: string, bytes: Buffer): Promise<ApiAnswer> => {
   });
   return { status: res.statusCode, json: res.json(), body: res.body, headers: res.headers };
 };
+/** `POST /api/v1/library/match` with `bytes` as the operative, on `app` (this file's unless given). */
+const matchClip = async (bytes: Buffer, app: TestApp = t): Promise<ApiAnswer> => {
+  const { payload, contentType } = multipart([{ name: 'file', filename: 'clip.mp3', data: bytes }]);
+  const who = app === t ? cast.operative : await app.user(['operative']);
+  const res = await app.app.inject({
+    method: 'POST',
+    url: `${API}/library/match`,
+    headers: { ...(await app.bearer(who)), 'content-type': contentType },
+    payload,
+  });
+  return { status: res.statusCode, json: res.json(), body: res.body, headers: res.headers };
+};
 const withCapture = async (id: string) => ({ id, captureId: await idOf(uploadTo(id, Buffer.from(`evidence of ${id}`))) });
 const selfTasked = (over: Record<string, unknown> = {}) => ({ ...referralBody(over), selfTaskedReason: 'Seen on patrol of the platform' });
 
@@ -222,6 +237,28 @@ const SPECIFIC: Record<string, Driver[]> = {
   'POST /api/v1/referrals/{id}/captures 400': [
     () => post(cast.sergeant, `/referrals/${UNKNOWN}/captures`, {}),
     async () => uploadTo(await inReview(), Buffer.alloc(0)),
+  ],
+  'POST /api/v1/library/match 200': [
+    async () => {
+      const media = temporaryDir('rd-contract-match-');
+      try {
+        return await matchClip(fs.readFileSync(await makeMedia(media.dir, 'tone.mp3', 'mp3', 4)));
+      } finally {
+        media.remove();
+      }
+    },
+  ],
+  'POST /api/v1/library/match 400': [() => matchClip(Buffer.from('words, not music\n'.repeat(50)))],
+  'POST /api/v1/library/match 413': [() => matchClip(Buffer.alloc(70_000, 1))],
+  'POST /api/v1/library/match 503': [
+    async () => {
+      const bare = await createTestApp({ tools: { ffmpeg: null, ffprobe: null, ytDlp: null, fpcalc: null } });
+      try {
+        return await matchClip(Buffer.from('any clip'), bare);
+      } finally {
+        await bare.close();
+      }
+    },
   ],
   'POST /api/v1/referrals/{id}/captures 409': [async () => uploadTo(await closed(), Buffer.from('too late'))],
   'POST /api/v1/referrals/{id}/captures 413': [async () => uploadTo(await inReview(), Buffer.alloc(70_000, 1))],

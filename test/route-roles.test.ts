@@ -121,6 +121,7 @@ const TABLE: Record<string, RouteRoles> = {
   'POST /api/v1/library/:entryId/hold': ['sergeant', 'inspector'],
   'POST /api/v1/library/:entryId/hold/review': ['sergeant', 'inspector'],
   'POST /api/v1/library/:entryId/hold/release': ['sergeant', 'inspector'],
+  'POST /api/v1/library/match': UNIT,
   'GET /library': UNIT,
   'GET /library/:entryId': UNIT,
   'POST /library/:entryId/hold': ['sergeant', 'inspector'],

@@ -32,3 +32,19 @@ export const evidenceAnalyseJob: JobDefinition = {
     await services.evidenceWork.analyse(analyseData.parse(data).sha256);
   },
 };
+
+/**
+ * Issue 13 points 4-5: stored audio's fingerprint, indexed for the library entries holding it, and
+ * its captures matched against the library. Without ffmpeg or fpcalc it records nothing.
+ */
+export const evidenceFingerprintJob: JobDefinition = {
+  name: EVIDENCE_JOBS.fingerprint,
+  policy: 'standard',
+  retryLimit: 2,
+  retryDelay: 30,
+  expireInSeconds: 60 * 60,
+  async run({ services, log }, data) {
+    const skipped = await services.libraryMatch.fingerprintObject(analyseData.parse(data).sha256);
+    if (skipped) log.info({ reason: skipped }, 'audio not fingerprinted');
+  },
+};

@@ -70,18 +70,18 @@ describe('findTools', () => {
 describe('missingTools', () => {
   it('says what to install, and what still works, for each missing program', () => {
     expect(missingTools(none)).toEqual([
-      'ffmpeg and ffprobe are not installed: install the Debian package ffmpeg. Uploads still work; analysis, contact sheets and waveforms wait.',
+      'ffmpeg and ffprobe are not installed: install the Debian package ffmpeg. Uploads still work; analysis, contact sheets, waveforms, audio fingerprints and library matching wait.',
       'yt-dlp is not installed: install the Debian package yt-dlp. Captures of platform pages fail; direct media addresses still work.',
-      'fpcalc is not installed: install the Debian package libchromaprint-tools. Uploads still work; audio fingerprints wait.',
+      'fpcalc is not installed: install the Debian package libchromaprint-tools. Uploads still work; audio fingerprints and matching against the Domain library wait for it (they need ffmpeg and fpcalc).',
     ]);
   });
 
   it('names ffprobe or ffmpeg alone when only one of them is missing', () => {
     expect(missingTools({ ...all, ffprobe: null })).toEqual([
-      'ffprobe is not installed: install the Debian package ffmpeg. Uploads still work; analysis, contact sheets and waveforms wait.',
+      'ffprobe is not installed: install the Debian package ffmpeg. Uploads still work; analysis, contact sheets, waveforms, audio fingerprints and library matching wait.',
     ]);
     expect(missingTools({ ...all, ffmpeg: null })).toEqual([
-      'ffmpeg is not installed: install the Debian package ffmpeg. Uploads and analysis still work; contact sheets and waveforms wait.',
+      'ffmpeg is not installed: install the Debian package ffmpeg. Uploads and analysis still work; contact sheets, waveforms, audio fingerprints and library matching wait.',
     ]);
     expect(missingTools({ ...all, ytDlp: null })).toHaveLength(1);
   });

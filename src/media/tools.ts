@@ -96,7 +96,7 @@ async function versionOf(file: string, flag: string, timeoutMs: number): Promise
   return line ? line.slice(0, VERSION_MAX_CHARS) : null;
 }
 
-const ANALYSIS_WAITS = 'Uploads still work; analysis, contact sheets and waveforms wait.';
+const ANALYSIS_WAITS = 'Uploads still work; analysis, contact sheets, waveforms, audio fingerprints and library matching wait.';
 
 /**
  * What the capture page says is missing and what to install (issue 12 point 7), one sentence per
@@ -110,7 +110,7 @@ export function missingTools(tools: Tools): string[] {
     messages.push(`ffprobe is not installed: install the Debian package ffmpeg. ${ANALYSIS_WAITS}`);
   } else if (!tools.ffmpeg) {
     messages.push(
-      'ffmpeg is not installed: install the Debian package ffmpeg. Uploads and analysis still work; contact sheets and waveforms wait.',
+      'ffmpeg is not installed: install the Debian package ffmpeg. Uploads and analysis still work; contact sheets, waveforms, audio fingerprints and library matching wait.',
     );
   }
   if (!tools.ytDlp) {
@@ -119,7 +119,9 @@ export function missingTools(tools: Tools): string[] {
     );
   }
   if (!tools.fpcalc) {
-    messages.push('fpcalc is not installed: install the Debian package libchromaprint-tools. Uploads still work; audio fingerprints wait.');
+    messages.push(
+      'fpcalc is not installed: install the Debian package libchromaprint-tools. Uploads still work; audio fingerprints and matching against the Domain library wait for it (they need ffmpeg and fpcalc).',
+    );
   }
   return messages;
 }

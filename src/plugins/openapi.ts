@@ -37,7 +37,7 @@ const FAILURES = {
   413: 'The file is larger than the configured limit (EVIDENCE_MAX_BYTES): nothing of it was kept',
   416: 'The Range asked for lies beyond the end of the file',
   415: 'The body was not sent as application/json',
-  503: 'The stored bytes were deleted by the retention sweep at that moment: nothing was kept, send it again',
+  503: 'Not now: a program the request needs is not installed (the message says which), or the retention sweep deleted the same bytes at that moment (`try_again`: send it again)',
 } as const;
 type Failure = keyof typeof FAILURES;
 

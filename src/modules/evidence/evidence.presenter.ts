@@ -3,9 +3,13 @@ import { FORMAT_TEXT } from '../review/review.schemas.js';
 import type { CaptureAnswer, PackageAnswer } from './evidence.schemas.js';
 import type { CaptureRow, PackageRow } from './evidence.repository.js';
 
-/** What the presenter is told besides the row: other referrals with the same bytes, and the proposed format. */
+/**
+ * What the presenter is told besides the row: other referrals with the same bytes, the capture's
+ * matches in the Domain library (for its readers; best first) and the proposed format.
+ */
 type CaptureExtras = {
   duplicates: { referralId: string; reference: string }[];
+  libraryMatches: { entryId: string; reference: string; platform: string; removedOn: string; score: number }[];
   proposedContentFormat?: ContentFormat;
 };
 
@@ -45,7 +49,13 @@ export function presentCapture({ capture: c, object: o, capturedBy }: CaptureRow
       hasWaveform: Boolean(o?.waveformSha256),
     },
     duplicates: extras.duplicates,
-    libraryMatches: [],
+    libraryMatches: extras.libraryMatches.map(({ entryId, reference, platform, removedOn, score }) => ({
+      entryId,
+      reference,
+      platform,
+      removedOn,
+      score,
+    })),
   };
 }
 

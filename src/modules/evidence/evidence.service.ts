@@ -9,6 +9,8 @@ import { proposedContentFormat } from '../../media/content-format.js';
 import { missingTools, type Tools } from '../../media/tools.js';
 import { ObjectTooLarge, type EvidenceStore, type StoredObject } from '../../storage/evidence-store.js';
 import type { AuditService } from '../audit/audit.service.js';
+import { createLibraryMatchRepository } from '../library/library-match.repository.js';
+import { mayReadLibrary } from '../library/library.policy.js';
 import { captureRefusal, mayPackage, mayReadEvidence } from './evidence.policy.js';
 import { presentCapture } from './evidence.presenter.js';
 import { createEvidenceRepository, type CaptureRow } from './evidence.repository.js';
@@ -21,7 +23,7 @@ export async function bytesStill(tx: DbOrTx, store: EvidenceStore, sha256: strin
 }
 
 /** The background jobs evidence sends (src/jobs/evidence.job.ts runs them). */
-export const EVIDENCE_JOBS = { capture: 'evidence-capture', analyse: 'evidence-analyse' } as const;
+export const EVIDENCE_JOBS = { capture: 'evidence-capture', analyse: 'evidence-analyse', fingerprint: 'evidence-fingerprint' } as const;
 type EvidenceJob = (typeof EVIDENCE_JOBS)[keyof typeof EVIDENCE_JOBS];
 
 /** The outbox (decision 012): a job sent inside the caller's transaction exists if and only if it commits. */
@@ -60,6 +62,7 @@ export type ContentAnswer = { status: 200 | 206; headers: Record<string, string>
 export function createEvidenceService(deps: EvidenceDeps) {
   const { db, clock, audit, store, tools, enqueue, settings } = deps;
   const repo = createEvidenceRepository();
+  const matchRepo = createLibraryMatchRepository();
 
   async function referralOf(id: string) {
     const referral = UUID.test(id) ? await repo.referral(db, id) : undefined;
@@ -81,12 +84,22 @@ export function createEvidenceService(deps: EvidenceDeps) {
     return referralOf(id);
   }
 
-  /** Rows as answers, each with the other open referrals holding its bytes (deconfliction by content). */
-  async function present(rows: CaptureRow[], referralId: string): Promise<CaptureAnswer[]> {
+  /**
+   * Rows as answers, each with the other open referrals holding its bytes (deconfliction by content)
+   * and, for the library's readers only, its matches in the Domain library (issue 13 point 5).
+   */
+  async function present(actor: Actor, rows: CaptureRow[], referralId: string): Promise<CaptureAnswer[]> {
     const shas = [...new Set(rows.flatMap((r) => (r.capture.sha256 ? [r.capture.sha256] : [])))];
     const others = await repo.duplicates(db, shas, referralId);
+    const matches = mayReadLibrary(actor)
+      ? await matchRepo.matchesOf(
+          db,
+          rows.map((r) => r.capture.id),
+        )
+      : [];
     return rows.map((row) =>
       presentCapture(row, {
+        libraryMatches: matches.filter((m) => m.captureId === row.capture.id),
         duplicates: others
           .filter((d) => d.sha256 === row.capture.sha256)
           .map(({ referralId: r, reference }) => ({ referralId: r, reference })),
@@ -98,10 +111,10 @@ export function createEvidenceService(deps: EvidenceDeps) {
     );
   }
 
-  async function answerFor(referralId: string, captureId: string) {
+  async function answerFor(actor: Actor, referralId: string, captureId: string) {
     const row = await repo.capture(db, referralId, captureId);
     if (!row) throw new NotFound('No such capture');
-    return (await present([row], referralId))[0]!;
+    return (await present(actor, [row], referralId))[0]!;
   }
 
   /** DPA 2018 s.62: a view of evidence, logged with its purpose (one statement: no transaction of its own). */
@@ -128,6 +141,9 @@ export function createEvidenceService(deps: EvidenceDeps) {
       analysisError: analysable ? null : notMediaReason(mediaType),
     });
     if (made && analysable) await enqueue(tx, EVIDENCE_JOBS.analyse, { sha256: stored.sha256 }, { singletonKey: stored.sha256 });
+    // Bytes analysed before with audio: the new capture of them is matched against the library (issue 13 point 5).
+    if (!made && (await repo.object(tx, stored.sha256))?.analysis?.hasAudio)
+      await enqueue(tx, EVIDENCE_JOBS.fingerprint, { sha256: stored.sha256 }, { singletonKey: stored.sha256 });
   }
 
   return {
@@ -178,7 +194,7 @@ export function createEvidenceService(deps: EvidenceDeps) {
         });
         return row;
       });
-      return answerFor(referral.id, capture.id);
+      return answerFor(actor, referral.id, capture.id);
     },
 
     /** A capture from a URL (issue 12 point 1): recorded as pending, fetched by a background job. */
@@ -203,7 +219,7 @@ export function createEvidenceService(deps: EvidenceDeps) {
         await enqueue(tx, EVIDENCE_JOBS.capture, { captureId: row.id }, { singletonKey: row.id });
         return row;
       });
-      return answerFor(referral.id, capture.id);
+      return answerFor(actor, referral.id, capture.id);
     },
 
     /**
@@ -214,7 +230,7 @@ export function createEvidenceService(deps: EvidenceDeps) {
       const referral = await readable(actor, referralId);
       return {
         referral,
-        captures: await present(await repo.captures(db, referral.id), referral.id),
+        captures: await present(actor, await repo.captures(db, referral.id), referral.id),
         canCapture: captureRefusal(actor, referral) === null,
         canPackage: mayPackage(actor),
       };
@@ -223,14 +239,14 @@ export function createEvidenceService(deps: EvidenceDeps) {
     /** The referral's captures. Showing them is a consultation (who captured what, from where). */
     async list(actor: Actor, referralId: string, consult = true) {
       const referral = await readable(actor, referralId);
-      const items = await present(await repo.captures(db, referral.id), referral.id);
+      const items = await present(actor, await repo.captures(db, referral.id), referral.id);
       if (consult && items.length) await consulted(actor, 'referral', referral.id, { captures: items.length });
       return { referral, items };
     },
 
     async get(actor: Actor, referralId: string, captureId: string) {
       const referral = await readable(actor, referralId);
-      const answer = await answerFor(referral.id, captureId);
+      const answer = await answerFor(actor, referral.id, captureId);
       await consulted(actor, 'capture', captureId);
       return answer;
     },

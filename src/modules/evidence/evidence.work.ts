@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import { captureUrl } from '../../capture/capture.js';
@@ -10,6 +8,7 @@ import { AnalysisFailed, contactSheet, probe, waveform } from '../../media/analy
 import { detectMediaType, isAnalysable } from '../../media/detect.js';
 import type { StoredObject } from '../../storage/evidence-store.js';
 import { ObjectTooLarge } from '../../storage/evidence-store.js';
+import { privateFile } from '../../storage/private-file.js';
 import { createEvidenceRepository } from './evidence.repository.js';
 import { bytesStill, EVIDENCE_JOBS, notMediaReason, type EvidenceDeps } from './evidence.service.js';
 
@@ -32,13 +31,7 @@ export function createEvidenceWork(deps: EvidenceDeps) {
   const tmpDir = path.join(settings.dataDir, 'tmp');
 
   /** A private copy of the plain bytes for ffprobe and ffmpeg, removed by the caller's `finally`. */
-  async function plainCopy(sha256: string) {
-    fs.mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
-    fs.chmodSync(tmpDir, 0o700);
-    const file = path.join(tmpDir, randomUUID());
-    await pipeline(await store.get(sha256), fs.createWriteStream(file, { mode: 0o600, flags: 'wx' }));
-    return file;
-  }
+  const plainCopy = async (sha256: string) => privateFile(tmpDir, await store.get(sha256));
 
   async function storeImage(png: Buffer) {
     const stored = await store.put(Readable.from([png]), { maxBytes: 64 * 1024 * 1024 });
@@ -171,6 +164,8 @@ export function createEvidenceWork(deps: EvidenceDeps) {
       }
       await db.transaction(async (tx) => {
         await repo.setAnalysis(tx, sha256, values);
+        // Issue 13 point 4: audio is fingerprinted and matched against the Domain library.
+        if (values.analysis?.hasAudio) await enqueue(tx, EVIDENCE_JOBS.fingerprint, { sha256 }, { singletonKey: sha256 });
         await audit.record(tx, {
           actor: null,
           operation: 'alter',

@@ -1,15 +1,51 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import multipart from '@fastify/multipart';
+import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
+import { Forbidden, UnsupportedMediaType } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import { failures } from '../../plugins/openapi.js';
 import type { Services } from '../../services.js';
 import { HOLDERS, LIBRARY_READERS } from './library.policy.js';
-import { entryDetailSchema, entryListSchema, entryParamsSchema, libraryQuerySchema, releaseSchema } from './library.schemas.js';
+import { receiveUpload } from '../evidence/evidence.upload.js';
+import {
+  entryDetailSchema,
+  entryListSchema,
+  entryParamsSchema,
+  libraryQuerySchema,
+  matchAnswerSchema,
+  releaseSchema,
+} from './library.schemas.js';
 
 const tags = ['library'];
 
 /** JSON API for the Domain library (SOP 10.8, 2.2; DESIGN.md "Domain library"; issue 13). */
 const libraryApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const library = services.library;
+
+  // Multipart/form-data (decision 015), in this scope only, as the evidence upload.
+  await app.register(async (scope) => {
+    const uploads = scope.withTypeProvider<ZodTypeProvider>();
+    await uploads.register(multipart, {
+      limits: { fileSize: services.evidence.capabilities().maxBytes + 1, files: 2, fields: 10, fieldSize: 4_096, parts: 20 },
+    });
+    uploads.post(
+      '/library/match',
+      {
+        config: { roles: LIBRARY_READERS },
+        schema: {
+          summary:
+            'Match an audio or video clip against the Domain library (issue 13): multipart/form-data with one `file` part, bearer token only (decision 015). Matches scoring at least 0.5, best first, with where in the removed track the clip begins; a hint, never a decision. Nothing is kept: no capture, no fingerprint. 400 at file for no file or one that is not audio; 413 over EVIDENCE_MAX_BYTES; 415 when not multipart; 503 without ffmpeg or fpcalc',
+          tags,
+          response: { 200: matchAnswerSchema, ...failures(400, 401, 403, 413, 415, 503) },
+        },
+      },
+      async (req) => {
+        // A browser sends a session cookie with a cross-site form: a clip is matched with a bearer token only.
+        if (req.isMultipart() && req.session) throw new Forbidden('Call the API with a bearer token to match a clip');
+        if (!req.isMultipart()) throw new UnsupportedMediaType('Send the clip as multipart/form-data, in one part named file');
+        return receiveUpload(req, (file, rest) => services.libraryMatch.matchClip(file, rest));
+      },
+    );
+  });
 
   app.get(
     '/library',

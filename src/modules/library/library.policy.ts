@@ -7,3 +7,4 @@ export const LIBRARY_READERS = UNIT;
 export const HOLDERS = SUPERVISORS;
 
 export const mayHold = (actor: Pick<Actor, 'roles'>) => hasAnyRole(actor, HOLDERS);
+export const mayReadLibrary = (actor: Pick<Actor, 'roles'>) => hasAnyRole(actor, LIBRARY_READERS);

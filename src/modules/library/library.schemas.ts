@@ -134,3 +134,17 @@ export const entryDetailSchema = entrySchema.extend({
 export type EntryDetailAnswer = z.infer<typeof entryDetailSchema>;
 
 export const entryListSchema = pagedAnswer(entrySchema);
+
+/** `POST /api/v1/library/match` (issue 13 point 5): the clip's matches, best first. */
+export const matchAnswerSchema = z.object({
+  matches: z
+    .array(
+      z.object({
+        entryId: z.string(),
+        reference: z.string(),
+        score: z.number().describe('0 to 1; shown from 0.5 (docs/audio-matching.md)'),
+        offsetSeconds: z.number().describe('Where in the removed track the clip begins'),
+      }),
+    )
+    .describe('A hint for a person, never a decision'),
+});

@@ -4,6 +4,7 @@ import { addDays, libraryExpiresOn } from '../../domain/library-retention.js';
 import type { Db, Tx } from '../../db/client.js';
 import { Forbidden, InvalidTransition, NotFound } from '../../errors.js';
 import type { AuditService } from '../audit/audit.service.js';
+import { indexEntryTerms } from './library-match.service.js';
 import { mayHold } from './library.policy.js';
 import { presentEntry, presentEntryDetail } from './library.presenter.js';
 import { createLibraryRepository, type EntryFilter, type EntryRow } from './library.repository.js';
@@ -84,6 +85,7 @@ export function createLibraryService({ db, clock, audit }: LibraryDeps) {
     if (!entry) return null;
     const captured = await repo.storedCaptures(tx, referralId);
     await repo.insertCaptures(tx, entry.id, captured);
+    const indexed = await indexEntryTerms(tx, entry.id);
     await repo.insertHistory(tx, { entryId: entry.id, at: now, action: 'entered', actorId: actor.id });
     await audit.record(tx, {
       actor,
@@ -91,7 +93,7 @@ export function createLibraryService({ db, clock, audit }: LibraryDeps) {
       entity: 'library_entry',
       entityId: entry.id,
       purpose: 'SOP 10.8: removed musical content kept in the Domain library',
-      detail: { referralId, reference: source.reference, removedOn, expiresOn: entry.expiresOn, captures: captured.length },
+      detail: { referralId, reference: source.reference, removedOn, expiresOn: entry.expiresOn, captures: captured.length, indexed },
     });
     return entry.id;
   };
