@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // The database tests run on the embedded PGlite and, when TEST_DATABASE_URL is set, again on
@@ -6,6 +7,9 @@ const databases = ['pglite', ...(process.env.TEST_DATABASE_URL ? ['postgres'] : 
 
 export default defineConfig({
   test: {
+    // Vitest's default is one worker on two cores; much of the suite waits on PostgreSQL, ffmpeg,
+    // Chromium and child processes, so two workers overlap that waiting on a two-core machine.
+    maxWorkers: Math.max(2, os.availableParallelism() - 1),
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
