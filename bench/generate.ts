@@ -3,6 +3,7 @@ import cliProgress from 'cli-progress';
 import { chainHash } from '../src/domain/audit-chain.js';
 import { contentKey } from '../src/domain/content-url.js';
 import type { RawSql } from './database.js';
+import { seeded } from './random.js';
 
 /**
  * Realistic data at scale, written straight through the real schema with one set-based insert
@@ -32,18 +33,6 @@ export type GenerateResult = { referrals: number; rows: number; auditEntries: nu
 
 const DAY = 86_400_000;
 const YEARS = 3;
-
-/** A small seeded generator, so a run at one scale makes the same shape of data every time. */
-function mulberry32(seed: number) {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Row = Record<string, unknown>;
 type Batch = {
@@ -109,7 +98,7 @@ const PLATFORM_WEIGHTS: Record<string, number> = {
 };
 
 export async function generate(q: RawSql, o: GenerateOptions): Promise<GenerateResult> {
-  const rnd = mulberry32(o.scale);
+  const rnd = seeded(o.scale);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const between = (lo: number, hi: number) => lo + rnd() * (hi - lo);
   const weights = o.platforms.map((p) => PLATFORM_WEIGHTS[p.key] ?? 1);

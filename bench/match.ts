@@ -10,6 +10,7 @@ import { findTools } from '../src/media/tools.js';
 import { candidateTracks } from '../src/modules/library/library-match.repository.js';
 import { indexEntryTerms, matchFingerprint } from '../src/modules/library/library-match.service.js';
 import { makeTrack } from '../test/music.js';
+import { seeded } from './random.js';
 import { createBenchDatabase, rawSql, type RawSql } from './database.js';
 import { result, type Result } from './report.js';
 
@@ -38,18 +39,6 @@ type MatchBenchOptions = {
 /** A re-upload is a 20-second clip of its track, as a person records or cuts one. */
 const CLIP_SECONDS = 20;
 const BATCH = 1000;
-
-/** A small seeded generator (mulberry32): the same library on every run. */
-function seeded(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const popcount = (v: number) => {
   let n = 0;

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { seeded } from '../bench/random.js';
 
 const run = promisify(execFile);
 
@@ -10,18 +11,6 @@ const run = promisify(execFile);
  * with rests, timbre (harmonic weights and decay), bass line, drums and background noise; the same
  * seed always gives the same track.
  */
-
-/** A small seeded generator (mulberry32): the tracks' parameters, the same on every machine. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A per-note pseudo-random number in [0, 1) inside the ffmpeg expression: `index` is the note's

@@ -1,4 +1,5 @@
 import type { Actor } from '../../domain/actor.js';
+import type { LibraryEvent } from '../../domain/vocabulary.js';
 import { londonToday } from '../../domain/dates.js';
 import { addDays, libraryExpiresOn } from '../../domain/library-retention.js';
 import type { Db, Tx } from '../../db/client.js';
@@ -57,6 +58,26 @@ export function createLibraryService({ db, clock, audit }: LibraryDeps) {
     const row = UUID.test(id) ? await repo.lockEntry(tx, id) : undefined;
     if (!row) throw new NotFound('No such library entry');
     return row;
+  }
+
+  type HoldChange = {
+    hold: Parameters<ReturnType<typeof createLibraryRepository>['setHold']>[2];
+    history: { action: LibraryEvent; investigationReference: string | null; reason: string; reviewOn?: string };
+    purpose?: string;
+    detail: Record<string, unknown>;
+  };
+
+  /** One change of an entry's hold (CPIA 1996): the row, its history and its audit entry in one transaction; 409s from `change`. */
+  async function changeHold(actor: Actor, id: string, change: (row: EntryRow, now: Date) => HoldChange) {
+    await db.transaction(async (tx) => {
+      const row = await locked(tx, actor, id);
+      const now = clock();
+      const { hold, history, purpose, detail: auditDetail } = change(row, now);
+      await repo.setHold(tx, id, hold);
+      await repo.insertHistory(tx, { entryId: id, at: now, actorId: actor.id, ...history });
+      await audit.record(tx, { actor, operation: 'alter', entity: 'library_entry', entityId: id, purpose, detail: auditDetail });
+    });
+    return detail(id);
   }
 
   /**
@@ -121,96 +142,56 @@ export function createLibraryService({ db, clock, audit }: LibraryDeps) {
     get: (_actor: Actor, id: string) => detail(id),
 
     /** CPIA 1996: keep the entry for an investigation until the hold is released; one hold at a time (409). */
-    async placeHold(actor: Actor, id: string, input: HoldInput) {
-      await db.transaction(async (tx) => {
-        const row = await locked(tx, actor, id);
+    placeHold: (actor: Actor, id: string, input: HoldInput) =>
+      changeHold(actor, id, (row, now) => {
         if (row.holdPlacedAt)
           throw new InvalidTransition(`This entry is already held for ${row.holdInvestigationReference}: release that hold first`);
-        const now = clock();
-        await repo.setHold(tx, id, {
-          holdInvestigationReference: input.investigationReference,
-          holdReason: input.reason,
-          holdPlacedBy: actor.id,
-          holdPlacedAt: now,
-          holdReviewOn: input.reviewOn,
-        });
-        await repo.insertHistory(tx, {
-          entryId: id,
-          at: now,
-          action: 'hold_placed',
-          actorId: actor.id,
-          investigationReference: input.investigationReference,
-          reason: input.reason,
-          reviewOn: input.reviewOn,
-        });
-        await audit.record(tx, {
-          actor,
-          operation: 'alter',
-          entity: 'library_entry',
-          entityId: id,
+        return {
+          hold: {
+            holdInvestigationReference: input.investigationReference,
+            holdReason: input.reason,
+            holdPlacedBy: actor.id,
+            holdPlacedAt: now,
+            holdReviewOn: input.reviewOn,
+          },
+          history: {
+            action: 'hold_placed',
+            investigationReference: input.investigationReference,
+            reason: input.reason,
+            reviewOn: input.reviewOn,
+          },
           purpose: 'CPIA 1996: kept for an investigation',
           detail: { hold: 'placed', investigationReference: input.investigationReference, reviewOn: input.reviewOn },
-        });
-      });
-      return detail(id);
-    },
+        };
+      }),
 
     /**
      * A hold reviewed and still needed (issue 13: a hold past its review date is listed, never
      * silently kept): the same investigation, a new review date, the reason it is kept. Kept in
      * place, never released and placed again: the sweep must not find it unheld in between.
      */
-    async reviewHold(actor: Actor, id: string, input: HoldReviewInput) {
-      await db.transaction(async (tx) => {
-        const row = await locked(tx, actor, id);
+    reviewHold: (actor: Actor, id: string, input: HoldReviewInput) =>
+      changeHold(actor, id, (row) => {
         if (!row.holdPlacedAt) throw new InvalidTransition('This entry is not held: place a hold instead');
-        const now = clock();
-        await repo.setHold(tx, id, { holdReviewOn: input.reviewOn });
-        await repo.insertHistory(tx, {
-          entryId: id,
-          at: now,
-          action: 'hold_reviewed',
-          actorId: actor.id,
-          investigationReference: row.holdInvestigationReference,
-          reason: input.reason,
-          reviewOn: input.reviewOn,
-        });
-        await audit.record(tx, {
-          actor,
-          operation: 'alter',
-          entity: 'library_entry',
-          entityId: id,
+        const investigationReference = row.holdInvestigationReference;
+        return {
+          hold: { holdReviewOn: input.reviewOn },
+          history: { action: 'hold_reviewed', investigationReference, reason: input.reason, reviewOn: input.reviewOn },
           purpose: 'CPIA 1996: the hold reviewed and kept',
-          detail: { hold: 'reviewed', investigationReference: row.holdInvestigationReference, reviewOn: input.reviewOn },
-        });
-      });
-      return detail(id);
-    },
+          detail: { hold: 'reviewed', investigationReference, reviewOn: input.reviewOn },
+        };
+      }),
 
     /** The hold ends; the entry's 12 months (SOP 2.2) apply again. 409 when it is not held. */
-    async releaseHold(actor: Actor, id: string, input: ReleaseInput) {
-      await db.transaction(async (tx) => {
-        const row = await locked(tx, actor, id);
+    releaseHold: (actor: Actor, id: string, input: ReleaseInput) =>
+      changeHold(actor, id, (row) => {
         if (!row.holdPlacedAt) throw new InvalidTransition('This entry is not held');
-        const now = clock();
-        await repo.setHold(tx, id, NO_HOLD);
-        await repo.insertHistory(tx, {
-          entryId: id,
-          at: now,
-          action: 'hold_released',
-          actorId: actor.id,
-          investigationReference: row.holdInvestigationReference,
-          reason: input.reason,
-        });
-        await audit.record(tx, {
-          actor,
-          operation: 'alter',
-          entity: 'library_entry',
-          entityId: id,
-          detail: { hold: 'released', investigationReference: row.holdInvestigationReference },
-        });
-      });
-      return detail(id);
-    },
+        const investigationReference = row.holdInvestigationReference;
+        return {
+          hold: NO_HOLD,
+          history: { action: 'hold_released', investigationReference, reason: input.reason },
+          detail: { hold: 'released', investigationReference },
+        };
+      }),
   };
 }
