@@ -45,7 +45,20 @@ export function createPersonasRepository() {
   return {
     insert: async (tx: DbOrTx, row: typeof personas.$inferInsert) => (await tx.insert(personas).values(row).returning())[0]!,
     insertSecrets: (tx: DbOrTx, rows: (typeof personaSecrets.$inferInsert)[]) => tx.insert(personaSecrets).values(rows),
-    insertHistory: (tx: DbOrTx, row: typeof personaStatusHistory.$inferInsert) => tx.insert(personaStatusHistory).values(row),
+    /**
+     * Adds to the status history at `row.at`, or just after its last change when the clock gives
+     * the same millisecond (the persona is locked): the history's order is its times' order.
+     */
+    async insertHistory(tx: DbOrTx, row: typeof personaStatusHistory.$inferInsert & { at: Date }) {
+      const [last] = await tx
+        .select({ at: personaStatusHistory.at })
+        .from(personaStatusHistory)
+        .where(eq(personaStatusHistory.personaId, row.personaId))
+        .orderBy(desc(personaStatusHistory.at))
+        .limit(1);
+      const at = last && last.at >= row.at ? new Date(last.at.getTime() + 1) : row.at;
+      await tx.insert(personaStatusHistory).values({ ...row, at });
+    },
     insertReview: (tx: DbOrTx, row: typeof personaReviews.$inferInsert) => tx.insert(personaReviews).values(row),
     insertUse: async (tx: DbOrTx, row: typeof personaUses.$inferInsert) => (await tx.insert(personaUses).values(row).returning())[0]!,
     /** Assigns unless already assigned; true when it was added. */
