@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../src/config.js';
+import type { RuntimeOptions } from '../src/runtime.js';
 import { castOf } from './factories.js';
 import { actorOf, createTestApp, testConfig, type TestApp, type TestUser } from './harness.js';
 
@@ -9,9 +10,15 @@ import { actorOf, createTestApp, testConfig, type TestApp, type TestUser } from 
  */
 
 /** An app whose persona key is a fresh random one (brief Q loads the real one from PERSONA_KEY or DATA_DIR). */
-export function personaApp(options: { clock?: () => Date; personas?: Partial<Config['personas']> } = {}) {
+export function personaApp(
+  options: { clock?: () => Date; personas?: Partial<Config['personas']>; config?: Partial<Config>; logger?: RuntimeOptions['logger'] } = {},
+) {
   const base = testConfig().personas;
-  return createTestApp({ clock: options.clock, config: { personas: { ...base, key: randomBytes(32), ...options.personas } } });
+  return createTestApp({
+    clock: options.clock,
+    logger: options.logger,
+    config: { ...options.config, personas: { ...base, key: randomBytes(32), ...options.personas } },
+  });
 }
 
 /** Who is who: the creator is an operative; the DI authorises; a second operative is not assigned. */
