@@ -389,7 +389,7 @@ export function createPersonasService({ db, clock, audit, key, settings, confirm
       await visible(actor, id);
       const { rows, total } = await repo.usesPage(db, { personaId: id }, (page.page - 1) * page.pageSize, page.pageSize);
       const people = await repo.people(db, [...new Set(rows.map((r) => r.userId))]);
-      return { items: rows.map((r) => presentUse(r, people)), total, ...page };
+      return { items: rows.map((r) => presentUse(r, people)), total, page: page.page, pageSize: page.pageSize };
     },
 
     /** One user's uses through every persona (FOI 003: per user); an operative sees only their own. */
@@ -399,7 +399,7 @@ export function createPersonasService({ db, clock, audit, key, settings, confirm
       if (userId !== actor.id && !seesWholeRegister(actor)) throw new Forbidden('You may see only your own uses of personas');
       const { rows, total } = await repo.usesPage(db, { userId }, (page.page - 1) * page.pageSize, page.pageSize);
       const people = await repo.people(db, [...new Set(rows.map((r) => r.userId))]);
-      return { items: rows.map((r) => presentUse(r, people)), total, ...page };
+      return { items: rows.map((r) => presentUse(r, people)), total, page: page.page, pageSize: page.pageSize };
     },
   };
 }
