@@ -37,7 +37,7 @@ export type PersonaCast = Awaited<ReturnType<typeof personaCast>>;
 
 let made = 0;
 /** A password no other persona of the run has, with a space and non-ASCII in it: a scan finds it or nothing. */
-export const uniquePassword = () => `Tr0ub4dor &3 ñ-${randomBytes(6).toString('hex')}-${++made}`;
+const uniquePassword = () => `Tr0ub4dor &3 ñ-${randomBytes(6).toString('hex')}-${++made}`;
 
 /** What an operative gives when asking for a persona (FOI 003's ten columns but the creator and officer). */
 export function personaInput(over: Record<string, unknown> = {}) {

@@ -51,7 +51,7 @@ describe('asking for a persona (FOI 003)', () => {
       authorisedAt: null,
       reviewDueOn: null,
       hasPassword: true,
-      secrets: ['notes', 'password', 'recovery_codes'],
+      secrets: ['password', 'recovery_codes', 'notes'],
       assignees: [{ id: cast.operative.id }],
       history: [{ from: null, to: 'requested', actor: { id: cast.operative.id } }],
     });

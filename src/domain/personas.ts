@@ -83,7 +83,8 @@ export const mayRequest = (actor: PersonaActor) => hasAnyRole(actor, PERSONA_USE
  */
 export const mayAuthorise = (actor: PersonaActor, persona: Pick<PersonaState, 'creatorId'>) =>
   hasAnyRole(actor, AUTHORISING_OFFICERS) && actor.id !== persona.creatorId;
-export const mayReview = mayAuthorise;
+/** FOI 003: the periodic review, by the same rule as the authorisation (never the creator). */
+export const mayReview = (actor: PersonaActor, persona: Pick<PersonaState, 'creatorId'>) => mayAuthorise(actor, persona);
 
 /** A sergeant (who assigns work) or an authorising officer assigns a persona to a case worker. */
 export const mayAssign = (actor: PersonaActor) => hasAnyRole(actor, ['sergeant', ...AUTHORISING_OFFICERS]);

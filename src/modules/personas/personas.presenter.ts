@@ -1,10 +1,11 @@
 import { isReviewOverdue } from '../../domain/personas.js';
 import type { Person, PersonaRow, PersonaUseRow } from './personas.repository.js';
-import type { PersonaAnswer, UseAnswer } from './personas.schemas.js';
+import type { PersonaAnswer, PersonaDetailAnswer, UseAnswer } from './personas.schemas.js';
+import { PERSONA_SECRET_KINDS, type PersonaReviewDecision, type PersonaStatus } from '../../domain/vocabulary.js';
 import { REPEATED_VIEWING_ANSWERS } from './personas.schemas.js';
 
 const UNKNOWN = (id: string): Person => ({ id, username: '', name: 'Unknown' });
-export const personOf = (people: Map<string, Person>, id: string) => people.get(id) ?? UNKNOWN(id);
+const personOf = (people: Map<string, Person>, id: string) => people.get(id) ?? UNKNOWN(id);
 
 /**
  * A persona as every answer shows it (DESIGN.md "Persona"): the register's columns, who made and
@@ -45,3 +46,47 @@ export const presentUse = (row: PersonaUseRow, people: Map<string, Person>): Use
   investigationReference: row.investigationReference,
   repeatedViewing: { prompted: row.repeatedViewingPrompted, answer: answerOf(row.repeatedViewingAnswer) },
 });
+
+type HistoryRow = { at: Date; fromStatus: PersonaStatus | null; toStatus: PersonaStatus; actorId: string | null; reason: string | null };
+type ReviewRow = {
+  at: Date;
+  reviewerId: string;
+  necessity: string;
+  proportionality: string;
+  decision: PersonaReviewDecision;
+  nextReviewOn: string | null;
+};
+
+/** The persona page's and `GET …/{id}`'s answer: the row with why, who, what happened and the kinds of secret held (never a value). */
+export function presentPersonaDetail(
+  persona: PersonaAnswer,
+  row: PersonaRow,
+  extras: { people: Map<string, Person>; kinds: string[]; assignees: Person[]; history: HistoryRow[]; reviews: ReviewRow[] },
+): PersonaDetailAnswer {
+  const { people } = extras;
+  return {
+    ...persona,
+    justification: row.justification,
+    authorisationReason: row.authorisationReason,
+    retirement: row.retiredAt
+      ? { at: row.retiredAt.toISOString(), by: row.retiredBy ? personOf(people, row.retiredBy) : null, reason: row.retirementReason }
+      : null,
+    secrets: PERSONA_SECRET_KINDS.filter((k) => extras.kinds.includes(k)),
+    assignees: extras.assignees,
+    history: extras.history.map((h) => ({
+      at: h.at.toISOString(),
+      from: h.fromStatus,
+      to: h.toStatus,
+      actor: h.actorId ? personOf(people, h.actorId) : null,
+      reason: h.reason,
+    })),
+    reviews: extras.reviews.map((r) => ({
+      at: r.at.toISOString(),
+      reviewer: personOf(people, r.reviewerId),
+      necessity: r.necessity,
+      proportionality: r.proportionality,
+      decision: r.decision,
+      nextReviewOn: r.nextReviewOn,
+    })),
+  };
+}

@@ -9,7 +9,7 @@ import { plainText } from '../../schemas/text.js';
  * them and the OpenAPI document comes from them. Every text has a bound; no answer schema has a
  * place for a secret but the reveal's.
  */
-export const PERSONA_LIMITS = {
+const PERSONA_LIMITS = {
   website: 100,
   userName: 100,
   emailAddress: 254,
@@ -24,7 +24,7 @@ export const PERSONA_LIMITS = {
 } as const;
 
 /** The first year a persona's account can have been joined (the register holds nothing older). */
-export const FIRST_YEAR_JOINED = 1990;
+const FIRST_YEAR_JOINED = 1990;
 
 const blankAsAbsent = (v: unknown) => (v === '' ? undefined : v);
 const chars = (n: number) => n.toLocaleString('en-GB');
@@ -165,7 +165,7 @@ export const personaUsesQuerySchema = z.object(pagingQuery);
 const personSchema = z.object({ id: z.string(), username: z.string(), name: z.string() });
 
 /** DESIGN.md "Persona": the register's row, never a secret. */
-export const personaSchema = z.object({
+const personaSchema = z.object({
   id: z.string(),
   website: z.string(),
   yearJoined: z.number(),
@@ -210,6 +210,7 @@ export const personaDetailSchema = personaSchema.extend({
     }),
   ),
 });
+
 export type PersonaDetailAnswer = z.infer<typeof personaDetailSchema>;
 
 export const personaListSchema = pagedAnswer(personaSchema);

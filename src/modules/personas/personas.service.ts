@@ -22,7 +22,7 @@ import { Forbidden, InvalidTransition, NotFound, RepeatedViewing, ServiceUnavail
 import { openSecret, sealSecret, type SecretKey } from '../../security/sealed-secrets.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { mayReadRegister, seesWholeRegister } from './personas.policy.js';
-import { personOf, presentPersona, presentUse } from './personas.presenter.js';
+import { presentPersona, presentPersonaDetail, presentUse } from './personas.presenter.js';
 import { createPersonasRepository, type PersonaRow } from './personas.repository.js';
 import {
   personaSchemas,
@@ -101,31 +101,7 @@ export function createPersonasService({ db, clock, audit, key, settings, confirm
         ...(row.retiredBy ? [row.retiredBy] : []),
       ]),
     ]);
-    return {
-      ...persona!,
-      justification: row.justification,
-      authorisationReason: row.authorisationReason,
-      retirement: row.retiredAt
-        ? { at: row.retiredAt.toISOString(), by: row.retiredBy ? personOf(people, row.retiredBy) : null, reason: row.retirementReason }
-        : null,
-      secrets: (kinds.get(id) ?? []) as PersonaSecretKind[],
-      assignees,
-      history: history.map((h) => ({
-        at: h.at.toISOString(),
-        from: h.fromStatus,
-        to: h.toStatus,
-        actor: h.actorId ? personOf(people, h.actorId) : null,
-        reason: h.reason,
-      })),
-      reviews: reviews.map((r) => ({
-        at: r.at.toISOString(),
-        reviewer: personOf(people, r.reviewerId),
-        necessity: r.necessity,
-        proportionality: r.proportionality,
-        decision: r.decision,
-        nextReviewOn: r.nextReviewOn,
-      })),
-    };
+    return presentPersonaDetail(persona!, row, { people, kinds: kinds.get(id) ?? [], assignees, history, reviews });
   }
 
   /** The persona locked for a change, or 404 (the same rule as reading it): two changes at once take turns. */
@@ -403,5 +379,3 @@ export function createPersonasService({ db, clock, audit, key, settings, confirm
     },
   };
 }
-
-export type PersonasService = ReturnType<typeof createPersonasService>;
