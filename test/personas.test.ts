@@ -184,6 +184,10 @@ describe('who sees the register (issue 14 point 8; decision 019)', () => {
       }
     }
     expect((await (await t.api(cast.auditor)).get('/api/v1/personas')).status).toBe(403);
+    // Hidden only from someone with no other role: an admin who is also a requester still gets 404, an auditor-requester 403.
+    expect((await (await t.api(await t.user(['admin', 'requester']))).get('/api/v1/personas')).status).toBe(404);
+    expect((await (await t.api(await t.user(['requester', 'auditor']))).get('/api/v1/personas')).status).toBe(403);
+    expect((await (await t.api(await t.user(['requester', 'operative']))).get('/api/v1/personas')).status).toBe(200);
   });
 
   it('shows an operative only the personas assigned to them; sergeants, inspectors and officers see all', async () => {
