@@ -4,6 +4,17 @@ import { z } from 'zod';
 import type { PasswordHashing } from './security/secrets.js';
 
 /** The only reader of process.env: one typed, validated object (DESIGN.md "Runtime shape"). */
+/** An AES-256 key given in the environment: 64 hex digits or base64 of 32 bytes. */
+const aesKey = z
+  .string()
+  .transform((v, ctx) => {
+    const key = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
+    if (key.length === 32) return key;
+    ctx.addIssue({ code: 'custom', message: 'must be 32 bytes as 64 hex digits or base64' });
+    return z.NEVER;
+  })
+  .optional();
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -66,15 +77,18 @@ const envSchema = z.object({
   /** Seconds between a job worker's polls: each is a query, and PGlite shares its one connection with the requests. */
   JOBS_POLL_SECONDS: z.coerce.number().min(0.5).max(600).default(5),
   /** Evidence (issue 12): the AES-256 key as 64 hex digits or base64 of 32 bytes; unset: a key file in DATA_DIR. */
-  EVIDENCE_KEY: z
-    .string()
-    .transform((v, ctx) => {
-      const key = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
-      if (key.length === 32) return key;
-      ctx.addIssue({ code: 'custom', message: 'must be 32 bytes as 64 hex digits or base64' });
-      return z.NEVER;
-    })
-    .optional(),
+  EVIDENCE_KEY: aesKey,
+  /** The persona register's secrets (issue 14): its own AES-256 key, as EVIDENCE_KEY; unset: DATA_DIR/persona.key. */
+  PERSONA_KEY: aesKey,
+  /** Months from a persona's authorisation, and from each review, to its next review (issue 14 point 5). */
+  PERSONA_REVIEW_MONTHS: z.coerce.number().int().min(1).max(12).default(3),
+  /**
+   * RIPA 2000 (issue 14 point 7): a use through a persona that touches a referral already viewed
+   * through personas this many times within PERSONA_REPEAT_DAYS asks whether a directed
+   * surveillance authorisation is needed.
+   */
+  PERSONA_REPEAT_USES: z.coerce.number().int().min(1).max(100).default(3),
+  PERSONA_REPEAT_DAYS: z.coerce.number().int().min(1).max(366).default(28),
   /** The largest capture, uploaded or fetched, in bytes (default 2 GiB). */
   EVIDENCE_MAX_BYTES: z.coerce
     .number()
@@ -162,6 +176,7 @@ export type Config = {
     captureAllowedHosts: string[];
     captureTimeoutSeconds: number;
   };
+  personas: { key?: Buffer; reviewMonths: number; repeatedViewing: { uses: number; days: number } };
 };
 
 export class ConfigError extends Error {}
@@ -214,6 +229,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       store: storeOf(e),
       captureAllowedHosts: e.CAPTURE_ALLOWED_HOSTS ?? [],
       captureTimeoutSeconds: e.CAPTURE_TIMEOUT_SECONDS,
+    },
+    personas: {
+      key: e.PERSONA_KEY,
+      reviewMonths: e.PERSONA_REVIEW_MONTHS,
+      repeatedViewing: { uses: e.PERSONA_REPEAT_USES, days: e.PERSONA_REPEAT_DAYS },
     },
   };
 }

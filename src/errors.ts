@@ -80,3 +80,16 @@ export class ServiceUnavailable extends AppError {
     super(503, 'service_unavailable', message);
   }
 }
+
+/**
+ * RIPA 2000 (issue 14 point 7): earlier uses through personas touched the same referral often
+ * enough that this use must first answer whether a directed surveillance authorisation is needed.
+ */
+export class RepeatedViewing extends AppError {
+  constructor(
+    readonly repeatedViewing: { prompt: string; priorUses: number; days: number },
+    message = repeatedViewing.prompt,
+  ) {
+    super(409, 'repeated_viewing', message);
+  }
+}

@@ -11,6 +11,7 @@ import { randomSecret } from './security/secrets.js';
 import { findTools, type Tools } from './media/tools.js';
 import type { Enqueue } from './modules/evidence/evidence.service.js';
 import { createServices, type Services, type Surroundings } from './services.js';
+import { secretKey } from './security/sealed-secrets.js';
 import type { EvidenceStore } from './storage/evidence-store.js';
 import { openEvidenceStore } from './storage/open-store.js';
 
@@ -52,7 +53,9 @@ export async function openSurroundings(config: Config, found?: Tools, wrapStore 
     if (!runner) throw new Error('This process sends no background jobs (started without a job runner)');
     return runner.enqueue(tx, name, data, options);
   };
-  const surroundings: Surroundings = { store, tools, enqueue };
+  // Placeholder until brief Q's loadPersonaKey (PERSONA_KEY or DATA_DIR/persona.key) is connected here.
+  const personaKey = config.personas.key ? secretKey(config.personas.key) : null;
+  const surroundings: Surroundings = { store, tools, enqueue, personaKey };
   return { surroundings, bind: (r: JobRunner) => void (runner = r) };
 }
 

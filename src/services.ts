@@ -18,9 +18,14 @@ import { createEvidenceService, type Enqueue } from './modules/evidence/evidence
 import { createEvidenceWork } from './modules/evidence/evidence.work.js';
 import type { Tools } from './media/tools.js';
 import type { EvidenceStore } from './storage/evidence-store.js';
+import { createPersonasService } from './modules/personas/personas.service.js';
+import type { SecretKey } from './security/sealed-secrets.js';
 
-/** What the services take from outside the database: the evidence store, the tools found at start, the outbox. */
-export type Surroundings = { store: EvidenceStore; tools: Tools; enqueue: Enqueue };
+/**
+ * What the services take from outside the database: the evidence store, the tools found at start,
+ * the outbox, and the persona key (issue 14; null when none is loaded).
+ */
+export type Surroundings = { store: EvidenceStore; tools: Tools; enqueue: Enqueue; personaKey: SecretKey | null };
 
 /**
  * Plain factory wiring, no container (STYLE.md, after hmpps-template-typescript). Each service
@@ -32,6 +37,7 @@ export function createServices(db: Db, config: Config, surroundings: Surrounding
   const lifecycle = createLifecycleService(db, audit, clock);
   const referrals = createReferralsService(db, audit, platforms, lifecycle, config, clock);
   const library = createLibraryService({ db, clock, audit });
+  const users = createUsersService(db, audit, config, clock);
   const evidenceDeps = {
     db,
     clock,
@@ -47,7 +53,7 @@ export function createServices(db: Db, config: Config, surroundings: Surrounding
   return {
     audit,
     auth: createAuthService(db, config, clock),
-    users: createUsersService(db, audit, config, clock),
+    users,
     platforms,
     lifecycle,
     referrals,
@@ -61,6 +67,14 @@ export function createServices(db: Db, config: Config, surroundings: Surrounding
     evidence: createEvidenceService(evidenceDeps),
     evidenceWork: createEvidenceWork(evidenceDeps),
     evidencePackages: createEvidencePackagesService(evidenceDeps),
+    personas: createPersonasService({
+      db,
+      clock,
+      audit,
+      key: surroundings.personaKey,
+      settings: { reviewMonths: config.personas.reviewMonths, repeatedViewing: config.personas.repeatedViewing },
+      confirmOwnPassword: users.confirmOwnPassword,
+    }),
   };
 }
 

@@ -7,6 +7,8 @@ import { multipart, racingStore } from './evidence-support.js';
 import { makeMedia } from './media.js';
 import { temporaryDir } from './processes.js';
 import { referralIn } from './factories.js';
+import { personaContractDrivers } from './personas-contract.js';
+import { randomBytes } from 'node:crypto';
 import { actorOf } from './harness.js';
 import { apiSteps, castOf, JOURNEY_NOW, referralBody, type ApiSteps, type Cast } from './journey.js';
 
@@ -41,7 +43,7 @@ beforeAll(async () => {
   t = await createTestApp({
     clock: () => JOURNEY_NOW,
     jobs: 'send',
-    config: { evidence: { ...testConfig().evidence, maxBytes: 65_536 } },
+    config: { evidence: { ...testConfig().evidence, maxBytes: 65_536 }, personas: { ...testConfig().personas, key: randomBytes(32) } },
     wrapStore: race.wrap,
   });
   cast = await castOf(t);
@@ -357,6 +359,7 @@ const SPECIFIC: Record<string, Driver[]> = {
         purpose: 'Investigation',
       }),
   ],
+  ...personaContractDrivers(() => t),
 };
 
 /** The API's routes as registered (not as documented), with their path in the document's form. */
@@ -369,12 +372,14 @@ const urlFor = (path: string, id = UNKNOWN) => path.replace('{id}', id).replace(
 /** What every route answers alike: no caller, a caller without the role, a malformed id, a form body. */
 function genericDrivers(): Record<string, Driver[]> {
   const drivers: Record<string, Driver[]> = {};
-  for (const { method, path, roles } of apiRoutes()) {
+  for (const { method, path, roles, hiddenFrom } of apiRoutes()) {
     const body = method === 'GET' ? undefined : {};
     const at = (status: number, d: Driver) => (drivers[`${method} ${path} ${status}`] ??= []).push(d);
     at(401, () => inject(method, urlFor(path), null, body));
     // Everyone signed in may read the directory: only a password still to change is refused.
-    at(403, () => inject(method, urlFor(path), roles === 'signed_in' ? passwordToChange : cast.admin, body));
+    // A route hidden from admins (the persona register) answers them 404; an auditor is refused it.
+    at(403, () => inject(method, urlFor(path), roles === 'signed_in' ? passwordToChange : hiddenFrom ? cast.auditor : cast.admin, body));
+    if (hiddenFrom) at(404, () => inject(method, urlFor(path), cast.admin, body));
     if (path.includes('{id}')) for (const id of MALFORMED) at(404, () => inject(method, urlFor(path, id), everyone, body));
     if (method !== 'GET') at(415, () => inject(method, urlFor(path), everyone, {}, true));
   }

@@ -13,6 +13,7 @@ const READ_CASES = ['requester', 'operative', 'sergeant', 'inspector'] as const;
 // The unit's casework: operatives, and sergeants who may do all an operative may.
 const CASEWORKERS = ['operative', 'sergeant'] as const;
 const UNIT = ['operative', 'sergeant', 'inspector'] as const;
+const PERSONA_READERS = ['operative', 'sergeant', 'inspector', 'authorising_officer'] as const;
 const TABLE: Record<string, RouteRoles> = {
   'GET /health': 'public',
   'GET /api/v1/openapi.json': 'public',
@@ -131,7 +132,28 @@ const TABLE: Record<string, RouteRoles> = {
   'GET /api/v1/retention/certificates': ['auditor'],
   'GET /api/v1/retention/upcoming': ['sergeant', 'inspector', 'auditor'],
   'GET /retention': ['sergeant', 'inspector', 'auditor'],
+  // The persona register (FOI 003, issue 14): readers are the case workers, inspectors and authorising officers.
+  'GET /api/v1/personas': PERSONA_READERS,
+  'POST /api/v1/personas': CASEWORKERS,
+  'GET /api/v1/personas/uses': PERSONA_READERS,
+  'GET /api/v1/personas/:id': PERSONA_READERS,
+  'POST /api/v1/personas/:id/authorisation': ['authorising_officer'],
+  'POST /api/v1/personas/:id/reveal': ['operative', 'sergeant', 'authorising_officer'],
+  'GET /api/v1/personas/:id/uses': PERSONA_READERS,
+  'POST /api/v1/personas/:id/uses': CASEWORKERS,
+  'POST /api/v1/personas/:id/reviews': ['authorising_officer'],
+  'POST /api/v1/personas/:id/assignees': ['sergeant', 'authorising_officer'],
 };
+
+/**
+ * Routes that do not exist for some roles (issue 14 point 8): a caller holding only these roles
+ * gets the unknown path's 404, not a 403. Every persona route hides from requesters and admins.
+ */
+const HIDDEN: Record<string, readonly Role[]> = Object.fromEntries(
+  Object.keys(TABLE)
+    .filter((route) => / \/api\/v1\/personas(\/|$)/.test(route))
+    .map((route) => [route, ['requester', 'admin']]),
+);
 
 const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
 
@@ -148,6 +170,8 @@ describe('every route declares its roles', () => {
     const registered = t.app.registeredRoutes.filter((r) => !r.url.startsWith('/assets/'));
     const declared = Object.fromEntries(registered.map((r) => [key(r), r.roles]));
     expect(declared).toEqual(TABLE);
+    const hidden = Object.fromEntries(registered.flatMap((r) => (r.hiddenFrom ? [[key(r), r.hiddenFrom]] : [])));
+    expect(hidden).toEqual(HIDDEN);
   });
 
   it('answers every role as the table says', async () => {
@@ -181,8 +205,11 @@ describe('every route declares its roles', () => {
         const may = allowed === 'public' || (role !== null && (allowed === 'signed_in' || allowed.includes(role)));
         const denied =
           res.statusCode === 401 || res.statusCode === 403 || (res.statusCode === 302 && res.headers.location?.startsWith('/sign-in?'));
-        const expected = may ? 'allowed' : role === null ? 'unauthenticated' : 'forbidden';
-        const got = !denied ? 'allowed' : res.statusCode === 403 ? 'forbidden' : 'unauthenticated';
+        const hides = role !== null && (HIDDEN[key(route)] ?? []).includes(role);
+        const expected = may ? 'allowed' : role === null ? 'unauthenticated' : hides ? 'hidden' : 'forbidden';
+        // Hidden: the very answer of a path that does not exist.
+        const unknown = res.statusCode === 404 && res.body === JSON.stringify({ error: 'Not found' });
+        const got = unknown && !may ? 'hidden' : !denied ? 'allowed' : res.statusCode === 403 ? 'forbidden' : 'unauthenticated';
         if (expected !== got) failures.push(`${key(route)} as ${role ?? 'anonymous'}: expected ${expected}, got ${res.statusCode}`);
       }
     }

@@ -268,6 +268,8 @@ describe('every route, sent NUL and lone surrogates everywhere, answers without 
     ...['returnTo', 'done', 'username', 'password', 'displayName', 'ocu', 'unit', 'roles', 'comment', 'reason', 'decision'],
     ...['contentTitle', 'contentUrl', 'rationale', 'name', 'key', 'contact', 'hosts', 'clauses', 'template', 'summary'],
     ...['researchSummary', 'forceReference', 'externalReference', 'submittedAt', 'decidedOn', 'selfTaskedReason', 'draft'],
+    // The persona register (issue 14).
+    ...['website', 'userName', 'emailAddress', 'justification', 'purpose', 'currentPassword', 'necessity', 'proportionality', 'user'],
   ];
   for (const [kind, bad] of Object.entries(HOSTILE))
     it(`with a ${kind}`, async () => {

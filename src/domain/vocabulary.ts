@@ -121,3 +121,13 @@ export type AnalysisStatus = (typeof ANALYSIS_STATUSES)[number];
 /** What happened to a Domain library entry, on its history (SOP 10.8; CPIA 1996 holds). */
 export const LIBRARY_EVENTS = ['entered', 'hold_placed', 'hold_reviewed', 'hold_released'] as const;
 export type LibraryEvent = (typeof LIBRARY_EVENTS)[number];
+
+/** DESIGN.md "Persona register": requested → active or refused; active ⇄ suspended; → retired. */
+export const PERSONA_STATUSES = ['requested', 'refused', 'active', 'suspended', 'retired'] as const;
+export type PersonaStatus = (typeof PERSONA_STATUSES)[number];
+/** What a persona keeps sealed (issue 14 point 3): never in a list, export, log or audit entry. */
+export const PERSONA_SECRET_KINDS = ['password', 'recovery_codes', 'notes'] as const;
+export type PersonaSecretKind = (typeof PERSONA_SECRET_KINDS)[number];
+/** A review's decision (issue 14 point 5). */
+export const PERSONA_REVIEW_DECISIONS = ['continue', 'suspend', 'retire'] as const;
+export type PersonaReviewDecision = (typeof PERSONA_REVIEW_DECISIONS)[number];

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 import { hasAnyRole, toActor, type Actor } from '../domain/actor.js';
-import { Forbidden, Unauthenticated } from '../errors.js';
+import { Forbidden, NotFound, Unauthenticated } from '../errors.js';
 import type { Role } from '../domain/vocabulary.js';
 
 /** Who may call a route: anyone, anyone signed in, or holders of one of the roles (DESIGN.md "Roles"). */
@@ -12,6 +12,11 @@ export type RouteRoles = 'public' | 'signed_in' | readonly Role[];
 declare module 'fastify' {
   interface FastifyContextConfig {
     roles?: RouteRoles;
+    /**
+     * Roles to whom the route does not exist (issue 14 point 8): a caller refused by `roles` whose
+     * every role is here gets the 404 of an unknown path, not a 403.
+     */
+    hiddenFrom?: readonly Role[];
     /** Reachable while the user must still change a one-time password. */
     allowPasswordChangePending?: boolean;
   }
@@ -31,7 +36,7 @@ declare module 'fastify' {
 export const SESSION_COOKIE = 'rd_session';
 export const isApi = (req: FastifyRequest) => req.url.startsWith('/api/');
 
-export type RegisteredRoute = { method: string; url: string; roles: RouteRoles };
+export type RegisteredRoute = { method: string; url: string; roles: RouteRoles; hiddenFrom?: readonly Role[] };
 
 /** A user as the session and token store answers: who they are, and whether their password is one-time. */
 type Account = Actor & { mustChangePassword: boolean };
@@ -42,15 +47,17 @@ interface CredentialStore {
   resolveSession(raw: string): Promise<{ idHash: string; user: Account; draft: string | null } | null>;
 }
 
-type Entry = { roles: RouteRoles; allowPasswordChangePending?: boolean };
+type Entry = { roles: RouteRoles; allowPasswordChangePending?: boolean; hiddenFrom?: readonly Role[] };
 type Person = { actor: Actor | null; mustChangePassword: boolean };
 
 /** The one access rule: may this person use a route, and if not, what they must do first. */
-function admission(route: Entry, who: Person): 'open' | 'sign_in' | 'change_password' | 'forbidden' {
+function admission(route: Entry, who: Person): 'open' | 'sign_in' | 'change_password' | 'forbidden' | 'hidden' {
   if (route.roles === 'public') return 'open';
   if (!who.actor) return 'sign_in';
   if (who.mustChangePassword && !route.allowPasswordChangePending) return 'change_password';
-  return route.roles === 'signed_in' || hasAnyRole(who.actor, route.roles) ? 'open' : 'forbidden';
+  if (route.roles === 'signed_in' || hasAnyRole(who.actor, route.roles)) return 'open';
+  const hiddenFrom = route.hiddenFrom ?? [];
+  return hiddenFrom.length && who.actor.roles.every((r) => hiddenFrom.includes(r)) ? 'hidden' : 'forbidden';
 }
 
 /**
@@ -77,9 +84,10 @@ export default fp(async (app, opts: { config: Config; auth: CredentialStore; rou
     const roles = route.config?.roles ?? (route.url.startsWith('/assets/') ? 'public' : undefined);
     if (!roles) throw new Error(`Route ${String(route.method)} ${route.url} declares no roles`);
     route.config = { ...route.config, roles };
-    if ([route.method].flat().includes('GET'))
-      pages.set(route.url, { roles, allowPasswordChangePending: route.config.allowPasswordChangePending });
-    for (const method of [route.method].flat()) if (method !== 'HEAD') opts.routes.push({ method, url: route.url, roles });
+    const { allowPasswordChangePending, hiddenFrom } = route.config;
+    if ([route.method].flat().includes('GET')) pages.set(route.url, { roles, allowPasswordChangePending, hiddenFrom });
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD') opts.routes.push({ method, url: route.url, roles, ...(hiddenFrom ? { hiddenFrom } : {}) });
   });
 
   app.addHook('onRequest', async (req) => {
@@ -105,8 +113,8 @@ export default fp(async (app, opts: { config: Config; auth: CredentialStore; rou
   app.addHook('preValidation', async (req, reply) => {
     // An unknown path is the same 404 for everyone, signed in or not (issue 10: it was a 403).
     if (req.is404) return;
-    const { roles = [], allowPasswordChangePending } = req.routeOptions.config;
-    switch (admission({ roles, allowPasswordChangePending }, req)) {
+    const { roles = [], allowPasswordChangePending, hiddenFrom } = req.routeOptions.config;
+    switch (admission({ roles, allowPasswordChangePending, hiddenFrom }, req)) {
       case 'open':
         return;
       case 'sign_in':
@@ -117,6 +125,9 @@ export default fp(async (app, opts: { config: Config; auth: CredentialStore; rou
         return reply.redirect('/account/password');
       case 'forbidden':
         throw new Forbidden();
+      case 'hidden':
+        // The unknown path's own answer (error-handler.ts), word for word.
+        throw new NotFound(isApi(req) ? 'Not found' : 'Page not found');
     }
   });
 

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ResponseSerializationError } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
-import { AppError, DuplicateReferral, NotFound, ValidationFailed } from '../errors.js';
+import { AppError, DuplicateReferral, NotFound, RepeatedViewing, ValidationFailed } from '../errors.js';
 import { UNSTORABLE_MESSAGE } from '../schemas/text.js';
 import { fieldPath, zodFields } from '../validation.js';
 import { isApi } from './auth.js';
@@ -79,6 +79,7 @@ export default fp(async (app) => {
       body = { error: err.message };
       if (err instanceof ValidationFailed) body.fields = err.fields;
       if (err instanceof DuplicateReferral) body.existing = err.existing;
+      if (err instanceof RepeatedViewing) Object.assign(body, { code: err.code, repeatedViewing: err.repeatedViewing });
     } else if ('statusCode' in err && typeof err.statusCode === 'number' && err.statusCode < 500) {
       status = err.statusCode;
       body = { error: err.message };

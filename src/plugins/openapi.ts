@@ -28,6 +28,16 @@ export const duplicateSchema = errorSchema
   .extend({ existing: z.object({ id: z.string(), reference: z.string() }) })
   .describe('An open referral already has this URL: a requester may send its reference or id as duplicateOf to add their rationale to it');
 
+/** RIPA 2000 (errors.ts RepeatedViewing): the prompt, and the earlier uses on the same referral within the period. */
+export const repeatedViewingSchema = errorSchema
+  .extend({
+    code: z.literal('repeated_viewing').optional(),
+    repeatedViewing: z.object({ prompt: z.string(), priorUses: z.number(), days: z.number() }).optional(),
+  })
+  .describe(
+    'Not active, review overdue or not assigned (`error` says which); or `code: repeated_viewing`: send the use again with repeatedViewingAnswer (authorised or not_needed)',
+  );
+
 const FAILURES = {
   400: 'The request is not valid: `fields` names each bad field',
   401: 'Not signed in',

@@ -7,3 +7,4 @@ export * from './users.js';
 export * from './audit-verifications.js';
 export * from './evidence.js';
 export * from './library.js';
+export * from './personas.js';

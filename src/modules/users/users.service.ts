@@ -161,6 +161,34 @@ export function createUsersService(db: Db, audit: AuditService, config: Config, 
     },
 
     /**
+     * The signed-in person enters their own password again before a sensitive step (a persona's
+     * secret revealed: issue 14 point 3). A wrong one counts as a failed sign-in, as `signIn`
+     * counts it, so guessing here locks the account too; a locked account is refused either way.
+     */
+    async confirmOwnPassword(actor: Actor, password: string, step: string): Promise<'ok' | 'wrong' | 'locked'> {
+      const user = await mustFind(actor.id);
+      const now = clock();
+      if (await verifyPassword(user.passwordHash, password)) return isLocked(user, now) ? 'locked' : 'ok';
+      return db.transaction(async (tx) => {
+        const counted = await repo.countFailure(tx, user.id, now, config.signIn.maxFailures, config.signIn.lockoutMinutes);
+        const locked = isLocked(counted, now);
+        await audit.record(tx, {
+          actor: null,
+          operation: 'sign_in_failed',
+          entity: 'session',
+          entityId: user.id,
+          detail: {
+            username: user.username,
+            step,
+            reason: locked ? 'wrong password; account locked' : 'wrong password',
+            failures: counted.failedSignIns,
+          },
+        });
+        return locked ? 'locked' : 'wrong';
+      });
+    },
+
+    /**
      * A new password ends every other session of the user (whoever else may know the old one is
      * signed out), and, when asked, revokes their API tokens (issue 10).
      */
