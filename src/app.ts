@@ -11,6 +11,8 @@ import evidencePages from './modules/evidence/evidence.pages.js';
 import libraryApi from './modules/library/library.api.js';
 import libraryPages from './modules/library/library.pages.js';
 import personasApi from './modules/personas/personas.api.js';
+import personasPages from './modules/personas/personas.pages.js';
+import personaPages from './modules/personas/personas.persona-pages.js';
 import retentionApi from './modules/retention/retention.api.js';
 import retentionPages from './modules/retention/retention.pages.js';
 import homeRoutes from './modules/home/home.routes.js';
@@ -106,6 +108,8 @@ export async function buildApp({ config, db, services, logger }: AppOptions) {
   await app.register(platformReferralsPages, { services });
   await app.register(evidencePages, { services });
   await app.register(libraryPages, { services });
+  await app.register(personasPages, { services });
+  await app.register(personaPages, { services });
   await app.register(retentionPages, { services });
   await app.register(platformsAdmin, { services });
   await app.register(usersRoutes, { services });

@@ -143,6 +143,17 @@ const TABLE: Record<string, RouteRoles> = {
   'POST /api/v1/personas/:id/uses': CASEWORKERS,
   'POST /api/v1/personas/:id/reviews': ['authorising_officer'],
   'POST /api/v1/personas/:id/assignees': ['sergeant', 'authorising_officer'],
+  'GET /personas': PERSONA_READERS,
+  'GET /personas/new': CASEWORKERS,
+  'POST /personas': CASEWORKERS,
+  'GET /personas/:id': PERSONA_READERS,
+  'POST /personas/:id/authorisation': ['authorising_officer'],
+  'POST /personas/:id/uses': CASEWORKERS,
+  'POST /personas/:id/reviews': ['authorising_officer'],
+  'POST /personas/:id/assignees': ['sergeant', 'authorising_officer'],
+  'GET /personas/:id/reveal': ['operative', 'sergeant', 'authorising_officer'],
+  'POST /personas/:id/reveal': ['operative', 'sergeant', 'authorising_officer'],
+  'GET /personas/:id/uses': PERSONA_READERS,
 };
 
 /**
@@ -151,7 +162,7 @@ const TABLE: Record<string, RouteRoles> = {
  */
 const HIDDEN: Record<string, readonly Role[]> = Object.fromEntries(
   Object.keys(TABLE)
-    .filter((route) => / \/api\/v1\/personas(\/|$)/.test(route))
+    .filter((route) => / (\/api\/v1)?\/personas(\/|$)/.test(route))
     .map((route) => [route, ['requester', 'admin']]),
 );
 
@@ -208,7 +219,8 @@ describe('every route declares its roles', () => {
         const hides = role !== null && (HIDDEN[key(route)] ?? []).includes(role);
         const expected = may ? 'allowed' : role === null ? 'unauthenticated' : hides ? 'hidden' : 'forbidden';
         // Hidden: the very answer of a path that does not exist.
-        const unknown = res.statusCode === 404 && res.body === JSON.stringify({ error: 'Not found' });
+        const unknown =
+          res.statusCode === 404 && (api ? res.body === JSON.stringify({ error: 'Not found' }) : res.body.includes('Page not found'));
         const got = unknown && !may ? 'hidden' : !denied ? 'allowed' : res.statusCode === 403 ? 'forbidden' : 'unauthenticated';
         if (expected !== got) failures.push(`${key(route)} as ${role ?? 'anonymous'}: expected ${expected}, got ${res.statusCode}`);
       }

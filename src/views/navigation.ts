@@ -11,6 +11,7 @@ const LINKS: readonly Link[] = [
   { href: '/referrals/mine', text: 'My referrals', active: (p) => p === '/referrals/mine' },
   { href: '/queue', text: 'Work queue', active: (p) => p === '/queue' },
   { href: '/library', text: 'Library', active: (p) => p.startsWith('/library') },
+  { href: '/personas', text: 'Personas', active: (p) => p.startsWith('/personas') },
   { href: '/retention', text: 'Retention', active: (p) => p.startsWith('/retention') },
   { href: '/admin/users', text: 'Users', active: (p) => p.startsWith('/admin/users') },
   { href: '/admin/platforms', text: 'Platforms', active: (p) => p.startsWith('/admin/platforms') },

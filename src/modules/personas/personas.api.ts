@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Role } from '../../domain/vocabulary.js';
 import { actorOf } from '../../plugins/auth.js';
 import { failures, repeatedViewingSchema } from '../../plugins/openapi.js';
 import type { Services } from '../../services.js';
-import { ASSIGNERS, AUTHORISERS, HIDDEN_FROM, REGISTER_READERS, REQUESTERS_OF_PERSONAS, REVEALERS } from './personas.policy.js';
+import { ASSIGNERS, AUTHORISERS, personaRoute as roles, REGISTER_READERS, REQUESTERS_OF_PERSONAS, REVEALERS } from './personas.policy.js';
 import {
   assigneeSchema,
   authorisationSchema,
@@ -22,8 +21,6 @@ import {
 } from './personas.schemas.js';
 
 const tags = ['personas'];
-/** Issue 14 point 8: to requesters and admins the register does not exist (404, as an unknown path). */
-const roles = (who: readonly Role[]) => ({ roles: who, hiddenFrom: HIDDEN_FROM });
 
 /** JSON API for the false-persona register (FOI 003; DESIGN.md "Persona register"; issue 14; decision 019). */
 const personasApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {

@@ -9,6 +9,9 @@ import type { Role } from '../../domain/vocabulary.js';
  */
 export const HIDDEN_FROM = ['requester', 'admin'] as const satisfies readonly Role[];
 
+/** A route's config: open to `who`, an unknown path (404) to those with only hidden roles (API and pages alike). */
+export const personaRoute = (who: readonly Role[]) => ({ roles: who, hiddenFrom: HIDDEN_FROM });
+
 /** The register and its use logs: case workers, authorising officers, and inspectors (who read everything in the unit). */
 export const REGISTER_READERS = [...PERSONA_USERS, 'inspector', ...AUTHORISING_OFFICERS] as const satisfies readonly Role[];
 /** FOI 003: operatives and sergeants ask for personas and log their use. */
