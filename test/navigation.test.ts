@@ -8,10 +8,10 @@ import type { Role } from '../src/domain/vocabulary.js';
  */
 const EXPECTED: Record<Role, string[]> = {
   requester: ['/', '/referrals/new', '/referrals/mine'],
-  operative: ['/', '/queue', '/library'],
-  sergeant: ['/', '/queue', '/library', '/retention'],
-  inspector: ['/', '/queue', '/library', '/retention'],
-  authorising_officer: ['/'],
+  operative: ['/', '/queue', '/library', '/personas'],
+  sergeant: ['/', '/queue', '/library', '/personas', '/retention'],
+  inspector: ['/', '/queue', '/library', '/personas', '/retention'],
+  authorising_officer: ['/', '/personas'],
   admin: ['/', '/admin/users', '/admin/platforms'],
   auditor: ['/', '/retention', '/audit'],
 };
@@ -43,6 +43,7 @@ describe('the navigation and the home page', () => {
       '/referrals/mine',
       '/queue',
       '/library',
+      '/personas',
       '/retention',
     ]);
   });

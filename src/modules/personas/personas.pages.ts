@@ -4,7 +4,17 @@ import { hasAnyRole } from '../../domain/actor.js';
 import { PERSONA_STATUSES } from '../../domain/vocabulary.js';
 import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
-import { attempt, checkForm, dateParts, field, govukDate, pageErrors, renderForm, type DateParts, type PageError } from '../../views/forms.js';
+import {
+  attempt,
+  checkForm,
+  dateParts,
+  field,
+  govukDate,
+  pageErrors,
+  renderForm,
+  type DateParts,
+  type PageError,
+} from '../../views/forms.js';
 import { pageRange, pagination } from '../../views/pagination.js';
 import { personaRoute, REGISTER_READERS, REQUESTERS_OF_PERSONAS } from './personas.policy.js';
 import { personaQuerySchema } from './personas.schemas.js';
@@ -24,7 +34,18 @@ type RequestForm = {
   justification: string;
 };
 const REQUEST_ORDER = {
-  order: ['website', 'yearJoined', 'userName', 'emailAddress', 'password', 'dateOfBirthUsed', 'phoneNumber', 'justification', 'recoveryCodes', 'notes'],
+  order: [
+    'website',
+    'yearJoined',
+    'userName',
+    'emailAddress',
+    'password',
+    'dateOfBirthUsed',
+    'phoneNumber',
+    'justification',
+    'recoveryCodes',
+    'notes',
+  ],
   dates: ['dateOfBirthUsed'],
 };
 
@@ -108,7 +129,10 @@ const personasPages: FastifyPluginAsync<{ services: Services }> = async (app, { 
       yearJoined: /^\d{1,4}$/.test(year) ? Number(year) : year,
       dateOfBirthUsed: date.value ?? '',
     });
-    const errs = [...(date.error ? [date.error] : []), ...(parsed.errors ?? []).filter((e) => !(date.error && e.path === 'dateOfBirthUsed'))];
+    const errs = [
+      ...(date.error ? [date.error] : []),
+      ...(parsed.errors ?? []).filter((e) => !(date.error && e.path === 'dateOfBirthUsed')),
+    ];
     const typed = Object.values(secrets).some((s) => s !== '');
     if (errs.length || !parsed.data) return requestPage(reply, values, pageErrors(errs, REQUEST_ORDER), typed);
     const done = await attempt(() => personas.request(actor, parsed.data));

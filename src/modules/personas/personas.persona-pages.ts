@@ -132,9 +132,11 @@ const personaPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
       if (done.errors) return again(pageErrors(done.errors, USE_ERRORS));
     } catch (err) {
       if (err instanceof RepeatedViewing) {
-        const unanswered = field(req.body, 'prompted') === 'yes';
-        const errors = unanswered ? [{ path: 'repeatedViewingAnswer', message: 'Choose whether a directed surveillance authorisation is in place or not needed' }] : [];
-        return again(errors, { prompt: err.repeatedViewing.prompt, status: 409 });
+        const question = {
+          path: 'repeatedViewingAnswer',
+          message: 'Answer whether a directed surveillance authorisation is in place or not needed',
+        };
+        return again([question], { prompt: err.repeatedViewing.prompt, status: 409 });
       }
       if (err instanceof InvalidTransition) return again([refusal(err, 'use-form')], { status: 409 });
       throw err;
@@ -180,7 +182,14 @@ const personaPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
 
   /* The reveal (issue 14 point 3): its form, and its answer shown once, never cached, never in a URL. */
 
-  const revealPage = async (reply: FastifyReply, actor: Actor, id: string, values = { purpose: '', kind: '' }, errs: PageError[] = [], status = 400) => {
+  const revealPage = async (
+    reply: FastifyReply,
+    actor: Actor,
+    id: string,
+    values = { purpose: '', kind: '' },
+    errs: PageError[] = [],
+    status = 400,
+  ) => {
     const persona = await personas.get(actor, id);
     return renderForm(
       reply,
@@ -199,7 +208,11 @@ const personaPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
     const actor = actorOf(req);
     const id = req.params.id;
     const values = { purpose: field(req.body, 'purpose'), kind: field(req.body, 'kind') };
-    const parsed = checkForm(revealSchema, { ...values, kind: values.kind || undefined, currentPassword: field(req.body, 'currentPassword') });
+    const parsed = checkForm(revealSchema, {
+      ...values,
+      kind: values.kind || undefined,
+      currentPassword: field(req.body, 'currentPassword'),
+    });
     if (parsed.errors) return revealPage(reply, actor, id, values, pageErrors(parsed.errors, REVEAL_ERRORS));
     let secret: Record<string, string | undefined>;
     try {
@@ -208,7 +221,14 @@ const personaPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
       // The page offers the form only to who may reveal: a refusal now is their own password (wrong, or the account locked).
       if (!(err instanceof Forbidden)) throw err;
       const persona = await personas.get(actor, id);
-      if (!mayReveal(actor, persona.status, persona.assignees.some((a) => a.id === actor.id)).ok) throw err;
+      if (
+        !mayReveal(
+          actor,
+          persona.status,
+          persona.assignees.some((a) => a.id === actor.id),
+        ).ok
+      )
+        throw err;
       return revealPage(reply, actor, id, values, [{ path: 'currentPassword', message: err.message }], 403);
     }
     const persona = await personas.get(actor, id);
