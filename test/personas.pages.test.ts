@@ -16,9 +16,14 @@ let t: TestApp;
 let cast: PersonaCast;
 const pages: { url: string; body: string; reveal: boolean }[] = [];
 const secrets = new Set<string>();
+const logLines: string[] = [];
 
 beforeAll(async () => {
-  t = await personaApp({ clock: () => now, personas: { repeatedViewing: { uses: 1, days: 28 } } });
+  t = await personaApp({
+    clock: () => now,
+    personas: { repeatedViewing: { uses: 1, days: 28 } },
+    logger: { level: 'debug', stream: { write: (line: string) => void logLines.push(line) } },
+  });
   cast = await personaCast(t);
 });
 afterAll(() => t?.close());
@@ -313,7 +318,7 @@ describe('the reveal (issue 14 point 3)', () => {
     );
   });
 
-  it('finds no secret in any page but a reveal’s answer', async () => {
+  it('finds no secret in any page but a reveal’s answer, nor in any log line', async () => {
     const p = await made('active');
     for (const u of [cast.operative, cast.sergeant, cast.officer, cast.inspector]) {
       const b = await as(u);
@@ -323,6 +328,8 @@ describe('the reveal (issue 14 point 3)', () => {
     const escaped = (s: string) => [s, s.replace(/&/g, '&amp;')];
     const leaks = pages.filter((pg) => !pg.reveal && [...secrets].some((s) => escaped(s).some((v) => pg.body.includes(v))));
     expect(leaks.map((l) => l.url)).toEqual([]);
+    expect(logLines.length).toBeGreaterThan(10);
+    expect(logLines.filter((l) => [...secrets].some((s) => l.includes(s)))).toEqual([]);
     expect(pages.filter((pg) => pg.reveal)).toHaveLength(1);
   });
 });
