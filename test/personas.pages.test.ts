@@ -50,9 +50,15 @@ const tableRows = (html: string) => html.match(/data-qa="persona-link"/g)?.lengt
 describe('the register (issue 14 point 1)', () => {
   it('lists the whole register for a sergeant, only the assigned personas for an operative, with filters and paging', async () => {
     const mine = await made('active');
-    const sergeants = await made('requested', cast.sergeant);
-    const all = await (await as(cast.sergeant)).get('/personas?pageSize=100');
+    const hostile = '<img src=x onerror=alert(1)> “Zoë”';
+    const sergeants = await personaIn(t, cast, 'requested', { by: cast.sergeant, input: { userName: hostile } });
+    secrets.add(sergeants.password);
+    const all = await (await as(cast.sergeant)).get('/personas');
     expect(all.statusCode).toBe(200);
+    // Escaped, never markup, in the list and on the persona's page.
+    expect(all.body).toContain('&lt;img src=x onerror=alert(1)&gt; “Zoë”');
+    expect(all.body).not.toContain(hostile);
+    expect((await (await as(cast.sergeant)).get(`/personas/${sergeants.id}`)).body).not.toContain(hostile);
     expect(all.body).toContain(`href="/personas/${mine.id}"`);
     expect(all.body).toContain(`href="/personas/${sergeants.id}"`);
     expect(all.body).toContain('data-qa="request-persona"');
@@ -322,7 +328,7 @@ describe('the reveal (issue 14 point 3)', () => {
     const p = await made('active');
     for (const u of [cast.operative, cast.sergeant, cast.officer, cast.inspector]) {
       const b = await as(u);
-      for (const url of ['/personas?pageSize=100', `/personas/${p.id}`, `/personas/${p.id}/uses`]) await b.get(url);
+      for (const url of ['/personas', '/personas?page=2', `/personas/${p.id}`, `/personas/${p.id}/uses`]) await b.get(url);
     }
     expect(secrets.size).toBeGreaterThan(10);
     const escaped = (s: string) => [s, s.replace(/&/g, '&amp;')];
