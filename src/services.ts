@@ -16,11 +16,16 @@ import { createUsersService } from './modules/users/users.service.js';
 import { createEvidencePackagesService } from './modules/evidence/evidence-packages.service.js';
 import { createEvidenceService, type Enqueue } from './modules/evidence/evidence.service.js';
 import { createEvidenceWork } from './modules/evidence/evidence.work.js';
+import { createPersonaKeysService } from './modules/persona-keys/persona-keys.service.js';
 import type { Tools } from './media/tools.js';
+import type { SecretKey } from './security/sealed-secrets.js';
 import type { EvidenceStore } from './storage/evidence-store.js';
 
-/** What the services take from outside the database: the evidence store, the tools found at start, the outbox. */
-export type Surroundings = { store: EvidenceStore; tools: Tools; enqueue: Enqueue };
+/**
+ * What the services take from outside the database: the evidence store, the tools found at start,
+ * the outbox, and the key of the persona register's secrets (decision 020).
+ */
+export type Surroundings = { store: EvidenceStore; tools: Tools; enqueue: Enqueue; personaKey: SecretKey };
 
 /**
  * Plain factory wiring, no container (STYLE.md, after hmpps-template-typescript). Each service
@@ -61,6 +66,13 @@ export function createServices(db: Db, config: Config, surroundings: Surrounding
     evidence: createEvidenceService(evidenceDeps),
     evidenceWork: createEvidenceWork(evidenceDeps),
     evidencePackages: createEvidencePackagesService(evidenceDeps),
+    personaKeys: createPersonaKeysService({
+      db,
+      audit,
+      personaKey: surroundings.personaKey,
+      configured: config.personas.key !== undefined,
+      dataDir: config.dataDir,
+    }),
   };
 }
 
