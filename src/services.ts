@@ -17,6 +17,7 @@ import { createEvidencePackagesService } from './modules/evidence/evidence-packa
 import { createEvidenceService, type Enqueue } from './modules/evidence/evidence.service.js';
 import { createEvidenceWork } from './modules/evidence/evidence.work.js';
 import { createPersonaKeysService } from './modules/persona-keys/persona-keys.service.js';
+import { createPersonaOversightService } from './modules/persona-oversight/persona-oversight.service.js';
 import type { Tools } from './media/tools.js';
 import type { SecretKey } from './security/sealed-secrets.js';
 import type { EvidenceStore } from './storage/evidence-store.js';
@@ -66,6 +67,7 @@ export function createServices(db: Db, config: Config, surroundings: Surrounding
     evidence: createEvidenceService(evidenceDeps),
     evidenceWork: createEvidenceWork(evidenceDeps),
     evidencePackages: createEvidencePackagesService(evidenceDeps),
+    personaOversight: createPersonaOversightService({ db, clock, audit }),
     personaKeys: createPersonaKeysService({
       db,
       audit,

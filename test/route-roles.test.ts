@@ -131,7 +131,13 @@ const TABLE: Record<string, RouteRoles> = {
   'GET /api/v1/retention/certificates': ['auditor'],
   'GET /api/v1/retention/upcoming': ['sergeant', 'inspector', 'auditor'],
   'GET /retention': ['sergeant', 'inspector', 'auditor'],
+  // The persona register's oversight figures (issue 14 point 6): authorising officers and auditors.
+  'GET /api/v1/personas/oversight': ['authorising_officer', 'auditor'],
+  'GET /api/v1/personas/oversight.csv': ['authorising_officer', 'auditor'],
 };
+
+/** Issue 14 point 8: to requesters and admins the persona register does not exist: 404 on its every route, as an unknown path. */
+const hiddenFrom = (url: string): Role[] => (url.includes('/personas') ? ['requester', 'admin'] : []);
 
 const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
 
@@ -181,8 +187,10 @@ describe('every route declares its roles', () => {
         const may = allowed === 'public' || (role !== null && (allowed === 'signed_in' || allowed.includes(role)));
         const denied =
           res.statusCode === 401 || res.statusCode === 403 || (res.statusCode === 302 && res.headers.location?.startsWith('/sign-in?'));
-        const expected = may ? 'allowed' : role === null ? 'unauthenticated' : 'forbidden';
-        const got = !denied ? 'allowed' : res.statusCode === 403 ? 'forbidden' : 'unauthenticated';
+        const hidden = role !== null && !may && hiddenFrom(route.url).includes(role);
+        const expected = may ? 'allowed' : role === null ? 'unauthenticated' : hidden ? 'hidden' : 'forbidden';
+        const got =
+          res.statusCode === 404 && hidden ? 'hidden' : !denied ? 'allowed' : res.statusCode === 403 ? 'forbidden' : 'unauthenticated';
         if (expected !== got) failures.push(`${key(route)} as ${role ?? 'anonymous'}: expected ${expected}, got ${res.statusCode}`);
       }
     }
