@@ -349,6 +349,7 @@ const SPECIFIC: Record<string, Driver[]> = {
   'POST /api/v1/library/{entryId}/hold/release 409': [
     async () => post(cast.inspector, `/library/${await libraryEntry()}/hold/release`, { reason: 'Charged' }),
   ],
+  'GET /api/v1/personas/oversight 200': [() => get(everyone, '/personas/oversight')],
   'POST /api/v1/referrals/{id}/evidence-packages 400': [() => post(cast.operative, `/referrals/${UNKNOWN}/evidence-packages`, {})],
   'POST /api/v1/referrals/{id}/evidence-packages 409': [
     async () =>
@@ -374,7 +375,10 @@ function genericDrivers(): Record<string, Driver[]> {
     const at = (status: number, d: Driver) => (drivers[`${method} ${path} ${status}`] ??= []).push(d);
     at(401, () => inject(method, urlFor(path), null, body));
     // Everyone signed in may read the directory: only a password still to change is refused.
-    at(403, () => inject(method, urlFor(path), roles === 'signed_in' ? passwordToChange : cast.admin, body));
+    // To admins the persona register does not exist (issue 14 point 8): 404 to them, 403 to an operative.
+    const register = path.startsWith(`${API}/personas`);
+    at(403, () => inject(method, urlFor(path), roles === 'signed_in' ? passwordToChange : register ? cast.operative : cast.admin, body));
+    if (register) at(404, () => inject(method, urlFor(path), cast.admin, body));
     if (path.includes('{id}')) for (const id of MALFORMED) at(404, () => inject(method, urlFor(path, id), everyone, body));
     if (method !== 'GET') at(415, () => inject(method, urlFor(path), everyone, {}, true));
   }
