@@ -62,16 +62,14 @@ export const insertStatusChange = (
   personaId: string,
   change: { at: Date; from: PersonaStatus | null; to: PersonaStatus; actorId: string },
 ) =>
-  db
-    .insert(personaStatusHistory)
-    .values({
-      personaId,
-      at: change.at,
-      fromStatus: change.from,
-      toStatus: change.to,
-      actorId: change.actorId,
-      reason: 'Recorded in a test',
-    });
+  db.insert(personaStatusHistory).values({
+    personaId,
+    at: change.at,
+    fromStatus: change.from,
+    toStatus: change.to,
+    actorId: change.actorId,
+    reason: 'Recorded in a test',
+  });
 
 /** A use of a persona (FOI 003: time, date, user, policing purpose). */
 export const insertUse = (db: Db, personaId: string, use: { at: Date; userId: string; purpose?: string }) =>

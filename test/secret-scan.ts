@@ -46,7 +46,7 @@ const SEALED = 'public.persona_secrets.sealed';
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Every place in the database holding one of `secrets` (every schema but PostgreSQL's own). */
-export async function scanDatabase(db: Db, secrets: readonly string[]): Promise<SecretFinding[]> {
+async function scanDatabase(db: Db, secrets: readonly string[]): Promise<SecretFinding[]> {
   // A NUL cannot be stored in a text column (PostgreSQL refuses it): such a form is not there to find.
   const forms = formsOf(secrets).filter((f) => !f.text.includes('\u0000'));
   const { rows: columns } = await db.execute<{ schema: string; table: string; column: string }>(sql`

@@ -38,10 +38,10 @@ const REVIEWED: readonly PersonaStatus[] = ['active', 'suspended'];
 const noStatuses = (): StatusCounts => Object.fromEntries(PERSONA_STATUSES.map((s) => [s, 0])) as StatusCounts;
 
 /** One platform however it was typed: " TikTok" and "tiktok" are the same website. */
-export const platformOf = (website: string) => website.trim().toLowerCase();
+const platformOf = (website: string) => website.trim().toLowerCase();
 
 /** A review due before today (London) is overdue: it blocks new uses until done. */
-export const isReviewOverdue = (p: Pick<OversightPersona, 'status' | 'reviewDueOn'>, today: string) =>
+const isReviewOverdue = (p: Pick<OversightPersona, 'status' | 'reviewDueOn'>, today: string) =>
   REVIEWED.includes(p.status) && p.reviewDueOn !== null && p.reviewDueOn < today;
 
 const daysBetween = (from: string, to: string) =>

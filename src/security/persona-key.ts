@@ -4,9 +4,9 @@ import { loadKeyFile, readKeyFile, writeKeyFile } from './key-file.js';
 import { secretKey, type SecretKey } from './sealed-secrets.js';
 
 /** The persona key's file in DATA_DIR (decision 020: back it up apart from the database). */
-export const PERSONA_KEY_FILE = 'persona.key';
+const PERSONA_KEY_FILE = 'persona.key';
 /** A rotation's new key, kept here until every secret is sealed with it (decision 020). */
-export const NEXT_PERSONA_KEY_FILE = 'persona.key.next';
+const NEXT_PERSONA_KEY_FILE = 'persona.key.next';
 
 /**
  * The key that seals the persona register's secrets (issue 14 point 3, decision 020): PERSONA_KEY
