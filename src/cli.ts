@@ -11,6 +11,7 @@ import { PackageUnreadable, verifyPackage, type VerifyReport } from './modules/e
 import { printable } from './domain/evidence-manifest.js';
 import { sweepLine, sweepTotal } from './domain/retention.js';
 import { parse } from './validation.js';
+import { KeyFileError } from './security/key-file.js';
 
 /** Exit codes: 0 done, 1 the command failed (e.g. a broken audit chain), 2 bad usage or configuration, 3 database busy. */
 async function withDatabase<T>(fn: (database: Database) => Promise<T>): Promise<T> {
@@ -244,7 +245,7 @@ program.parseAsync(process.argv).catch((err: unknown) => {
     for (const f of err.fields) console.error(`${f.path}: ${f.message}`);
     process.exit(2);
   }
-  if (err instanceof ConfigError || err instanceof AppError) {
+  if (err instanceof ConfigError || err instanceof KeyFileError || err instanceof AppError) {
     console.error(err.message);
     process.exit(2);
   }
