@@ -38,11 +38,12 @@ export function createServices(db: Db, config: Config, surroundings: Surrounding
   const lifecycle = createLifecycleService(db, audit, clock);
   const referrals = createReferralsService(db, audit, platforms, lifecycle, config, clock);
   const library = createLibraryService({ db, clock, audit });
+  const { personaKey, ...evidenceSurroundings } = surroundings;
   const evidenceDeps = {
     db,
     clock,
     audit,
-    ...surroundings,
+    ...evidenceSurroundings,
     settings: {
       maxBytes: config.evidence.maxBytes,
       dataDir: config.dataDir,
@@ -71,7 +72,7 @@ export function createServices(db: Db, config: Config, surroundings: Surrounding
     personaKeys: createPersonaKeysService({
       db,
       audit,
-      personaKey: surroundings.personaKey,
+      personaKey,
       configured: config.personas.key !== undefined,
       dataDir: config.dataDir,
     }),

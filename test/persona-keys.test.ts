@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { asc, desc, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, personaSecrets } from '../src/db/schema/index.js';
+import { auditLog, personaSecrets, users } from '../src/db/schema/index.js';
 import {
   createPersonaKeysService,
   PersonaKeyMismatch,
@@ -12,7 +12,8 @@ import {
 } from '../src/modules/persona-keys/persona-keys.service.js';
 import { loadPersonaKey, stagePersonaKey } from '../src/security/persona-key.js';
 import { openSecret, secretKey, SecretUnreadable, type SecretKey } from '../src/security/sealed-secrets.js';
-import { createTestApp, TEST_DB, type TestApp } from './harness.js';
+import { startRuntime } from '../src/runtime.js';
+import { createTestApp, createTestDatabase, TEST_DB, testConfig, type TestApp } from './harness.js';
 import { insertPersona, secretContext } from './persona-rows.js';
 import { temporaryDir } from './processes.js';
 import { scanForSecrets } from './secret-scan.js';
@@ -195,5 +196,29 @@ describe(`the key file across a rotation on ${TEST_DB}`, () => {
     expect((await settlePersonaKey(t.db, dir, key)).id).toBe(next.id);
     expect(fs.readdirSync(dir)).toEqual(['persona.key']);
     expect(loadPersonaKey(undefined, dir).id).toBe(next.id);
+  });
+
+  it('the runtime settles it before the services start: a start after a committed rotation runs on the new key', async () => {
+    const { dir, key } = dataDirWithKey();
+    const next = newKey();
+    const database = await createTestDatabase();
+    const runtime = await (async () => {
+      const [creator] = await database.db
+        .insert(users)
+        .values({ username: 'op.settle', displayName: 'Op Settle', roles: ['operative'], passwordHash: 'not used here' })
+        .returning({ id: users.id });
+      await insertPersona(database.db, { website: 'X', status: 'active', creatorId: creator!.id, createdAt: new Date() }, SECRETS[0], key);
+      stagePersonaKey(dir, next);
+      await resealPersonaSecrets({ db: database.db, audit: t.services.audit }, key, next); // …and the process died before the rename.
+      return startRuntime(testConfig({ dataDir: dir }), { holder: 'tests', database, app: false });
+    })();
+    try {
+      expect(fs.readdirSync(dir).filter((f) => f.startsWith('persona.key'))).toEqual(['persona.key']);
+      expect(loadPersonaKey(undefined, dir).id).toBe(next.id);
+      // The services were given the settled key: a rotation from it finds every row under it.
+      expect(await runtime.services.personaKeys.rotate(() => undefined)).toMatchObject({ resealed: 3, previousKeyId: next.id });
+    } finally {
+      await runtime.stop();
+    }
   });
 });
