@@ -11,6 +11,7 @@ import evidencePages from './modules/evidence/evidence.pages.js';
 import libraryApi from './modules/library/library.api.js';
 import libraryPages from './modules/library/library.pages.js';
 import personasApi from './modules/personas/personas.api.js';
+import personaOversightApi from './modules/persona-oversight/persona-oversight.api.js';
 import retentionApi from './modules/retention/retention.api.js';
 import retentionPages from './modules/retention/retention.pages.js';
 import homeRoutes from './modules/home/home.routes.js';
@@ -93,6 +94,7 @@ export async function buildApp({ config, db, services, logger }: AppOptions) {
       await api.register(libraryApi, { services });
       await api.register(retentionApi, { services });
       await api.register(personasApi, { services });
+      await api.register(personaOversightApi, { services });
     },
     { prefix: '/api/v1' },
   );

@@ -143,6 +143,9 @@ const TABLE: Record<string, RouteRoles> = {
   'POST /api/v1/personas/:id/uses': CASEWORKERS,
   'POST /api/v1/personas/:id/reviews': ['authorising_officer'],
   'POST /api/v1/personas/:id/assignees': ['sergeant', 'authorising_officer'],
+  // The persona register's oversight figures (issue 14 point 6): authorising officers and auditors.
+  'GET /api/v1/personas/oversight': ['authorising_officer', 'auditor'],
+  'GET /api/v1/personas/oversight.csv': ['authorising_officer', 'auditor'],
 };
 
 /**

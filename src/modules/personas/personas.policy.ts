@@ -1,5 +1,6 @@
 import { hasAnyRole, type Actor } from '../../domain/actor.js';
-import { AUTHORISING_OFFICERS, PERSONA_USERS } from '../../domain/personas.js';
+import { PERSONA_USERS } from '../../domain/personas.js';
+import { AUTHORISING_OFFICERS } from '../../domain/roles.js';
 import type { Role } from '../../domain/vocabulary.js';
 
 /**
