@@ -13,6 +13,7 @@ import libraryPages from './modules/library/library.pages.js';
 import personasApi from './modules/personas/personas.api.js';
 import personasPages from './modules/personas/personas.pages.js';
 import personaPages from './modules/personas/personas.persona-pages.js';
+import personaOversightApi from './modules/persona-oversight/persona-oversight.api.js';
 import retentionApi from './modules/retention/retention.api.js';
 import retentionPages from './modules/retention/retention.pages.js';
 import homeRoutes from './modules/home/home.routes.js';
@@ -95,6 +96,7 @@ export async function buildApp({ config, db, services, logger }: AppOptions) {
       await api.register(libraryApi, { services });
       await api.register(retentionApi, { services });
       await api.register(personasApi, { services });
+      await api.register(personaOversightApi, { services });
     },
     { prefix: '/api/v1' },
   );

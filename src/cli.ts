@@ -11,6 +11,7 @@ import { PackageUnreadable, verifyPackage, type VerifyReport } from './modules/e
 import { printable } from './domain/evidence-manifest.js';
 import { sweepLine, sweepTotal } from './domain/retention.js';
 import { parse } from './validation.js';
+import { KeyFileError } from './security/key-file.js';
 
 /** Exit codes: 0 done, 1 the command failed (e.g. a broken audit chain), 2 bad usage or configuration, 3 database busy. */
 async function withDatabase<T>(fn: (database: Database) => Promise<T>): Promise<T> {
@@ -187,6 +188,33 @@ program
   );
 
 program
+  .command('personas')
+  .description('the persona register (issue 14)')
+  .command('rotate-key')
+  .description('re-seal every persona secret with a new key, all or nothing (decision 020); stop the server first')
+  .action(() =>
+    withServices(async (s) => {
+      let announced = false;
+      try {
+        const r = await s.personaKeys.rotate((key) => {
+          announced = true;
+          console.error(
+            'PERSONA_KEY is set: the new key is printed once, below, on standard output. Put it in your secret store as ' +
+              'PERSONA_KEY before the next start: from now on only it opens the persona secrets.',
+          );
+          process.stdout.write(`${key.key.toString('hex')}\n`);
+        });
+        const line = `Re-sealed ${r.resealed} secret(s) of ${r.personas} persona(s) with key ${r.keyId} (was ${r.previousKeyId}).`;
+        if (announced) console.error(line);
+        else console.log(line);
+      } catch (err) {
+        if (announced) console.error('Nothing was re-sealed: keep PERSONA_KEY as it is and discard the key printed above.');
+        throw err;
+      }
+    }),
+  );
+
+program
   .command('evidence')
   .description('evidence packages')
   .command('verify')
@@ -217,7 +245,7 @@ program.parseAsync(process.argv).catch((err: unknown) => {
     for (const f of err.fields) console.error(`${f.path}: ${f.message}`);
     process.exit(2);
   }
-  if (err instanceof ConfigError || err instanceof AppError) {
+  if (err instanceof ConfigError || err instanceof KeyFileError || err instanceof AppError) {
     console.error(err.message);
     process.exit(2);
   }

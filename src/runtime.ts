@@ -10,8 +10,9 @@ import { startJobRunner, type JobRunner } from './jobs/runner.js';
 import { randomSecret } from './security/secrets.js';
 import { findTools, type Tools } from './media/tools.js';
 import type { Enqueue } from './modules/evidence/evidence.service.js';
+import { settlePersonaKey } from './modules/persona-keys/persona-keys.service.js';
+import { loadPersonaKey } from './security/persona-key.js';
 import { createServices, type Services, type Surroundings } from './services.js';
-import { secretKey } from './security/sealed-secrets.js';
 import type { EvidenceStore } from './storage/evidence-store.js';
 import { openEvidenceStore } from './storage/open-store.js';
 
@@ -42,10 +43,12 @@ const toolsOfThisMachine = () => (toolsFound ??= findTools());
 
 /**
  * What the services take from outside the database (issue 12): the evidence store (its key made
- * at first start), the external tools found on this machine, and the outbox, which sends through
- * the job runner once `bind` gives it one.
+ * at first start), the external tools found on this machine, the outbox, which sends through
+ * the job runner once `bind` gives it one, and the persona key (decision 020; a broken key file
+ * stops the start here).
  */
 export async function openSurroundings(config: Config, found?: Tools, wrapStore = (s: EvidenceStore) => s) {
+  const personaKey = loadPersonaKey(config.personas.key, config.dataDir);
   const store = wrapStore(await openEvidenceStore(config));
   const tools = found ?? (await toolsOfThisMachine());
   let runner: JobRunner | null = null;
@@ -53,16 +56,21 @@ export async function openSurroundings(config: Config, found?: Tools, wrapStore 
     if (!runner) throw new Error('This process sends no background jobs (started without a job runner)');
     return runner.enqueue(tx, name, data, options);
   };
-  // Placeholder until brief Q's loadPersonaKey (PERSONA_KEY or DATA_DIR/persona.key) is connected here.
-  const personaKey = config.personas.key ? secretKey(config.personas.key) : null;
   const surroundings: Surroundings = { store, tools, enqueue, personaKey };
   return { surroundings, bind: (r: JobRunner) => void (runner = r) };
 }
 
-/** Migrations and the seeded platform directory, then the services. */
+/**
+ * Migrations, a persona key rotation a crash left half-way settled by the rows' key ids (decision
+ * 020; PERSONA_KEY is the operator's and is used as set), the services, then the seeded platform
+ * directory.
+ */
 export async function prepare(database: Database, config: Config, surroundings: Surroundings, clock?: () => Date): Promise<Services> {
   await migrate(database);
-  const services = createServices(database.db, config, surroundings, clock);
+  const personaKey = config.personas.key
+    ? surroundings.personaKey
+    : await settlePersonaKey(database.db, config.dataDir, surroundings.personaKey);
+  const services = createServices(database.db, config, { ...surroundings, personaKey }, clock);
   await services.platforms.seed();
   return services;
 }

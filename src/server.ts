@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config.js';
 import { DataDirLocked } from './db/client.js';
 import { startRuntime } from './runtime.js';
+import { KeyFileError } from './security/key-file.js';
 
 async function main() {
   const config = loadConfig();
@@ -32,8 +33,8 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  // The same exit codes as the CLI: 2 bad configuration, 3 the database is in use.
-  if (err instanceof ConfigError || err instanceof DataDirLocked) {
+  // The same exit codes as the CLI: 2 bad configuration (a key file that is not a key too), 3 the database is in use.
+  if (err instanceof ConfigError || err instanceof KeyFileError || err instanceof DataDirLocked) {
     process.stderr.write(`${err.message}\n`);
     process.exit(err instanceof DataDirLocked ? 3 : 2);
   }

@@ -16,16 +16,18 @@ import { createUsersService } from './modules/users/users.service.js';
 import { createEvidencePackagesService } from './modules/evidence/evidence-packages.service.js';
 import { createEvidenceService, type Enqueue } from './modules/evidence/evidence.service.js';
 import { createEvidenceWork } from './modules/evidence/evidence.work.js';
+import { createPersonaKeysService } from './modules/persona-keys/persona-keys.service.js';
+import { createPersonaOversightService } from './modules/persona-oversight/persona-oversight.service.js';
 import type { Tools } from './media/tools.js';
+import type { SecretKey } from './security/sealed-secrets.js';
 import type { EvidenceStore } from './storage/evidence-store.js';
 import { createPersonasService } from './modules/personas/personas.service.js';
-import type { SecretKey } from './security/sealed-secrets.js';
 
 /**
  * What the services take from outside the database: the evidence store, the tools found at start,
- * the outbox, and the persona key (issue 14; null when none is loaded).
+ * the outbox, and the key of the persona register's secrets (decision 020).
  */
-export type Surroundings = { store: EvidenceStore; tools: Tools; enqueue: Enqueue; personaKey: SecretKey | null };
+export type Surroundings = { store: EvidenceStore; tools: Tools; enqueue: Enqueue; personaKey: SecretKey };
 
 /**
  * Plain factory wiring, no container (STYLE.md, after hmpps-template-typescript). Each service
@@ -38,11 +40,12 @@ export function createServices(db: Db, config: Config, surroundings: Surrounding
   const referrals = createReferralsService(db, audit, platforms, lifecycle, config, clock);
   const library = createLibraryService({ db, clock, audit });
   const users = createUsersService(db, audit, config, clock);
+  const { personaKey, ...evidenceSurroundings } = surroundings;
   const evidenceDeps = {
     db,
     clock,
     audit,
-    ...surroundings,
+    ...evidenceSurroundings,
     settings: {
       maxBytes: config.evidence.maxBytes,
       dataDir: config.dataDir,
@@ -71,9 +74,17 @@ export function createServices(db: Db, config: Config, surroundings: Surrounding
       db,
       clock,
       audit,
-      key: surroundings.personaKey,
+      key: personaKey,
       settings: { reviewMonths: config.personas.reviewMonths, repeatedViewing: config.personas.repeatedViewing },
       confirmOwnPassword: users.confirmOwnPassword,
+    }),
+    personaOversight: createPersonaOversightService({ db, clock, audit }),
+    personaKeys: createPersonaKeysService({
+      db,
+      audit,
+      personaKey,
+      configured: config.personas.key !== undefined,
+      dataDir: config.dataDir,
     }),
   };
 }

@@ -46,6 +46,13 @@ describe.runIf(TEST_DB === 'pglite')('the embedded database’s files are privat
     expect(notPrivate(dataDir)).toEqual([]);
     expect(fs.existsSync(path.join(dataDir, 'pglite', 'PG_VERSION'))).toBe(true);
     expect(fs.existsSync(path.join(dataDir, 'session-secret'))).toBe(true);
+    // The keys made at the first start (decisions 014, 020): 0600 under umask 000 too (notPrivate above).
+    expect(
+      fs
+        .readdirSync(dataDir)
+        .filter((f) => f.endsWith('.key'))
+        .sort(),
+    ).toEqual(['evidence.key', 'persona.key']);
   }, 180_000);
 
   it('an existing DATA_DIR left open to others is closed at start', async () => {

@@ -351,6 +351,7 @@ const SPECIFIC: Record<string, Driver[]> = {
   'POST /api/v1/library/{entryId}/hold/release 409': [
     async () => post(cast.inspector, `/library/${await libraryEntry()}/hold/release`, { reason: 'Charged' }),
   ],
+  'GET /api/v1/personas/oversight 200': [() => get(everyone, '/personas/oversight')],
   'POST /api/v1/referrals/{id}/evidence-packages 400': [() => post(cast.operative, `/referrals/${UNKNOWN}/evidence-packages`, {})],
   'POST /api/v1/referrals/{id}/evidence-packages 409': [
     async () =>
@@ -377,8 +378,9 @@ function genericDrivers(): Record<string, Driver[]> {
     const at = (status: number, d: Driver) => (drivers[`${method} ${path} ${status}`] ??= []).push(d);
     at(401, () => inject(method, urlFor(path), null, body));
     // Everyone signed in may read the directory: only a password still to change is refused.
-    // A route hidden from admins (the persona register) answers them 404; an auditor is refused it.
-    at(403, () => inject(method, urlFor(path), roles === 'signed_in' ? passwordToChange : hiddenFrom ? cast.auditor : cast.admin, body));
+    // A route hidden from admins (the persona register, issue 14 point 8) answers them 404; someone else without its role, 403.
+    const outsider = !hiddenFrom ? cast.admin : roles !== 'signed_in' && roles.includes('auditor') ? cast.operative : cast.auditor;
+    at(403, () => inject(method, urlFor(path), roles === 'signed_in' ? passwordToChange : outsider, body));
     if (hiddenFrom) at(404, () => inject(method, urlFor(path), cast.admin, body));
     if (path.includes('{id}')) for (const id of MALFORMED) at(404, () => inject(method, urlFor(path, id), everyone, body));
     if (method !== 'GET') at(415, () => inject(method, urlFor(path), everyone, {}, true));

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { openDatabase, type Database } from '../src/db/client.js';
 
 /**
  * What the tests that run the real thing share: a free port, the server or the CLI as a child
@@ -147,4 +148,19 @@ export async function startServer(env: NodeJS.ProcessEnv, port: number, umask?: 
       return code;
     },
   };
+}
+
+/**
+ * The database a CLI child uses (DATA_DIR's PGlite, or `databaseUrl`), opened in this process
+ * only while no child runs (PGlite is locked), and closed after `fn`.
+ */
+export async function withChildDatabase<T>(where: { dataDir: string; databaseUrl?: string }, fn: (d: Database) => Promise<T>) {
+  const d = where.databaseUrl
+    ? await openDatabase({ kind: 'postgres', url: where.databaseUrl, poolSize: 1 })
+    : await openDatabase({ kind: 'pglite', dataDir: where.dataDir, holder: 'test' });
+  try {
+    return await fn(d);
+  } finally {
+    await d.close();
+  }
 }

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../src/db/client.js';
+import type { Database } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 import { auditLog, deletionCertificates, libraryEntries } from '../src/db/schema/index.js';
 import { TEST_DB } from './harness.js';
-import { childEnv, killChildren, runToEnd, temporaryDir, throwawayDatabase } from './processes.js';
+import { childEnv, killChildren, runToEnd, temporaryDir, throwawayDatabase, withChildDatabase } from './processes.js';
 
 /**
  * `npm run cli -- retention sweep [--dry-run]` (issue 13 point 3) as a child process, on a
@@ -16,19 +16,7 @@ let dataDir: ReturnType<typeof temporaryDir>;
 let database: Awaited<ReturnType<typeof throwawayDatabase>> | undefined;
 
 /** The CLI's database, opened in this process only while no CLI runs (PGlite is locked). */
-const open = (): Promise<Database> =>
-  database
-    ? openDatabase({ kind: 'postgres', url: database.url, poolSize: 1 })
-    : openDatabase({ kind: 'pglite', dataDir: dataDir.dir, holder: 'test' });
-
-async function withDb<T>(fn: (d: Database) => Promise<T>) {
-  const d = await open();
-  try {
-    return await fn(d);
-  } finally {
-    await d.close();
-  }
-}
+const withDb = <T>(fn: (d: Database) => Promise<T>) => withChildDatabase({ dataDir: dataDir.dir, databaseUrl: database?.url }, fn);
 
 const cli = (args: string[]) =>
   runToEnd('src/cli.ts', args, { env: childEnv({ dataDir: dataDir.dir, databaseUrl: database?.url }), timeoutMs: 110_000 });

@@ -154,6 +154,9 @@ const TABLE: Record<string, RouteRoles> = {
   'GET /personas/:id/reveal': ['operative', 'sergeant', 'authorising_officer'],
   'POST /personas/:id/reveal': ['operative', 'sergeant', 'authorising_officer'],
   'GET /personas/:id/uses': PERSONA_READERS,
+  // The persona register's oversight figures (issue 14 point 6): authorising officers and auditors.
+  'GET /api/v1/personas/oversight': ['authorising_officer', 'auditor'],
+  'GET /api/v1/personas/oversight.csv': ['authorising_officer', 'auditor'],
 };
 
 /**

@@ -12,7 +12,7 @@
  */
 import { hasAnyRole } from './actor.js';
 import { addCalendarMonths } from './library-retention.js';
-import { CASE_WORKERS } from './roles.js';
+import { AUTHORISING_OFFICERS, CASE_WORKERS } from './roles.js';
 import type { PersonaReviewDecision, PersonaStatus, Role } from './vocabulary.js';
 
 export type PersonaActor = { readonly id: string; readonly roles: readonly Role[] };
@@ -23,8 +23,6 @@ export type PersonaState = {
   readonly reviewDueOn: string | null;
 };
 
-/** The authorising officer: a DI (intelligence or covert policing) or equivalent (FOI 003). */
-export const AUTHORISING_OFFICERS = ['authorising_officer'] as const satisfies readonly Role[];
 /** Who may ask for a persona, use one assigned to them, and be assigned one: the unit's case workers. */
 export const PERSONA_USERS = CASE_WORKERS;
 

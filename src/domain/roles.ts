@@ -24,3 +24,7 @@ export const AUDITORS = ['auditor'] as const satisfies readonly Role[];
 export const SUPERVISORS = ['sergeant', 'inspector'] as const satisfies readonly Role[];
 /** Retention (SOP 2.2, 10.8): sergeants and inspectors, who hold and release, and auditors, who check deletions. */
 export const RETENTION_READERS = ['sergeant', 'inspector', 'auditor'] as const satisfies readonly Role[];
+/** Authorising officers: a Detective Inspector or equivalent, who authorises and reviews personas (FOI 003). */
+export const AUTHORISING_OFFICERS = ['authorising_officer'] as const satisfies readonly Role[];
+/** The persona register's oversight figures (issue 14 point 6): authorising officers and auditors. */
+export const PERSONA_OVERSIGHT = [...AUTHORISING_OFFICERS, ...AUDITORS] as const satisfies readonly Role[];

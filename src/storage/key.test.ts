@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EvidenceKeyError, loadEvidenceKey } from './key.js';
+import { KeyFileError } from '../security/key-file.js';
+import { loadEvidenceKey } from './key.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -48,7 +49,7 @@ describe('the evidence key (decision 014)', () => {
     const dataDir = tempDir();
     const file = path.join(dataDir, 'evidence.key');
     fs.writeFileSync(file, text, { mode: 0o600 });
-    expect(() => loadEvidenceKey(undefined, dataDir)).toThrow(EvidenceKeyError);
+    expect(() => loadEvidenceKey(undefined, dataDir)).toThrow(KeyFileError);
     expect(() => loadEvidenceKey(undefined, dataDir)).toThrow(/evidence\.key.*not a key/);
     expect(fs.readFileSync(file, 'utf8')).toBe(text);
   });

@@ -1,5 +1,6 @@
 import { hasAnyRole, type Actor } from '../../domain/actor.js';
-import { AUTHORISING_OFFICERS, PERSONA_USERS } from '../../domain/personas.js';
+import { PERSONA_USERS } from '../../domain/personas.js';
+import { AUTHORISING_OFFICERS } from '../../domain/roles.js';
 import type { Role } from '../../domain/vocabulary.js';
 
 /**
@@ -7,7 +8,7 @@ import type { Role } from '../../domain/vocabulary.js';
  * admins are not told it exists: every /personas route answers them 404, as an unknown path.
  * Auditors know of it (the oversight figures are theirs) and get 403 here.
  */
-const HIDDEN_FROM = ['requester', 'admin'] as const satisfies readonly Role[];
+export const HIDDEN_FROM = ['requester', 'admin'] as const satisfies readonly Role[];
 
 /** A route's config: open to `who`, an unknown path (404) to those with only hidden roles (API and pages alike). */
 export const personaRoute = (who: readonly Role[]) => ({ roles: who, hiddenFrom: HIDDEN_FROM });
