@@ -7,7 +7,8 @@ import { auditLog, personaSecrets, users } from '../src/db/schema/index.js';
 import { loadPersonaKey } from '../src/security/persona-key.js';
 import { openSecret, secretKey, type SecretKey } from '../src/security/sealed-secrets.js';
 import { TEST_DB } from './harness.js';
-import { insertPersona, secretContext } from './persona-rows.js';
+import { personaSecretContext as secretContext } from '../src/domain/personas.js';
+import { insertPersona } from './persona-rows.js';
 import { childEnv, killChildren, runToEnd, temporaryDir, throwawayDatabase, withChildDatabase } from './processes.js';
 
 /**

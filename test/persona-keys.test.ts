@@ -14,7 +14,8 @@ import { loadPersonaKey, stagePersonaKey } from '../src/security/persona-key.js'
 import { openSecret, secretKey, SecretUnreadable, type SecretKey } from '../src/security/sealed-secrets.js';
 import { startRuntime } from '../src/runtime.js';
 import { createTestApp, createTestDatabase, TEST_DB, testConfig, type TestApp } from './harness.js';
-import { insertPersona, secretContext } from './persona-rows.js';
+import { personaSecretContext as secretContext } from '../src/domain/personas.js';
+import { insertPersona } from './persona-rows.js';
 import { temporaryDir } from './processes.js';
 import { scanForSecrets } from './secret-scan.js';
 

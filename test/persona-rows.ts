@@ -1,5 +1,6 @@
 import type { Db } from '../src/db/client.js';
 import { personaSecrets, personaStatusHistory, personas, personaUses } from '../src/db/schema/index.js';
+import { personaSecretContext } from '../src/domain/personas.js';
 import type { PersonaSecretKind, PersonaStatus } from '../src/domain/vocabulary.js';
 import { sealSecret, type SecretKey } from '../src/security/sealed-secrets.js';
 
@@ -20,8 +21,6 @@ export type PersonaRow = {
   retiredAt?: Date;
   userName?: string;
 };
-
-export const secretContext = (personaId: string, kind: PersonaSecretKind) => `persona:${personaId}:${kind}`;
 
 let n = 0;
 /** One persona with realistic, hostile-ish register text; its secrets sealed with `key` when given. */
@@ -50,7 +49,7 @@ export async function insertPersona(db: Db, row: PersonaRow, secrets: Partial<Re
   const id = p!.id;
   for (const [kind, plain] of Object.entries(secrets) as [PersonaSecretKind, string][]) {
     if (!key) throw new Error('sealing secrets needs a key');
-    const { sealed, keyId } = sealSecret(key, secretContext(id, kind), plain);
+    const { sealed, keyId } = sealSecret(key, personaSecretContext(id, kind), plain);
     await db.insert(personaSecrets).values({ personaId: id, kind, sealed, keyId, updatedAt: row.createdAt });
   }
   return id;

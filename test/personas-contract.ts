@@ -1,6 +1,9 @@
 import { personaAssignments, personas, personaSecrets } from '../src/db/schema/index.js';
 import { createTestApp, PASSWORD, type ApiAnswer, type TestApp } from './harness.js';
 import { personaCast, personaIn, personaInput, type PersonaCast } from './personas-support.js';
+import { randomBytes } from 'node:crypto';
+import { personaSecretContext } from '../src/domain/personas.js';
+import { sealSecret, secretKey } from '../src/security/sealed-secrets.js';
 
 /**
  * The persona register's answers for test/openapi-contract.test.ts (issue 11 point 4): a real
@@ -11,8 +14,8 @@ type Driver = () => Promise<ApiAnswer>;
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 const REVEAL = { purpose: 'Check the account still signs in', currentPassword: PASSWORD };
 
-/** An app without a persona key (as after a restart with PERSONA_KEY lost), holding one assigned persona made by hand. */
-async function withoutKey<T>(act: (bare: TestApp, personaId: string, operative: PersonaCast['operative']) => Promise<T>) {
+/** An app holding one assigned persona whose password was sealed with another key (a lost or mixed-up persona.key). */
+async function withAnotherKey<T>(act: (bare: TestApp, personaId: string, operative: PersonaCast['operative']) => Promise<T>) {
   const bare = await createTestApp();
   try {
     const operative = await bare.user(['operative']);
@@ -31,9 +34,12 @@ async function withoutKey<T>(act: (bare: TestApp, personaId: string, operative: 
       })
       .returning();
     await bare.db.insert(personaAssignments).values({ personaId: row!.id, userId: operative.id, assignedAt: new Date() });
-    await bare.db
-      .insert(personaSecrets)
-      .values({ personaId: row!.id, kind: 'password', sealed: 'AAAA', keyId: 'lost', updatedAt: new Date() });
+    await bare.db.insert(personaSecrets).values({
+      personaId: row!.id,
+      kind: 'password',
+      ...sealSecret(secretKey(randomBytes(32)), personaSecretContext(row!.id, 'password'), 'lost'),
+      updatedAt: new Date(),
+    });
     return await act(bare, row!.id, operative);
   } finally {
     await bare.close();
@@ -54,9 +60,6 @@ export function personaContractDrivers(app: () => TestApp): Record<string, Drive
     'GET /api/v1/personas 400': [async () => (await as('officer')).get('/api/v1/personas?status=dormant')],
     'POST /api/v1/personas 201': [async () => (await as('operative')).post('/api/v1/personas', personaInput())],
     'POST /api/v1/personas 400': [async () => (await as('operative')).post('/api/v1/personas', {})],
-    'POST /api/v1/personas 503': [
-      () => withoutKey(async (bare, _id, operative) => (await bare.api(operative)).post('/api/v1/personas', personaInput())),
-    ],
     'GET /api/v1/personas/uses 200': [
       async () => {
         const id = await made('active');
@@ -78,7 +81,7 @@ export function personaContractDrivers(app: () => TestApp): Record<string, Drive
     'POST /api/v1/personas/{id}/reveal 400': [async () => (await as('operative')).post(path(UNKNOWN, '/reveal'), {})],
     'POST /api/v1/personas/{id}/reveal 409': [async () => (await as('operative')).post(path(await made('requested'), '/reveal'), REVEAL)],
     'POST /api/v1/personas/{id}/reveal 503': [
-      () => withoutKey(async (bare, id, operative) => (await bare.api(operative)).post(path(id, '/reveal'), REVEAL)),
+      () => withAnotherKey(async (bare, id, operative) => (await bare.api(operative)).post(path(id, '/reveal'), REVEAL)),
     ],
     'GET /api/v1/personas/{id}/uses 200': [async () => (await as('sergeant')).get(path(await made('active'), '/uses'))],
     'GET /api/v1/personas/{id}/uses 400': [async () => (await as('sergeant')).get(path(UNKNOWN, '/uses?pageSize=0'))],

@@ -126,7 +126,8 @@ describe('revealing a secret (issue 14 point 3)', () => {
     const [sealedA] = await t.db.select().from(personaSecrets).where(eq(personaSecrets.personaId, a.id));
     await t.db.update(personaSecrets).set({ sealed: sealedA!.sealed }).where(eq(personaSecrets.personaId, b.id));
     const moved = await reveal(cast.operative, b.id);
-    expect(moved.status).toBe(500);
+    expect(moved.status).toBe(503);
+    expect(moved.json.error).toBe('This secret does not open with the persona key the server holds: ask the system administrator');
     expect(moved.body).not.toContain(a.password);
   });
 });

@@ -12,8 +12,8 @@
  */
 import { hasAnyRole } from './actor.js';
 import { addCalendarMonths } from './library-retention.js';
-import { AUTHORISING_OFFICERS, CASE_WORKERS } from './roles.js';
-import type { PersonaReviewDecision, PersonaStatus, Role } from './vocabulary.js';
+import { AUTHORISING_OFFICERS, CASE_WORKERS, PERSONA_ASSIGNERS } from './roles.js';
+import type { PersonaReviewDecision, PersonaSecretKind, PersonaStatus, Role } from './vocabulary.js';
 
 export type PersonaActor = { readonly id: string; readonly roles: readonly Role[] };
 export type PersonaState = {
@@ -85,7 +85,7 @@ export const mayAuthorise = (actor: PersonaActor, persona: Pick<PersonaState, 'c
 export const mayReview = (actor: PersonaActor, persona: Pick<PersonaState, 'creatorId'>) => mayAuthorise(actor, persona);
 
 /** A sergeant (who assigns work) or an authorising officer assigns a persona to a case worker. */
-export const mayAssign = (actor: PersonaActor) => hasAnyRole(actor, ['sergeant', ...AUTHORISING_OFFICERS]);
+export const mayAssign = (actor: PersonaActor) => hasAnyRole(actor, PERSONA_ASSIGNERS);
 
 /**
  * Who may see a secret (issue 14 point 3): a case worker the persona is assigned to (they log in
@@ -150,3 +150,6 @@ export const repeatedViewingPrompted = (priorUses: number, rule: { uses: number 
 
 /** The start of the repeated-viewing window: `days` days of 24 hours before `now`. */
 export const repeatedViewingSince = (now: Date, rule: { days: number }) => new Date(now.getTime() - rule.days * 86_400_000);
+
+/** Where a persona's sealed secret belongs (its additional data, src/security/sealed-secrets.ts): it opens nowhere else. */
+export const personaSecretContext = (personaId: string, kind: PersonaSecretKind) => `persona:${personaId}:${kind}`;

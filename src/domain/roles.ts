@@ -28,3 +28,13 @@ export const RETENTION_READERS = ['sergeant', 'inspector', 'auditor'] as const s
 export const AUTHORISING_OFFICERS = ['authorising_officer'] as const satisfies readonly Role[];
 /** The persona register's oversight figures (issue 14 point 6): authorising officers and auditors. */
 export const PERSONA_OVERSIGHT = [...AUTHORISING_OFFICERS, ...AUDITORS] as const satisfies readonly Role[];
+/** To requesters and admins the persona register does not exist (issue 14 point 8): 404 on its every route. */
+export const PERSONA_HIDDEN_FROM = [...REQUESTERS, ...ADMINS] as const satisfies readonly Role[];
+/** The persona register and its use logs: case workers, inspectors (who read everything in the unit) and authorising officers. */
+export const PERSONA_READERS = [...CASE_WORKERS, 'inspector', ...AUTHORISING_OFFICERS] as const satisfies readonly Role[];
+/** Issue 14 point 3: a persona's secret is revealed to an operative, sergeant or authorising officer. */
+export const PERSONA_REVEALERS = [...CASE_WORKERS, ...AUTHORISING_OFFICERS] as const satisfies readonly Role[];
+/** A sergeant, who assigns work, or an authorising officer assigns a persona to a case worker. */
+export const PERSONA_ASSIGNERS = [...SERGEANTS, ...AUTHORISING_OFFICERS] as const satisfies readonly Role[];
+/** Who see the whole register; an operative who is none of these sees the personas assigned to them. */
+export const PERSONA_WHOLE_REGISTER = [...SUPERVISORS, ...AUTHORISING_OFFICERS] as const satisfies readonly Role[];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/client.js';
-import type { PersonaSecretKind } from '../../domain/vocabulary.js';
+import { personaSecretContext } from '../../domain/personas.js';
 import { AppError } from '../../errors.js';
 import { dropPendingPersonaKey, pendingPersonaKey, promotePersonaKey, stagePersonaKey } from '../../security/persona-key.js';
 import { openSecret, sealSecret, secretKey, type SecretKey } from '../../security/sealed-secrets.js';
@@ -23,7 +23,6 @@ export type Rotation = { resealed: number; personas: number; keyId: string; prev
 const ROTATE_PURPOSE = 'Persona key rotation: every persona secret re-sealed with a new key (decision 020)';
 
 /** Where a secret is bound (sealed-secrets.ts): a sealed value moved to another persona or kind does not open. */
-const contextOf = (personaId: string, kind: PersonaSecretKind) => `persona:${personaId}:${kind}`;
 
 /** A secret sealed with a key that is not the current one: a rotation would lose it, so nothing is done. */
 export class PersonaKeyMismatch extends AppError {
@@ -53,7 +52,7 @@ export async function resealPersonaSecrets(
     const strangers = rows.filter((r) => r.keyId !== from.id);
     if (strangers.length > 0) throw new PersonaKeyMismatch(strangers.length, strangers[0]!.keyId);
     const resealed = rows.map((r) => {
-      const context = contextOf(r.personaId, r.kind);
+      const context = personaSecretContext(r.personaId, r.kind);
       return { ...r, ...sealSecret(to, context, openSecret(from, context, r.sealed)) };
     });
     const count = await repo.reseal(tx, resealed);

@@ -49,7 +49,7 @@ const personasApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, {
           'Ask for a false persona (operative or sergeant): its secrets are sealed at once; the caller is its creator and assigned to it',
         tags,
         body: personas.schemas().request,
-        response: { 201: personaDetailSchema, ...failures(400, 401, 403, 404, 415, 503) },
+        response: { 201: personaDetailSchema, ...failures(400, 401, 403, 404, 415) },
       },
     },
     async (req, reply) => reply.status(201).send(await personas.request(actorOf(req), req.body)),

@@ -14,12 +14,13 @@ import {
   repeatedViewingPrompted,
   repeatedViewingSince,
   reviewOutcome,
+  personaSecretContext,
 } from '../../domain/personas.js';
 import { hasAnyRole } from '../../domain/actor.js';
-import type { PersonaSecretKind, PersonaStatus } from '../../domain/vocabulary.js';
+import type { PersonaStatus } from '../../domain/vocabulary.js';
 import type { Db, Tx } from '../../db/client.js';
 import { Forbidden, InvalidTransition, NotFound, RepeatedViewing, ServiceUnavailable, ValidationFailed } from '../../errors.js';
-import { openSecret, sealSecret, type SecretKey } from '../../security/sealed-secrets.js';
+import { openSecret, sealSecret, SecretUnreadable, type SecretKey } from '../../security/sealed-secrets.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { mayReadRegister, seesWholeRegister } from './personas.policy.js';
 import { presentPersona, presentPersonaDetail, presentUse } from './personas.presenter.js';
@@ -38,8 +39,8 @@ export type PersonasDeps = {
   db: Db;
   clock: () => Date;
   audit: AuditService;
-  /** The persona key (brief Q's loadPersonaKey); null when none is loaded: requests and reveals then answer 503. */
-  key: SecretKey | null;
+  /** The persona key (PERSONA_KEY or DATA_DIR/persona.key: src/security/persona-key.ts, decision 020). */
+  key: SecretKey;
   settings: { reviewMonths: number; repeatedViewing: { uses: number; days: number } };
   /** The users service's re-entry of the caller's own password (a wrong one counts as a failed sign-in). */
   confirmOwnPassword: (actor: Actor, password: string, step: string) => Promise<'ok' | 'wrong' | 'locked'>;
@@ -48,7 +49,6 @@ export type PersonasDeps = {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NO_SUCH = 'No such persona';
 /** The place a secret is sealed to (sealed-secrets.ts): a sealed value moved to another persona or kind does not open. */
-const contextOf = (personaId: string, kind: PersonaSecretKind) => `persona:${personaId}:${kind}`;
 const FIELD_OF_KIND = { password: 'password', recovery_codes: 'recoveryCodes', notes: 'notes' } as const;
 
 /**
@@ -60,11 +60,6 @@ export function createPersonasService({ db, clock, audit, key, settings, confirm
   const repo = createPersonasRepository();
   const today = () => londonToday(clock());
   const schemas = personaSchemas(today);
-  const needKey = () => {
-    if (!key)
-      throw new ServiceUnavailable('The persona key is not loaded (PERSONA_KEY or DATA_DIR/persona.key): ask the system administrator');
-    return key;
-  };
 
   async function present(rows: PersonaRow[]) {
     const ids = new Set(rows.flatMap((r) => [r.creatorId, ...(r.authorisingOfficerId ? [r.authorisingOfficerId] : [])]));
@@ -165,7 +160,7 @@ export function createPersonasService({ db, clock, audit, key, settings, confirm
     /** FOI 003: an operative or sergeant asks for a persona; its secrets are sealed at once; its creator is assigned to it. */
     async request(actor: Actor, input: PersonaRequestInput) {
       if (!mayRequest(actor)) throw new Forbidden('Only an operative or a sergeant may ask for a persona');
-      const sealing = needKey();
+      const sealing = key;
       const now = clock();
       const id = await db.transaction(async (tx) => {
         const row = await repo.insert(tx, {
@@ -184,7 +179,7 @@ export function createPersonasService({ db, clock, audit, key, settings, confirm
           const value = input[FIELD_OF_KIND[kind]];
           return value === undefined
             ? []
-            : [{ personaId: row.id, kind, ...sealSecret(sealing, contextOf(row.id, kind), value), updatedAt: now }];
+            : [{ personaId: row.id, kind, ...sealSecret(sealing, personaSecretContext(row.id, kind), value), updatedAt: now }];
         });
         await repo.insertSecrets(tx, secrets);
         await repo.assign(tx, { personaId: row.id, userId: actor.id, assignedBy: actor.id, assignedAt: now });
@@ -306,7 +301,15 @@ export function createPersonasService({ db, clock, audit, key, settings, confirm
       if (confirmed === 'wrong') throw new Forbidden('That is not your password: enter the password you sign in with');
       const sealed = await repo.sealedSecret(db, id, input.kind);
       if (!sealed) throw new NotFound(`This persona holds no ${input.kind.replace('_', ' ')}`);
-      const value = openSecret(needKey(), contextOf(id, input.kind), sealed);
+      let value: string;
+      try {
+        value = openSecret(key, personaSecretContext(id, input.kind), sealed);
+      } catch (err) {
+        // Sealed with a key this server does not hold (a lost or mixed-up persona.key: decision 020).
+        if (err instanceof SecretUnreadable)
+          throw new ServiceUnavailable('This secret does not open with the persona key the server holds: ask the system administrator');
+        throw err;
+      }
       await audit.record(db, {
         actor,
         operation: 'consult',
