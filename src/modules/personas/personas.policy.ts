@@ -8,6 +8,7 @@ import {
   PERSONA_REVEALERS,
   PERSONA_WHOLE_REGISTER,
 } from '../../domain/roles.js';
+import type { Role } from '../../domain/vocabulary.js';
 
 /**
  * Who reaches the persona register's routes (issue 14 point 8; decision 019). Requesters and
