@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { AGE_BANDS, INCIDENT_SYSTEMS, SUBJECT_CATEGORIES } from '../../domain/vocabulary.js';
+import { AGE_BANDS, ETHNICITY_RECORDED_AS, INCIDENT_SYSTEMS, SEXES, SUBJECT_CATEGORIES } from '../../domain/vocabulary.js';
+import { ethnicitiesByGroup } from '../../domain/ethnicity.js';
 import { SAFEGUARDING_ACTION_TEXT } from '../../domain/safeguarding.js';
 import { DuplicateReferral, type FieldError } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
@@ -51,6 +52,11 @@ const radioItems = (values: readonly string[], text: (v: string) => string, chos
   values.map((value) => ({ value, text: text(value), checked: value === chosen }));
 
 const CATEGORY_TEXT: Record<string, string> = { suspect: 'Suspect', victim: 'Victim', witness: 'Witness', other: 'Other' };
+const RECORDED_AS_TEXT: Record<string, string> = {
+  self_defined: 'The person told us (self-defined)',
+  officer_observed: 'An officer’s view (officer-observed)',
+};
+const SEX_TEXT: Record<string, string> = { female: 'Female', male: 'Male', not_stated: 'Not stated' };
 
 /** Referral intake through question pages (SOP 8.1, 8.3, 8.4). Every page validates with the API's schema. */
 const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
@@ -188,7 +194,15 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
     return reply.redirect(d.subjects.length ? INTAKE.subjects : INTAKE.addSubject);
   });
 
-  type SubjectForm = { name: string; category: string; ageBand: string; dob: DateParts };
+  type SubjectForm = {
+    name: string;
+    category: string;
+    ageBand: string;
+    dob: DateParts;
+    ethnicity: string;
+    ethnicityRecordedAs: string;
+    sex: string;
+  };
   const subjectPage = (reply: FastifyReply, values: SubjectForm, errs: PageError[] = [], dobParts: string[] = []) =>
     renderForm(
       reply,
@@ -202,12 +216,24 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
           values.ageBand,
         ),
         dobErrorParts: dobParts,
+        // Issue 15 point 5: optional equality questions, the categories grouped as the census groups them.
+        ethnicityGroups: ethnicitiesByGroup(),
+        recordedAsItems: radioItems(ETHNICITY_RECORDED_AS, (v) => RECORDED_AS_TEXT[v] ?? v, values.ethnicityRecordedAs),
+        sexItems: radioItems(SEXES, (v) => SEX_TEXT[v] ?? v, values.sex),
         limits: LIMITS,
         backLink: INTAKE.hasSubjects,
       },
       errs,
     );
-  const blankSubject: SubjectForm = { name: '', category: '', ageBand: '', dob: { day: '', month: '', year: '' } };
+  const blankSubject: SubjectForm = {
+    name: '',
+    category: '',
+    ageBand: '',
+    dob: { day: '', month: '', year: '' },
+    ethnicity: '',
+    ethnicityRecordedAs: '',
+    sex: '',
+  };
   app.get(INTAKE.addSubject, { config: { roles } }, async (req, reply) => {
     if (questionDraft(req).subjects.length >= LIMITS.subjects) return reply.redirect(INTAKE.subjects);
     return subjectPage(reply, blankSubject);
@@ -218,6 +244,9 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
       category: field(req.body, 'category'),
       ageBand: field(req.body, 'ageBand'),
       dob: dateParts(req.body, 'dateOfBirth'),
+      ethnicity: field(req.body, 'ethnicity'),
+      ethnicityRecordedAs: field(req.body, 'ethnicityRecordedAs'),
+      sex: field(req.body, 'sex'),
     };
     const dob = govukDate('dateOfBirth', values.dob, 'Date of birth');
     const r = checkForm(referrals.schemas().subject, {
@@ -225,10 +254,13 @@ const intakePages: FastifyPluginAsync<{ services: Services }> = async (app, { se
       category: values.category || undefined,
       ageBand: values.ageBand || undefined,
       dateOfBirth: dob.value,
+      ethnicity: values.ethnicity || undefined,
+      ethnicityRecordedAs: values.ethnicityRecordedAs || undefined,
+      sex: values.sex || undefined,
     });
     const errs = pageErrors([...(r.errors ?? []), ...(dob.error ? [dob.error] : [])], {
       dates: ['dateOfBirth'],
-      order: ['name', 'category', 'ageBand', 'dateOfBirth'],
+      order: ['name', 'category', 'ageBand', 'dateOfBirth', 'ethnicity', 'ethnicityRecordedAs', 'sex'],
     });
     if (errs.length || !r.data)
       return subjectPage(

@@ -4,7 +4,10 @@ import type { ReferralDetailRows, ReferralRow, ReferralSummaryRow } from './refe
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** A subject as given at intake (SOP 8.4.1): the same for the unit and the requester. */
+/**
+ * A subject as given at intake (SOP 8.4.1): the same for the unit and the requester. Never its
+ * ethnicity or sex: those are counted in the equality report only (issue 15 point 5, decision 025).
+ */
 const presentSubject = ({ name, category, ageBand, dateOfBirth }: ReferralDetailRows['subjects'][number]) => ({
   name,
   category,

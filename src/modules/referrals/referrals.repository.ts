@@ -16,7 +16,7 @@ import {
 } from '../../db/schema/index.js';
 import { OVERDUE_STATUSES } from '../../domain/queue-rules.js';
 import { createSafeguardingRepository } from './safeguarding.repository.js';
-import { REFERRAL_STATUSES, type ReferralStatus } from '../../domain/vocabulary.js';
+import { REFERRAL_STATUSES, type Ethnicity, type EthnicityRecordedAs, type ReferralStatus, type Sex } from '../../domain/vocabulary.js';
 
 export type ReferralRow = typeof referrals.$inferSelect;
 export type NewReferralRow = typeof referrals.$inferInsert;
@@ -170,7 +170,12 @@ export function createReferralsRepository() {
       children: {
         platforms: string[];
         incidentReferences: Pick<typeof incidentReferences.$inferInsert, 'system' | 'reference'>[];
-        subjects: (Pick<typeof subjects.$inferInsert, 'name' | 'category' | 'ageBand'> & { dateOfBirth?: string })[];
+        subjects: (Pick<typeof subjects.$inferInsert, 'name' | 'category' | 'ageBand'> & {
+          dateOfBirth?: string;
+          ethnicity?: Ethnicity;
+          ethnicityRecordedAs?: EthnicityRecordedAs;
+          sex?: Sex;
+        })[];
       },
     ) {
       const [r] = await tx
@@ -197,6 +202,10 @@ export function createReferralsRepository() {
                 category: s.category,
                 ageBand: s.ageBand,
                 dateOfBirth: s.dateOfBirth ?? null,
+                // Issue 15 point 5: stored for the equality aggregates, never shown (decision 025).
+                ethnicity: s.ethnicity ?? null,
+                ethnicityRecordedAs: s.ethnicity ? (s.ethnicityRecordedAs ?? null) : null,
+                sex: s.sex ?? null,
               })),
             )
             .returning()

@@ -7,7 +7,10 @@ import { isRealDate } from '../../domain/dates.js';
 import { isHttpUrl } from '../../domain/content-url.js';
 import {
   AGE_BANDS,
+  ETHNICITIES,
+  ETHNICITY_RECORDED_AS,
   INCIDENT_SYSTEMS,
+  SEXES,
   REFERRAL_OUTCOMES,
   REFERRAL_STATUSES,
   SAFEGUARDING_ACTIONS,
@@ -100,6 +103,37 @@ export const safeguardingSchema = z
   .describe('DESIGN.md "Safeguarding": what was done about a child subject or a concern of exploitation (SOP 9.2.7)');
 export type SafeguardingInput = z.infer<typeof safeguardingSchema>;
 
+/**
+ * Equality monitoring (Equality Act 2010 s.149; issue 15 point 5; decision 025): optional, stored, and
+ * never shown again but in the reports' aggregates. An ethnicity says who defined it; "not stated"
+ * needs no one (the person may have declined, or the officer could not tell).
+ */
+const equalityFields = {
+  ethnicity: z
+    .enum(ETHNICITIES, { error: 'Choose an ethnic group from the list, or "Not stated"' })
+    .optional()
+    .describe('Optional: one of the 19 GSS categories of the 2021 census, or not_stated; never shown but in the equality report'),
+  ethnicityRecordedAs: z
+    .enum(ETHNICITY_RECORDED_AS, { error: 'Choose whether the person defined their ethnicity or an officer observed it' })
+    .optional()
+    .describe('Required with an ethnicity other than not_stated: self_defined or officer_observed'),
+  sex: z
+    .enum(SEXES, { error: 'Choose female, male or "Not stated"' })
+    .optional()
+    .describe('Optional; never shown but in the equality report'),
+};
+
+function checkEthnicityRecordedAs(s: { ethnicity?: string; ethnicityRecordedAs?: string }, ctx: z.RefinementCtx) {
+  if (s.ethnicity && s.ethnicity !== 'not_stated' && !s.ethnicityRecordedAs)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ethnicityRecordedAs'],
+      message: 'Choose whether the person defined their ethnicity or an officer observed it',
+    });
+  if (s.ethnicityRecordedAs && !s.ethnicity)
+    ctx.addIssue({ code: 'custom', path: ['ethnicity'], message: 'Choose an ethnic group, or leave out who defined it' });
+}
+
 export function referralSchemas(today: Today) {
   const incidentReference = z.object({
     system: z
@@ -127,8 +161,10 @@ export function referralSchemas(today: Today) {
         .enum(AGE_BANDS, { error: 'Choose an age band, or "Not known"' })
         .describe('Always recorded, so that children are never included silently; "unknown" when not known'),
       dateOfBirth: pastDate(today, 'the date of birth').optional().describe('Optional, YYYY-MM-DD; must agree with the age band'),
+      ...equalityFields,
     })
     .superRefine((s, ctx) => {
+      checkEthnicityRecordedAs(s, ctx);
       const day = today();
       if (!s.dateOfBirth || !isRealDate(s.dateOfBirth) || s.dateOfBirth > day) return;
       const band = ageBandFor(ageOn(s.dateOfBirth, day));
