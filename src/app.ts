@@ -15,6 +15,7 @@ import personasPages from './modules/personas/personas.pages.js';
 import personaPages from './modules/personas/personas.persona-pages.js';
 import personaOversightApi from './modules/persona-oversight/persona-oversight.api.js';
 import retentionApi from './modules/retention/retention.api.js';
+import reportsApi from './modules/reports/reports.api.js';
 import retentionPages from './modules/retention/retention.pages.js';
 import homeRoutes from './modules/home/home.routes.js';
 import platformsRoutes from './modules/platforms/platforms.routes.js';
@@ -97,6 +98,7 @@ export async function buildApp({ config, db, services, logger }: AppOptions) {
       await api.register(retentionApi, { services });
       await api.register(personasApi, { services });
       await api.register(personaOversightApi, { services });
+      await api.register(reportsApi, { services });
     },
     { prefix: '/api/v1' },
   );

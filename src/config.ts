@@ -125,6 +125,8 @@ const envSchema = z.object({
     .min(5)
     .max(6 * 60 * 60)
     .default(15 * 60),
+  /** Issue 15 point 5: the resident population the equality report divides by (JSON as data/population/*.json). */
+  POPULATION_FILE: z.string().min(1).optional(),
   REFERENCE_PREFIX: z
     .string()
     .regex(/^[A-Z]{2,8}$/, 'must be 2-8 capital letters')
@@ -177,6 +179,8 @@ export type Config = {
     captureTimeoutSeconds: number;
   };
   personas: { key?: Buffer; reviewMonths: number; repeatedViewing: { uses: number; days: number } };
+  /** The equality report's population figures; unset: the shipped Greater London Census 2021 file. */
+  populationFile?: string;
 };
 
 export class ConfigError extends Error {}
@@ -235,5 +239,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       reviewMonths: e.PERSONA_REVIEW_MONTHS,
       repeatedViewing: { uses: e.PERSONA_REPEAT_USES, days: e.PERSONA_REPEAT_DAYS },
     },
+    populationFile: e.POPULATION_FILE ? path.resolve(e.POPULATION_FILE) : undefined,
   };
 }

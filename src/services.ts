@@ -18,6 +18,8 @@ import { createEvidenceService, type Enqueue } from './modules/evidence/evidence
 import { createEvidenceWork } from './modules/evidence/evidence.work.js';
 import { createPersonaKeysService } from './modules/persona-keys/persona-keys.service.js';
 import { createPersonaOversightService } from './modules/persona-oversight/persona-oversight.service.js';
+import { createReportsService } from './modules/reports/reports.service.js';
+import { loadPopulation } from './modules/reports/reports.population.js';
 import type { Tools } from './media/tools.js';
 import type { SecretKey } from './security/sealed-secrets.js';
 import type { EvidenceStore } from './storage/evidence-store.js';
@@ -79,6 +81,7 @@ export function createServices(db: Db, config: Config, surroundings: Surrounding
       confirmOwnPassword: users.confirmOwnPassword,
     }),
     personaOversight: createPersonaOversightService({ db, clock, audit }),
+    reports: createReportsService({ db, clock, audit, population: loadPopulation(config.populationFile) }),
     personaKeys: createPersonaKeysService({
       db,
       audit,

@@ -38,3 +38,5 @@ export const PERSONA_REVEALERS = [...CASE_WORKERS, ...AUTHORISING_OFFICERS] as c
 export const PERSONA_ASSIGNERS = [...SERGEANTS, ...AUTHORISING_OFFICERS] as const satisfies readonly Role[];
 /** Who see the whole register; an operative who is none of these sees the personas assigned to them. */
 export const PERSONA_WHOLE_REGISTER = [...SUPERVISORS, ...AUTHORISING_OFFICERS] as const satisfies readonly Role[];
+/** The reports on children, equality and transparency (issue 15 point 8): inspectors and auditors. */
+export const REPORT_READERS = ['inspector', ...AUDITORS] as const satisfies readonly Role[];
