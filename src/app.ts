@@ -16,6 +16,7 @@ import personaPages from './modules/personas/personas.persona-pages.js';
 import personaOversightApi from './modules/persona-oversight/persona-oversight.api.js';
 import retentionApi from './modules/retention/retention.api.js';
 import reportsApi from './modules/reports/reports.api.js';
+import reportsPages from './modules/reports/reports.pages.js';
 import retentionPages from './modules/retention/retention.pages.js';
 import homeRoutes from './modules/home/home.routes.js';
 import platformsRoutes from './modules/platforms/platforms.routes.js';
@@ -115,6 +116,7 @@ export async function buildApp({ config, db, services, logger }: AppOptions) {
   await app.register(personasPages, { services });
   await app.register(personaPages, { services });
   await app.register(retentionPages, { services });
+  await app.register(reportsPages, { services });
   await app.register(platformsAdmin, { services });
   await app.register(usersRoutes, { services });
   await app.register(auditRoutes, { services });

@@ -10,10 +10,10 @@ const EXPECTED: Record<Role, string[]> = {
   requester: ['/', '/referrals/new', '/referrals/mine'],
   operative: ['/', '/queue', '/library', '/personas'],
   sergeant: ['/', '/queue', '/library', '/personas', '/retention'],
-  inspector: ['/', '/queue', '/library', '/personas', '/retention'],
+  inspector: ['/', '/queue', '/library', '/personas', '/retention', '/reports'],
   authorising_officer: ['/', '/personas'],
   admin: ['/', '/admin/users', '/admin/platforms'],
-  auditor: ['/', '/retention', '/audit'],
+  auditor: ['/', '/retention', '/reports', '/audit'],
 };
 
 let t: TestApp;

@@ -352,6 +352,13 @@ const SPECIFIC: Record<string, Driver[]> = {
     async () => post(cast.inspector, `/library/${await libraryEntry()}/hold/release`, { reason: 'Charged' }),
   ],
   'GET /api/v1/personas/oversight 200': [() => get(everyone, '/personas/oversight')],
+  // Issue 15 points 4, 5, 7: the reports (a referral with subjects is made by other drivers first).
+  'GET /api/v1/reports/children 200': [() => get(cast.inspector, '/reports/children?from=2026-01-01')],
+  'GET /api/v1/reports/children 400': [() => get(cast.auditor, '/reports/children?from=2026-13-01')],
+  'GET /api/v1/reports/equality 200': [() => get(cast.auditor, '/reports/equality')],
+  'GET /api/v1/reports/equality 400': [() => get(cast.inspector, '/reports/equality?from=2026-03-01&to=2026-01-01')],
+  'GET /api/v1/reports/transparency 200': [() => get(cast.auditor, '/reports/transparency?year=2026')],
+  'GET /api/v1/reports/transparency 400': [() => get(cast.inspector, '/reports/transparency?year=26')],
   'POST /api/v1/referrals/{id}/evidence-packages 400': [() => post(cast.operative, `/referrals/${UNKNOWN}/evidence-packages`, {})],
   'POST /api/v1/referrals/{id}/evidence-packages 409': [
     async () =>

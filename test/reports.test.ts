@@ -276,3 +276,46 @@ describe('the reports’ roles, input and audit (issue 15 point 8)', () => {
     ]);
   });
 });
+
+describe('the reports’ pages (issue 15 points 4, 5, 7)', () => {
+  it('shows the equality figures as an accessible chart and a table with the same figures, and links the CSV', async () => {
+    const b = await t.browser(inspector);
+    const page = await b.get('/reports/equality?from=2026-01-01&to=2026-03-31');
+    expect(page.statusCode).toBe(200);
+    const svg = /<svg[^>]*>[\s\S]*<\/svg>/.exec(page.body)![0];
+    expect(svg).toMatch(/^<svg[^>]* role="img" aria-labelledby="equality-chart-title equality-chart-desc"/);
+    expect(svg).toContain('<title id="equality-chart-title">Subjects from 2026-01-01 to 2026-03-31');
+    // Readable without colour: every figure in words, in the SVG's description and on its bars.
+    expect(svg).toContain('Black, Black British, Caribbean or African: 6.64 (2.41 to 18.26)');
+    expect(svg).toContain('suppressed: fewer than 5');
+    expect(svg).not.toMatch(/<script|on[a-z]+=/i);
+    const table = /data-qa="groups"[\s\S]*?<\/table>/.exec(page.body)![0];
+    for (const figure of [
+      'Black, Black British, Caribbean or African',
+      '10',
+      '0.008415',
+      '6.64',
+      '2.41 to 18.26',
+      'Fewer than 5 (suppressed)',
+    ])
+      expect(table).toContain(figure);
+    expect(page.body).toContain('href="/api/v1/reports/equality?from=2026-01-01&amp;to=2026-03-31&amp;format=csv"');
+    expect(page.body).toContain('Census 2021');
+  });
+
+  it('shows the children’s and transparency pages, and a bad period as an error on the form', async () => {
+    const b = await t.browser(auditor);
+    const children = await b.get('/reports/children?from=2025-10-01&to=2026-03-31');
+    expect(children.statusCode).toBe(200);
+    expect(children.body).toContain('2025 Q4');
+    const transparency = await b.get('/reports/transparency?year=2025');
+    expect(transparency.statusCode).toBe(200);
+    expect(transparency.body).toContain('Transparency report 2025');
+    expect(transparency.body).toContain('Content likely to provoke a real world act of violence');
+    const bad = await b.get('/reports/equality?from=2026-02-30');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('href="#from"');
+    expect(bad.body).not.toContain('data-qa="equality-chart"');
+    expect((await (await t.browser(others[1]!)).get('/reports/equality')).statusCode).toBe(403);
+  });
+});

@@ -157,6 +157,14 @@ const TABLE: Record<string, RouteRoles> = {
   // The persona register's oversight figures (issue 14 point 6): authorising officers and auditors.
   'GET /api/v1/personas/oversight': ['authorising_officer', 'auditor'],
   'GET /api/v1/personas/oversight.csv': ['authorising_officer', 'auditor'],
+  // The reports on children, equality and transparency (issue 15 point 8): inspectors and auditors.
+  'GET /api/v1/reports/children': ['inspector', 'auditor'],
+  'GET /api/v1/reports/equality': ['inspector', 'auditor'],
+  'GET /api/v1/reports/transparency': ['inspector', 'auditor'],
+  'GET /reports': ['inspector', 'auditor'],
+  'GET /reports/children': ['inspector', 'auditor'],
+  'GET /reports/equality': ['inspector', 'auditor'],
+  'GET /reports/transparency': ['inspector', 'auditor'],
 };
 
 /**

@@ -13,6 +13,7 @@ const LINKS: readonly Link[] = [
   { href: '/library', text: 'Library', active: (p) => p.startsWith('/library') },
   { href: '/personas', text: 'Personas', active: (p) => p.startsWith('/personas') },
   { href: '/retention', text: 'Retention', active: (p) => p.startsWith('/retention') },
+  { href: '/reports', text: 'Reports', active: (p) => p.startsWith('/reports') },
   { href: '/admin/users', text: 'Users', active: (p) => p.startsWith('/admin/users') },
   { href: '/admin/platforms', text: 'Platforms', active: (p) => p.startsWith('/admin/platforms') },
   { href: '/audit', text: 'Audit log', active: (p) => p.startsWith('/audit') },
