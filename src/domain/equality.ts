@@ -30,11 +30,11 @@ export type GroupFigures = {
 };
 
 /** Four significant figures: rates per 1,000 of a city's population are small numbers. */
-export const significant = (x: number, digits = 4) => Number(x.toPrecision(digits));
+const significant = (x: number, digits = 4) => Number(x.toPrecision(digits));
 /** Ratios and their intervals to two decimal places, as they are published. */
-export const twoPlaces = (x: number) => Math.round(x * 100) / 100;
+const twoPlaces = (x: number) => Math.round(x * 100) / 100;
 
-export const ratePer1000 = (count: number, population: number) => (count / population) * 1000;
+const ratePer1000 = (count: number, population: number) => (count / population) * 1000;
 
 /** The rate ratio of (a of N1) to (b of N2) and its 95 % interval by the log method; all counts positive. */
 export function rateRatio(a: number, n1: number, b: number, n2: number): { ratio: number; ci95: Interval } {

@@ -16,7 +16,7 @@ export const ETHNIC_GROUP_LABELS: Record<EthnicGroup, string> = {
   other: 'Other ethnic group',
 };
 
-export const ETHNICITY_LABELS: Record<Exclude<Ethnicity, 'not_stated'>, string> = {
+const ETHNICITY_LABELS: Record<Exclude<Ethnicity, 'not_stated'>, string> = {
   white_british: 'English, Welsh, Scottish, Northern Irish or British',
   white_irish: 'Irish',
   white_gypsy_irish_traveller: 'Gypsy or Irish Traveller',

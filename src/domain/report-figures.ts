@@ -37,7 +37,7 @@ export function childrenFigures(rows: readonly SubjectFactCount[], quarters: rea
 }
 
 /** What the equality report breaks its figures down by (issue 15 point 5). */
-export const EQUALITY_OUTCOMES = ['referred', 'removed', 'no_further_action'] as const;
+const EQUALITY_OUTCOMES = ['referred', 'removed', 'no_further_action'] as const;
 type EqualityOutcome = (typeof EQUALITY_OUTCOMES)[number];
 const IN_OUTCOME: Record<EqualityOutcome, (r: SubjectFactCount) => boolean> = {
   referred: (r) => r.referred,

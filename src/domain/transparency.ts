@@ -94,4 +94,3 @@ export function transparencyFigures(notices: readonly NoticeFact[]) {
     },
   };
 }
-export type TransparencyFigures = ReturnType<typeof transparencyFigures>;

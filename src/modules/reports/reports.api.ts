@@ -10,7 +10,7 @@ const tags = ['reports'];
 const config = { roles: REPORT_ROLES };
 
 /** A CSV answer, downloaded as a file. */
-export const sendCsv = (reply: FastifyReply, name: string, csv: string) =>
+const sendCsv = (reply: FastifyReply, name: string, csv: string) =>
   reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(csv);
 
 /**

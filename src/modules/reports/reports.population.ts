@@ -8,7 +8,7 @@ import { z } from 'zod';
  * another area's through POPULATION_FILE. Read and checked once, at start: a bad file stops the start
  * with the file and the field named, never a report that divides by nothing.
  */
-export const DEFAULT_POPULATION_FILE = fileURLToPath(new URL('../../../data/population/greater-london-2021.json', import.meta.url));
+const DEFAULT_POPULATION_FILE = fileURLToPath(new URL('../../../data/population/greater-london-2021.json', import.meta.url));
 
 const people = z.number().int().positive();
 const populationSchema = z.object({

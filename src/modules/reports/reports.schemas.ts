@@ -11,7 +11,7 @@ const day = (field: string) =>
     .regex(/^\d{4}-\d{2}-\d{2}$/, `Enter ${field} as YYYY-MM-DD`)
     .refine(isRealDate, `Enter ${field} as a real date`);
 
-export const FORMATS = ['json', 'csv'] as const;
+const FORMATS = ['json', 'csv'] as const;
 const format = z.enum(FORMATS, { error: 'Choose json or csv' }).default('json').describe('json (the default) or csv (RFC 4180)');
 
 /** At most ten years: forty quarters. */

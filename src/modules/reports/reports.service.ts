@@ -122,4 +122,3 @@ export function createReportsService({ db, clock, audit, population }: ReportsDe
     },
   };
 }
-export type ReportsService = ReturnType<typeof createReportsService>;
