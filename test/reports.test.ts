@@ -1,5 +1,6 @@
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { retainedNoticeFacts, retainedSubjectFacts } from '../src/db/schema/index.js';
+import { referrals, retainedNoticeFacts, retainedSubjectFacts } from '../src/db/schema/index.js';
 import { referralIn } from './factories.js';
 import { createTestApp, type TestApp, type TestUser } from './harness.js';
 
@@ -14,6 +15,7 @@ let t: TestApp;
 let inspector: TestUser;
 let auditor: TestUser;
 let others: TestUser[];
+let removedId: string;
 
 const many = (n: number, s: Record<string, string>) =>
   Array.from({ length: n }, (_, i) => ({ name: `@subject_${s.ethnicity ?? 'none'}_${s.ageBand}_${i}`, category: 'other', ...s }));
@@ -23,7 +25,7 @@ beforeAll(async () => {
   inspector = await t.user(['inspector']);
   auditor = await t.user(['auditor']);
   others = [await t.user(['requester']), await t.user(['operative']), await t.user(['sergeant']), await t.user(['admin'])];
-  await referralIn(t, 'closed', {
+  ({ id: removedId } = await referralIn(t, 'closed', {
     closing: 'removed',
     referral: {
       subjects: [
@@ -31,7 +33,7 @@ beforeAll(async () => {
         ...many(5, { ageBand: '18_24', ethnicity: 'black_african', ethnicityRecordedAs: 'self_defined', sex: 'male' }),
       ],
     },
-  });
+  }));
   await referralIn(t, 'closed', {
     closing: 'no_further_action',
     referral: {
@@ -317,5 +319,29 @@ describe('the reports’ pages (issue 15 points 4, 5, 7)', () => {
     expect(bad.body).toContain('href="#from"');
     expect(bad.body).not.toContain('data-qa="equality-chart"');
     expect((await (await t.browser(others[1]!)).get('/reports/equality')).statusCode).toBe(403);
+  });
+});
+
+// Last: it deletes a referral. Decision 021: the sweep copies a referral's facts into the retained tables in the
+// transaction that deletes it; the reports read both, so no published figure changes.
+describe('the figures after a referral is deleted as the retention sweep deletes it', () => {
+  it('are the same in every report', async () => {
+    const urls = [
+      '/reports/equality?from=2026-01-01&to=2026-03-31',
+      '/reports/children?from=2025-10-01&to=2026-03-31',
+      '/reports/transparency?year=2026',
+    ];
+    const before = await Promise.all(urls.map(async (u) => (await get(inspector, u)).json));
+    await t.db.transaction(async (tx) => {
+      await tx.execute(sql`INSERT INTO retained_subject_facts (quarter, category, age_band, ethnicity, ethnicity_recorded_as, sex, status, outcome, referred)
+        SELECT quarter, category, age_band, ethnicity, ethnicity_recorded_as, sex, status, outcome, referred FROM live_subject_facts WHERE referral_id = ${removedId}`);
+      await tx.execute(sql`INSERT INTO retained_notice_facts (quarter, platform, channel, factors, decision, final_decision, days_to_decision, appealed, involves_child)
+        SELECT quarter, platform, channel, factors, decision, final_decision, days_to_decision, appealed, involves_child FROM live_notice_facts WHERE referral_id = ${removedId}`);
+      await tx.delete(referrals).where(eq(referrals.id, removedId));
+    });
+    expect(await t.db.select().from(referrals).where(eq(referrals.id, removedId))).toEqual([]);
+    const after = await Promise.all(urls.map(async (u) => (await get(inspector, u)).json));
+    expect(after).toEqual(before);
+    expect(before[0].groups[0].subjects).toBe(6);
   });
 });
