@@ -143,6 +143,7 @@ const TABLE: Record<string, RouteRoles> = {
   'POST /api/v1/personas/:id/uses': CASEWORKERS,
   'POST /api/v1/personas/:id/reviews': ['authorising_officer'],
   'POST /api/v1/personas/:id/assignees': ['sergeant', 'authorising_officer'],
+  'POST /api/v1/personas/:id/withdrawal': ['operative', 'sergeant', 'authorising_officer'],
   'GET /personas': PERSONA_READERS,
   'GET /personas/new': CASEWORKERS,
   'POST /personas': CASEWORKERS,
@@ -154,6 +155,8 @@ const TABLE: Record<string, RouteRoles> = {
   'GET /personas/:id/reveal': ['operative', 'sergeant', 'authorising_officer'],
   'POST /personas/:id/reveal': ['operative', 'sergeant', 'authorising_officer'],
   'GET /personas/:id/uses': PERSONA_READERS,
+  'GET /personas/:id/withdrawal': ['operative', 'sergeant', 'authorising_officer'],
+  'POST /personas/:id/withdrawal': ['operative', 'sergeant', 'authorising_officer'],
   // The persona register's oversight figures (issue 14 point 6): authorising officers and auditors.
   'GET /api/v1/personas/oversight': ['authorising_officer', 'auditor'],
   'GET /api/v1/personas/oversight.csv': ['authorising_officer', 'auditor'],

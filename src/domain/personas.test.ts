@@ -7,6 +7,7 @@ import {
   mayReveal,
   mayReview,
   mayUse,
+  mayWithdraw,
   nextReviewOn,
   nextStatus,
   repeatedViewingPrompted,
@@ -17,10 +18,10 @@ import {
 import { PERSONA_STATUSES, ROLES, type PersonaStatus, type Role } from './vocabulary.js';
 
 const who = (id: string, ...roles: Role[]) => ({ id, roles });
-const ACTIONS: PersonaAction[] = ['authorise', 'refuse', 'suspend', 'reinstate', 'retire'];
+const ACTIONS: PersonaAction[] = ['authorise', 'refuse', 'withdraw', 'suspend', 'reinstate', 'retire'];
 
 describe('the persona state machine (DESIGN.md "Persona register")', () => {
-  it('allows exactly requested → active | refused | retired, active → suspended | retired, suspended → active | retired', () => {
+  it('allows exactly requested → active | refused | retired (withdrawn), active → suspended | retired, suspended → active | retired', () => {
     const allowed = Object.fromEntries(
       PERSONA_STATUSES.map((from) => [
         from,
@@ -33,7 +34,7 @@ describe('the persona state machine (DESIGN.md "Persona register")', () => {
       ]),
     );
     expect(allowed).toEqual({
-      requested: { authorise: 'active', refuse: 'refused', retire: 'retired' },
+      requested: { authorise: 'active', refuse: 'refused', withdraw: 'retired' },
       active: { suspend: 'suspended', retire: 'retired' },
       suspended: { reinstate: 'active', retire: 'retired' },
       refused: {},
@@ -68,6 +69,14 @@ describe('who may (FOI 003: a DI or equivalent agrees; never the creator)', () =
     expect(mayAuthorise(who('creator', 'authorising_officer', 'sergeant'), persona)).toBe(false);
     expect(mayReview(who('creator', 'authorising_officer'), persona)).toBe(false);
     expect(mayReview(who('other', 'authorising_officer'), persona)).toBe(true);
+  });
+
+  it('lets the creator or any authorising officer withdraw a request, nobody else', () => {
+    const persona = { creatorId: 'creator' };
+    expect(ROLES.filter((r) => mayWithdraw(who('x', r), persona))).toEqual(['authorising_officer']);
+    expect(mayWithdraw(who('creator', 'operative'), persona)).toBe(true);
+    expect(mayWithdraw(who('other', 'operative', 'sergeant'), persona)).toBe(false);
+    expect(nextStatus('active', 'withdraw')).toEqual({ ok: false, reason: 'This persona is active: it cannot be withdrawn' });
   });
 
   it('lets sergeants and authorising officers assign', () => {

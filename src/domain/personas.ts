@@ -26,14 +26,16 @@ export type PersonaState = {
 /** Who may ask for a persona, use one assigned to them, and be assigned one: the unit's case workers. */
 export const PERSONA_USERS = CASE_WORKERS;
 
-export type PersonaAction = 'authorise' | 'refuse' | 'suspend' | 'reinstate' | 'retire';
+export type PersonaAction = 'authorise' | 'refuse' | 'withdraw' | 'suspend' | 'reinstate' | 'retire';
 
 /**
- * DESIGN.md "Persona register": requested → active (authorised) or refused; active → suspended →
- * active (a review); requested, active or suspended → retired. Refused and retired are final.
+ * DESIGN.md "Persona register": requested → active (authorised) or refused, or retired when the
+ * request is withdrawn (issue 14 point 1: "→ retired"; no longer needed before anyone decided);
+ * active → suspended → active (a review); active or suspended → retired (a review). Refused and
+ * retired are final.
  */
 const TRANSITIONS: Record<PersonaStatus, Partial<Record<PersonaAction, PersonaStatus>>> = {
-  requested: { authorise: 'active', refuse: 'refused', retire: 'retired' },
+  requested: { authorise: 'active', refuse: 'refused', withdraw: 'retired' },
   active: { suspend: 'suspended', retire: 'retired' },
   suspended: { reinstate: 'active', retire: 'retired' },
   refused: {},
@@ -58,7 +60,9 @@ export function nextStatus(
 }
 
 const pastTense = (a: PersonaAction) =>
-  ({ authorise: 'authorised', refuse: 'refused', suspend: 'suspended', reinstate: 'reinstated', retire: 'retired' })[a];
+  ({ authorise: 'authorised', refuse: 'refused', withdraw: 'withdrawn', suspend: 'suspended', reinstate: 'reinstated', retire: 'retired' })[
+    a
+  ];
 
 /** What a review's decision does to the persona's status (a suspended persona kept suspended stays so). */
 export function reviewOutcome(
@@ -83,6 +87,14 @@ export const mayAuthorise = (actor: PersonaActor, persona: Pick<PersonaState, 'c
   hasAnyRole(actor, AUTHORISING_OFFICERS) && actor.id !== persona.creatorId;
 /** FOI 003: the periodic review, by the same rule as the authorisation (never the creator). */
 export const mayReview = (actor: PersonaActor, persona: Pick<PersonaState, 'creatorId'>) => mayAuthorise(actor, persona);
+
+/**
+ * A request no longer needed is withdrawn by the one who made it, or by an authorising officer
+ * (who would otherwise have to refuse what nobody wants any more): the record stays, retired,
+ * with the reason in its status history.
+ */
+export const mayWithdraw = (actor: PersonaActor, persona: Pick<PersonaState, 'creatorId'>) =>
+  actor.id === persona.creatorId || hasAnyRole(actor, AUTHORISING_OFFICERS);
 
 /** A sergeant (who assigns work) or an authorising officer assigns a persona to a case worker. */
 export const mayAssign = (actor: PersonaActor) => hasAnyRole(actor, PERSONA_ASSIGNERS);

@@ -108,6 +108,12 @@ export const revealSchema = z.object({
 });
 export type RevealInput = z.infer<typeof revealSchema>;
 
+/** `POST …/{id}/withdrawal`: why the request is no longer needed (kept in the status history). */
+export const withdrawalSchema = z.object({
+  reason: text('why the request is withdrawn', PERSONA_LIMITS.reason).describe('Kept in the status history and the retirement record'),
+});
+export type WithdrawalInput = z.infer<typeof withdrawalSchema>;
+
 export const REPEATED_VIEWING_ANSWERS = ['authorised', 'not_needed'] as const;
 
 export const useSchema = z.object({

@@ -7,6 +7,7 @@ import {
   mayReveal,
   mayReview,
   mayUse,
+  mayWithdraw,
   nextReviewOn,
   nextStatus,
   PERSONA_USERS,
@@ -33,6 +34,7 @@ import {
   type RevealInput,
   type ReviewInput,
   type UseInput,
+  type WithdrawalInput,
 } from './personas.schemas.js';
 
 export type PersonasDeps = {
@@ -225,6 +227,30 @@ export function createPersonasService({ db, clock, audit, key, settings, confirm
             purpose: `FOI 003: the persona ${input.decision === 'authorise' ? 'authorised' : 'refused'}`,
             detail: { decision: input.decision, reviewDueOn },
           },
+        );
+      });
+      return detail(actor, id);
+    },
+
+    /**
+     * A request no longer needed (issue 14 point 1: "→ retired"): its creator, or an authorising
+     * officer, withdraws it before anyone decides; retired, with the reason in its status history
+     * and its retirement record. One transaction with its audit entry; a decision made meanwhile wins (409).
+     */
+    async withdraw(actor: Actor, id: string, input: WithdrawalInput) {
+      await db.transaction(async (tx) => {
+        const row = await locked(tx, actor, id);
+        if (!mayWithdraw(actor, row))
+          throw new Forbidden('Only the officer who asked for this persona, or an authorising officer, may withdraw the request');
+        const next = nextStatus(row.status, 'withdraw');
+        if (!next.ok) throw new InvalidTransition(next.reason);
+        await changeStatus(
+          tx,
+          actor,
+          row,
+          next.status,
+          { retiredAt: clock(), retiredBy: actor.id, retirementReason: input.reason },
+          { reason: input.reason, purpose: 'FOI 003: a request for a persona withdrawn', detail: { withdrawn: true } },
         );
       });
       return detail(actor, id);
