@@ -38,10 +38,12 @@ describe('the use log (FOI 003)', () => {
     expect(res.json).toEqual({
       id: expect.any(String),
       personaId: p.id,
+      persona: { website: 'instagram.com', userName: p.userName },
       at: START.toISOString(),
       user: { id: cast.operative.id, username: cast.operative.username, name: 'DC Olúwaseun Adé-Okafor' },
       purpose: 'View @smoke_zone2’s closed story (Op Lantern)',
       referralId: null,
+      referralReference: null,
       investigationReference: 'Op Lantern',
       repeatedViewing: { prompted: false, answer: null },
     });

@@ -147,6 +147,7 @@ const TABLE: Record<string, RouteRoles> = {
   'GET /personas': PERSONA_READERS,
   'GET /personas/new': CASEWORKERS,
   'POST /personas': CASEWORKERS,
+  'GET /personas/uses': PERSONA_READERS,
   'GET /personas/:id': PERSONA_READERS,
   'POST /personas/:id/authorisation': ['authorising_officer'],
   'POST /personas/:id/uses': CASEWORKERS,

@@ -160,6 +160,19 @@ export const REPEATED_VIEWING_PROMPT =
  */
 export const repeatedViewingPrompted = (priorUses: number, rule: { uses: number }) => priorUses >= rule.uses;
 
+/** An investigation reference as the repeated-viewing count compares it: any case, spaces collapsed ("op  LANTERN" is "Op Lantern"). */
+export const investigationKey = (reference: string) => reference.trim().replace(/\s+/g, ' ').toLowerCase();
+
+/**
+ * What a use touches, for the repeated-viewing count (issue 14 point 7: "the same referral (or the
+ * same subject)"): its referral and its investigation reference (any case, spaces collapsed). The
+ * service serialises the count on these keys, so two uses at once cannot both miss the prompt.
+ */
+export function repeatedViewingKeys(use: { referralId?: string | null; investigationReference?: string | null }): string[] {
+  const investigation = use.investigationReference ? investigationKey(use.investigationReference) : '';
+  return [...(use.referralId ? [`referral:${use.referralId}`] : []), ...(investigation ? [`investigation:${investigation}`] : [])];
+}
+
 /** The start of the repeated-viewing window: `days` days of 24 hours before `now`. */
 export const repeatedViewingSince = (now: Date, rule: { days: number }) => new Date(now.getTime() - rule.days * 86_400_000);
 

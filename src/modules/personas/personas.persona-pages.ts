@@ -74,7 +74,7 @@ const personaPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
       reveal: mayReveal(actor, persona.status, assigned).ok && persona.secrets.length > 0,
       withdraw: persona.status === 'requested' && mayWithdraw(actor, creator),
     };
-    const operatives = may.assign ? await services.queue.operatives() : [];
+    const caseWorkers = may.assign ? await personas.assignable(actor) : [];
     const chosen = forms.userId ?? '';
     return renderForm(
       reply,
@@ -89,9 +89,13 @@ const personaPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
         review: forms.review ?? { necessity: '', proportionality: '', decision: '', reason: '' },
         userItems: [
           { value: '', text: 'Choose a case worker' },
-          ...operatives
+          ...caseWorkers
             .filter((o) => !persona.assignees.some((a) => a.id === o.id))
-            .map((o) => ({ value: o.id, text: o.name, selected: o.id === chosen })),
+            .map((o) => ({
+              value: o.id,
+              text: `${o.name} (${o.roles.includes('sergeant') ? 'sergeant' : 'operative'})`,
+              selected: o.id === chosen,
+            })),
         ],
         done: field(reply.request.query, 'done'),
         backLink: '/personas',

@@ -230,10 +230,14 @@ export const revealAnswerSchema = z.object({
 export const useAnswerSchema = z.object({
   id: z.string(),
   personaId: z.string(),
+  persona: z
+    .object({ website: z.string(), userName: z.string() })
+    .describe('Addition: the persona used (its register columns, never a secret)'),
   at: z.string(),
   user: personSchema,
   purpose: z.string(),
   referralId: z.string().nullable(),
+  referralReference: z.string().nullable().describe('Addition: the reference of the referral it served'),
   investigationReference: z.string().nullable(),
   repeatedViewing: z.object({ prompted: z.boolean(), answer: z.enum(REPEATED_VIEWING_ANSWERS).nullable() }),
 });

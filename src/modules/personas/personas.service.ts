@@ -12,6 +12,7 @@ import {
   nextStatus,
   PERSONA_USERS,
   REPEATED_VIEWING_PROMPT,
+  repeatedViewingKeys,
   repeatedViewingPrompted,
   repeatedViewingSince,
   reviewOutcome,
@@ -295,6 +296,12 @@ export function createPersonasService({ db, clock, audit, key, settings, confirm
       return detail(actor, id);
     },
 
+    /** Whom `assign` accepts: every active operative and sergeant (the assign form's list). */
+    assignable: (actor: Actor) => {
+      if (!mayAssign(actor)) throw new Forbidden('Only a sergeant or an authorising officer may assign a persona');
+      return repo.caseWorkers(db);
+    },
+
     /** DESIGN.md "Roles": a sergeant or an authorising officer assigns the persona to a case worker (an addition, decision 019). */
     async assign(actor: Actor, id: string, userId: string) {
       if (!mayAssign(actor)) throw new Forbidden('Only a sergeant or an authorising officer may assign a persona');
@@ -358,11 +365,13 @@ export function createPersonasService({ db, clock, audit, key, settings, confirm
         if (!hasAnyRole(actor, PERSONA_USERS)) throw new Forbidden('Only an operative or a sergeant may use a persona');
         const allowed = mayUse(row, await repo.isAssigned(tx, id, actor.id), today());
         if (!allowed.ok) throw new InvalidTransition(allowed.reason);
-        if (input.referralId && !(await repo.referralExists(tx, input.referralId)))
-          throw new ValidationFailed([{ path: 'referralId', message: 'No such referral' }]);
-        const now = clock();
+        const referralReference = input.referralId ? await repo.referralReference(tx, input.referralId) : null;
+        if (referralReference === undefined) throw new ValidationFailed([{ path: 'referralId', message: 'No such referral' }]);
         const rule = settings.repeatedViewing;
-        const prior = input.referralId ? await repo.usesOfReferralSince(tx, input.referralId, repeatedViewingSince(now, rule)) : 0;
+        // RIPA 2000: the count is serialised on what the use touches; the clock is read once the lock is held.
+        await repo.lockViewingKeys(tx, repeatedViewingKeys(input));
+        const now = clock();
+        const prior = await repo.repeatedUsesSince(tx, input, repeatedViewingSince(now, rule));
         const prompted = repeatedViewingPrompted(prior, rule);
         if (prompted && !input.repeatedViewingAnswer)
           throw new RepeatedViewing({ prompt: REPEATED_VIEWING_PROMPT, priorUses: prior, days: rule.days });
@@ -384,7 +393,7 @@ export function createPersonasService({ db, clock, audit, key, settings, confirm
           purpose: input.purpose,
           detail: { personaId: id, referralId: made.referralId, repeatedViewing: prompted ? made.repeatedViewingAnswer : null },
         });
-        return made;
+        return { ...made, referralReference, persona: { website: row.website, userName: row.userName } };
       });
       return presentUse(use, await repo.people(db, [actor.id]));
     },
