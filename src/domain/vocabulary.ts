@@ -26,6 +26,41 @@ export type SubjectCategory = (typeof SUBJECT_CATEGORIES)[number];
 export const AGE_BANDS = ['under_13', '13_15', '16_17', '18_24', '25_plus', 'unknown'] as const;
 export type AgeBand = (typeof AGE_BANDS)[number];
 
+/**
+ * Equality monitoring (Equality Act 2010 s.149): the 19 GSS harmonised ethnicity categories of the 2021
+ * census, in its order, or not stated (DESIGN.md "Data protection and fairness").
+ */
+export const ETHNICITIES = [
+  'white_british',
+  'white_irish',
+  'white_gypsy_irish_traveller',
+  'white_roma',
+  'white_other',
+  'mixed_white_black_caribbean',
+  'mixed_white_black_african',
+  'mixed_white_asian',
+  'mixed_other',
+  'asian_indian',
+  'asian_pakistani',
+  'asian_bangladeshi',
+  'asian_chinese',
+  'asian_other',
+  'black_caribbean',
+  'black_african',
+  'black_other',
+  'other_arab',
+  'other_any',
+  'not_stated',
+] as const;
+export type Ethnicity = (typeof ETHNICITIES)[number];
+
+/** Who defined the ethnicity recorded: the person themselves, or the officer who observed them. */
+export const ETHNICITY_RECORDED_AS = ['self_defined', 'officer_observed'] as const;
+export type EthnicityRecordedAs = (typeof ETHNICITY_RECORDED_AS)[number];
+
+export const SEXES = ['female', 'male', 'not_stated'] as const;
+export type Sex = (typeof SEXES)[number];
+
 /** SOP 8.6.6 */
 export const CONTENT_FORMATS = ['video', 'audio', 'image', 'text', 'livestream', 'other'] as const;
 export type ContentFormat = (typeof CONTENT_FORMATS)[number];

@@ -8,3 +8,4 @@ export * from './audit-verifications.js';
 export * from './evidence.js';
 export * from './library.js';
 export * from './personas.js';
+export * from './data-protection.js';

@@ -109,6 +109,9 @@ export const personaUses = pgTable(
     purpose: text('purpose').notNull(),
     referralId: uuid('referral_id').references(() => referrals.id, { onDelete: 'set null' }),
     investigationReference: text('investigation_reference'),
+    /** Optional: the profile or person viewed, and its normalised form the repeated-viewing rule counts by. */
+    subject: text('subject'),
+    subjectKey: text('subject_key'),
     repeatedViewingPrompted: boolean('repeated_viewing_prompted').notNull().default(false),
     repeatedViewingAnswer: text('repeated_viewing_answer'),
   },
@@ -116,6 +119,7 @@ export const personaUses = pgTable(
     index('persona_uses_persona_idx').on(t.personaId, t.at),
     index('persona_uses_user_idx').on(t.userId, t.at),
     index('persona_uses_referral_idx').on(t.referralId, t.at),
+    index('persona_uses_subject_idx').on(t.subjectKey, t.at),
   ],
 );
 

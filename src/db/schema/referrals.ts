@@ -1,6 +1,15 @@
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, date, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import type { AgeBand, IncidentSystem, ReferralOutcome, ReferralStatus, SubjectCategory } from '../../domain/vocabulary.js';
+import type {
+  AgeBand,
+  Ethnicity,
+  EthnicityRecordedAs,
+  IncidentSystem,
+  ReferralOutcome,
+  ReferralStatus,
+  Sex,
+  SubjectCategory,
+} from '../../domain/vocabulary.js';
 import { platforms } from './platforms.js';
 import { users } from './users.js';
 
@@ -41,6 +50,15 @@ export const referrals = pgTable(
       .default(sql`'{}'::text[]`),
     submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    // SOP 2.2, DPA 2018 s.39: a closed referral goes 12 months after closure unless held, with its
+    // investigation, reason, who placed it and the date to review it (as a library entry's hold).
+    holdInvestigationReference: text('hold_investigation_reference'),
+    holdReason: text('hold_reason'),
+    holdPlacedBy: uuid('hold_placed_by').references(() => users.id),
+    holdPlacedAt: timestamp('hold_placed_at', { withTimezone: true }),
+    holdReviewOn: date('hold_review_on'),
+    /** DPA 2018 s.47: restricted by an auditor (the reasons are in `referral_restrictions`); null when not. */
+    restrictedAt: timestamp('restricted_at', { withTimezone: true }),
   },
   (t) => [
     index('referrals_requester_idx').on(t.requesterId, t.submittedAt),
@@ -53,6 +71,10 @@ export const referrals = pgTable(
     index('referrals_open_content_idx')
       .on(t.contentKey)
       .where(sql`status <> 'closed'`),
+    // The retention sweep and its "upcoming" list: closed referrals by closure.
+    index('referrals_closed_idx')
+      .on(t.closedAt)
+      .where(sql`status = 'closed'`),
   ],
 );
 
@@ -95,6 +117,11 @@ export const subjects = pgTable(
     category: text('category').$type<SubjectCategory>().notNull(),
     ageBand: text('age_band').$type<AgeBand>().notNull(),
     dateOfBirth: date('date_of_birth'),
+    // Equality monitoring (Equality Act 2010 s.149; DESIGN.md "Data protection and fairness"): optional,
+    // never shown in lists, searches or exports other than the aggregates.
+    ethnicity: text('ethnicity').$type<Ethnicity>(),
+    ethnicityRecordedAs: text('ethnicity_recorded_as').$type<EthnicityRecordedAs>(),
+    sex: text('sex').$type<Sex>(),
   },
   (t) => [index('subjects_referral_idx').on(t.referralId)],
 );
