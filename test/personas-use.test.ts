@@ -45,6 +45,7 @@ describe('the use log (FOI 003)', () => {
       referralId: null,
       referralReference: null,
       investigationReference: 'Op Lantern',
+      subject: null,
       repeatedViewing: { prompted: false, answer: null },
     });
     const [entry] = await t.db.select().from(auditLog).where(eq(auditLog.entityId, res.json.id));

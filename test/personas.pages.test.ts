@@ -243,7 +243,12 @@ describe('a persona’s page (issue 14 points 2-5)', () => {
     expect(log.body).toContain('View the closed story');
     expect(log.body).toContain('Prompted: not needed');
     expect(log.body).toContain(cast.operative.displayName);
-    expect(log.body).toContain(`href="/referrals/${referral.id}"`);
+    // Issue 14 point 6: the referral's reference, linked only for those who may open referrals (the unit).
+    expect(log.body).not.toContain(`href="/referrals/${referral.id}"`);
+    expect(log.body).toContain(`<span data-qa="referral-reference">${referral.reference}</span>`);
+    expect((await (await as(cast.sergeant)).get(`/personas/${p.id}/uses`)).body).toContain(
+      `<a class="govuk-link" href="/referrals/${referral.id}" data-qa="referral-link">${referral.reference}</a>`,
+    );
     expect(log.body).toContain('data-qa="table-scroll"');
   });
 

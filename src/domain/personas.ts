@@ -11,6 +11,7 @@
  * time, date, user and the policing purpose, … for each use".
  */
 import { hasAnyRole } from './actor.js';
+import { wordsOf } from './data-sharing-guard.reading.js';
 import { addCalendarMonths } from './library-retention.js';
 import { AUTHORISING_OFFICERS, CASE_WORKERS, PERSONA_ASSIGNERS } from './roles.js';
 import type { PersonaReviewDecision, PersonaSecretKind, PersonaStatus, Role } from './vocabulary.js';
@@ -163,14 +164,45 @@ export const repeatedViewingPrompted = (priorUses: number, rule: { uses: number 
 /** An investigation reference as the repeated-viewing count compares it: any case, spaces collapsed ("op  LANTERN" is "Op Lantern"). */
 export const investigationKey = (reference: string) => reference.trim().replace(/\s+/g, ' ').toLowerCase();
 
+/** A handle as written in "Name (@handle)", "@handle" or a profile address's last part. */
+const HANDLE = /@([\p{L}\p{N}._-]+)/u;
+const PROFILE_URL = /^https?:\/\/[^/\s]+\/(?:[^\s?#]*\/)?([^/\s?#]+)\/?(?:[?#]\S*)?$/i;
+
+/**
+ * The subject a use names (the profile, handle or person viewed) as the repeated-viewing count
+ * compares it, read as the data-sharing guard reads names (decision 009: case, accents, look-alike
+ * letters and invisible characters do not matter; `wordsOf`). A handle wins: "Jayden Doe
+ * (@jd_dr1ll)", "@JD_dr1ll" and "https://instagram.com/jd_dr1ll" are the same subject; so is a
+ * single word given without its @ ("jd_dr1ll"). A name is its words ("jayden  DOE" is "Jayden Doe").
+ * Null when nothing in it is a letter or digit.
+ */
+export function subjectKey(subject: string): string | null {
+  const text = subject.trim();
+  const handle = HANDLE.exec(text)?.[1] ?? PROFILE_URL.exec(text)?.[1] ?? (/\s/.test(text) ? undefined : text);
+  const words = wordsOf(handle ?? text);
+  if (!words.length) return null;
+  return handle !== undefined ? `handle:${words.join('')}` : `name:${words.join(' ')}`;
+}
+
 /**
  * What a use touches, for the repeated-viewing count (issue 14 point 7: "the same referral (or the
- * same subject)"): its referral and its investigation reference (any case, spaces collapsed). The
- * service serialises the count on these keys, so two uses at once cannot both miss the prompt.
+ * same subject)"): its referral, its investigation reference (any case, spaces collapsed) and its
+ * subject's key. Never the referrals' recorded subjects: issue 15 point 6 forbids joining people
+ * across referrals. The service serialises the count on these keys, so two uses at once cannot
+ * both miss the prompt.
  */
-export function repeatedViewingKeys(use: { referralId?: string | null; investigationReference?: string | null }): string[] {
+export function repeatedViewingKeys(use: {
+  referralId?: string | null;
+  investigationReference?: string | null;
+  subject?: string | null;
+}): string[] {
   const investigation = use.investigationReference ? investigationKey(use.investigationReference) : '';
-  return [...(use.referralId ? [`referral:${use.referralId}`] : []), ...(investigation ? [`investigation:${investigation}`] : [])];
+  const subject = use.subject ? subjectKey(use.subject) : null;
+  return [
+    ...(use.referralId ? [`referral:${use.referralId}`] : []),
+    ...(investigation ? [`investigation:${investigation}`] : []),
+    ...(subject ? [`subject:${subject}`] : []),
+  ];
 }
 
 /** The start of the repeated-viewing window: `days` days of 24 hours before `now`. */

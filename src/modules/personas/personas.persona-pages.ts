@@ -21,7 +21,13 @@ import { assigneeSchema, authorisationSchema, revealSchema, reviewSchema, useSch
 const view = (name: string) => `modules/personas/views/${name}.njk`;
 type Id = { Params: { id: string } };
 
-type UseForm = { purpose: string; referralReference: string; investigationReference: string; repeatedViewingAnswer: string };
+type UseForm = {
+  purpose: string;
+  referralReference: string;
+  investigationReference: string;
+  subject: string;
+  repeatedViewingAnswer: string;
+};
 type Forms = {
   decision?: { decision: string; reason: string };
   use?: UseForm;
@@ -39,7 +45,7 @@ const USE_ERRORS = {
     ['purpose', 'usePurpose'],
     ['referralId', 'referralReference'],
   ] as const,
-  order: ['usePurpose', 'referralReference', 'investigationReference', 'repeatedViewingAnswer'],
+  order: ['usePurpose', 'referralReference', 'investigationReference', 'subject', 'repeatedViewingAnswer'],
 };
 const REVIEW_ERRORS = {
   paths: [
@@ -84,7 +90,7 @@ const personaPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
         persona,
         may,
         decision: forms.decision ?? { decision: '', reason: '' },
-        use: forms.use ?? { purpose: '', referralReference: '', investigationReference: '', repeatedViewingAnswer: '' },
+        use: forms.use ?? { purpose: '', referralReference: '', investigationReference: '', subject: '', repeatedViewingAnswer: '' },
         prompt: forms.prompt,
         review: forms.review ?? { necessity: '', proportionality: '', decision: '', reason: '' },
         userItems: [
@@ -128,6 +134,7 @@ const personaPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
       purpose: field(req.body, 'usePurpose'),
       referralReference: field(req.body, 'referralReference').trim(),
       investigationReference: field(req.body, 'investigationReference'),
+      subject: field(req.body, 'subject'),
       repeatedViewingAnswer: field(req.body, 'repeatedViewingAnswer'),
     };
     const again = (errors: PageError[], extra: Forms = {}) => personaPage(reply, actor, id, { use, errors, ...extra });
@@ -137,6 +144,7 @@ const personaPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
       purpose: use.purpose,
       referralId: referral.id,
       investigationReference: use.investigationReference,
+      subject: use.subject,
       repeatedViewingAnswer: use.repeatedViewingAnswer || undefined,
     });
     if (parsed.errors) return again(pageErrors(parsed.errors, USE_ERRORS));

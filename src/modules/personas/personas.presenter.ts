@@ -46,6 +46,7 @@ export const presentUse = (row: PersonaUseRow, people: Map<string, Person>): Use
   referralId: row.referralId,
   referralReference: row.referralReference,
   investigationReference: row.investigationReference,
+  subject: row.subject,
   repeatedViewing: { prompted: row.repeatedViewingPrompted, answer: answerOf(row.repeatedViewingAnswer) },
 });
 

@@ -169,7 +169,7 @@ export function createPersonasRepository() {
 
     /**
      * RIPA 2000 (issue 14 point 7): takes, until the transaction ends, a lock on each key a use
-     * touches (`referral:<id>`, `investigation:<ref>`; domain/personas.ts `repeatedViewingKeys`),
+     * touches (`referral:<id>`, `investigation:<ref>`, `subject:<key>`; domain `repeatedViewingKeys`),
      * in their sorted order so that two uses sharing keys never deadlock. Two uses of the same
      * referral at the same moment then count one after the other, and the second sees the first.
      */
@@ -178,13 +178,18 @@ export function createPersonasRepository() {
         await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`persona-viewing:${key}`}, 0))`);
     },
 
-    /** RIPA 2000: the uses through any persona since `since` of the same referral OR the same investigation reference (`investigationKey`). */
-    async repeatedUsesSince(db: DbOrTx, touched: { referralId?: string; investigationReference?: string }, since: Date) {
+    /** RIPA 2000: the uses through any persona since `since` of the same referral OR investigation reference (`investigationKey`) OR subject key. */
+    async repeatedUsesSince(
+      db: DbOrTx,
+      touched: { referralId?: string; investigationReference?: string; subjectKey: string | null },
+      since: Date,
+    ) {
       const same = or(
         touched.referralId ? eq(personaUses.referralId, touched.referralId) : undefined,
         touched.investigationReference
           ? sql`lower(regexp_replace(btrim(${personaUses.investigationReference}), '\\s+', ' ', 'g')) = ${investigationKey(touched.investigationReference)}`
           : undefined,
+        touched.subjectKey ? eq(personaUses.subjectKey, touched.subjectKey) : undefined,
       );
       if (!same) return 0;
       const [row] = await db

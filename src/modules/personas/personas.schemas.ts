@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isRealDate } from '../../domain/dates.js';
+import { subjectKey } from '../../domain/personas.js';
 import { PERSONA_REVIEW_DECISIONS, PERSONA_SECRET_KINDS, PERSONA_STATUSES } from '../../domain/vocabulary.js';
 import { pagedAnswer, pagingQuery } from '../../schemas/paging.js';
 import { plainText } from '../../schemas/text.js';
@@ -20,6 +21,7 @@ const PERSONA_LIMITS = {
   reason: 2_000,
   purpose: 1_000,
   investigationReference: 60,
+  subject: 200,
   currentPassword: 1_000,
 } as const;
 
@@ -122,6 +124,16 @@ export const useSchema = z.object({
   investigationReference: z
     .preprocess(blankAsAbsent, text('the investigation reference', PERSONA_LIMITS.investigationReference).optional())
     .describe('Or the investigation it serves'),
+  subject: z
+    .preprocess(
+      blankAsAbsent,
+      text('the profile, handle or person viewed', PERSONA_LIMITS.subject)
+        .refine((v) => subjectKey(v) !== null, 'Enter the profile, handle or person viewed in letters or digits')
+        .optional(),
+    )
+    .describe(
+      'Optional: the profile, handle or person viewed ("Name (@handle)", "@handle" or a profile address); uses of the same subject count together for the repeated-viewing prompt',
+    ),
   repeatedViewingAnswer: z
     .enum(REPEATED_VIEWING_ANSWERS, { error: 'Answer authorised or not_needed' })
     .optional()
@@ -239,6 +251,7 @@ export const useAnswerSchema = z.object({
   referralId: z.string().nullable(),
   referralReference: z.string().nullable().describe('Addition: the reference of the referral it served'),
   investigationReference: z.string().nullable(),
+  subject: z.string().nullable().describe('Addition: the profile, handle or person viewed, if named'),
   repeatedViewing: z.object({ prompted: z.boolean(), answer: z.enum(REPEATED_VIEWING_ANSWERS).nullable() }),
 });
 export type UseAnswer = z.infer<typeof useAnswerSchema>;

@@ -6,27 +6,23 @@ import {
   mayRequest,
   mayReveal,
   mayReview,
-  mayUse,
   mayWithdraw,
   nextReviewOn,
   nextStatus,
   PERSONA_USERS,
-  REPEATED_VIEWING_PROMPT,
-  repeatedViewingKeys,
-  repeatedViewingPrompted,
-  repeatedViewingSince,
   reviewOutcome,
   personaSecretContext,
 } from '../../domain/personas.js';
 import { hasAnyRole } from '../../domain/actor.js';
 import type { PersonaStatus } from '../../domain/vocabulary.js';
 import type { Db, Tx } from '../../db/client.js';
-import { Forbidden, InvalidTransition, NotFound, RepeatedViewing, ServiceUnavailable, ValidationFailed } from '../../errors.js';
+import { Forbidden, InvalidTransition, NotFound, ServiceUnavailable, ValidationFailed } from '../../errors.js';
 import { openSecret, sealSecret, SecretUnreadable, type SecretKey } from '../../security/sealed-secrets.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { mayReadRegister, seesWholeRegister } from './personas.policy.js';
-import { presentPersona, presentPersonaDetail, presentUse } from './personas.presenter.js';
+import { presentPersona, presentPersonaDetail } from './personas.presenter.js';
 import { createPersonasRepository, type PersonaRow } from './personas.repository.js';
+import { personaUseLog } from './personas.use-log.js';
 import {
   personaSchemas,
   type AuthorisationInput,
@@ -34,7 +30,6 @@ import {
   type PersonaRequestInput,
   type RevealInput,
   type ReviewInput,
-  type UseInput,
   type WithdrawalInput,
 } from './personas.schemas.js';
 
@@ -104,6 +99,8 @@ export function createPersonasService({ db, clock, audit, key, settings, confirm
 
   /** The persona locked for a change, or 404 (the same rule as reading it): two changes at once take turns. */
   const locked = (tx: Tx, actor: Actor, id: string) => visible(actor, id, tx, true);
+
+  const useLog = personaUseLog({ db, clock, audit, repo, today, settings, locked, visible: (a, id) => visible(a, id), notFound: NO_SUCH });
 
   /** A status change: the persona's row, its history row and its audit entry, in the caller's transaction. */
   async function changeStatus(
@@ -354,66 +351,6 @@ export function createPersonasService({ db, clock, audit, key, settings, confirm
       return { [FIELD_OF_KIND[input.kind]]: value };
     },
 
-    /**
-     * FOI 003's use log, written before the persona is used: only active, reviewed in time, by a
-     * case worker it is assigned to. RIPA 2000: the repeated-viewing prompt comes first when the
-     * referral was touched through personas often enough lately, and its answer is kept with the use.
-     */
-    async recordUse(actor: Actor, id: string, input: UseInput) {
-      const use = await db.transaction(async (tx) => {
-        const row = await locked(tx, actor, id);
-        if (!hasAnyRole(actor, PERSONA_USERS)) throw new Forbidden('Only an operative or a sergeant may use a persona');
-        const allowed = mayUse(row, await repo.isAssigned(tx, id, actor.id), today());
-        if (!allowed.ok) throw new InvalidTransition(allowed.reason);
-        const referralReference = input.referralId ? await repo.referralReference(tx, input.referralId) : null;
-        if (referralReference === undefined) throw new ValidationFailed([{ path: 'referralId', message: 'No such referral' }]);
-        const rule = settings.repeatedViewing;
-        // RIPA 2000: the count is serialised on what the use touches; the clock is read once the lock is held.
-        await repo.lockViewingKeys(tx, repeatedViewingKeys(input));
-        const now = clock();
-        const prior = await repo.repeatedUsesSince(tx, input, repeatedViewingSince(now, rule));
-        const prompted = repeatedViewingPrompted(prior, rule);
-        if (prompted && !input.repeatedViewingAnswer)
-          throw new RepeatedViewing({ prompt: REPEATED_VIEWING_PROMPT, priorUses: prior, days: rule.days });
-        const made = await repo.insertUse(tx, {
-          personaId: id,
-          at: now,
-          userId: actor.id,
-          purpose: input.purpose,
-          referralId: input.referralId ?? null,
-          investigationReference: input.investigationReference ?? null,
-          repeatedViewingPrompted: prompted,
-          repeatedViewingAnswer: prompted ? (input.repeatedViewingAnswer ?? null) : null,
-        });
-        await audit.record(tx, {
-          actor,
-          operation: 'collect',
-          entity: 'persona_use',
-          entityId: made.id,
-          purpose: input.purpose,
-          detail: { personaId: id, referralId: made.referralId, repeatedViewing: prompted ? made.repeatedViewingAnswer : null },
-        });
-        return { ...made, referralReference, persona: { website: row.website, userName: row.userName } };
-      });
-      return presentUse(use, await repo.people(db, [actor.id]));
-    },
-
-    /** One persona's use log, newest first. */
-    async uses(actor: Actor, id: string, page: { page: number; pageSize: number }) {
-      await visible(actor, id);
-      const { rows, total } = await repo.usesPage(db, { personaId: id }, (page.page - 1) * page.pageSize, page.pageSize);
-      const people = await repo.people(db, [...new Set(rows.map((r) => r.userId))]);
-      return { items: rows.map((r) => presentUse(r, people)), total, page: page.page, pageSize: page.pageSize };
-    },
-
-    /** One user's uses through every persona (FOI 003: per user); an operative sees only their own. */
-    async usesBy(actor: Actor, user: string, page: { page: number; pageSize: number }) {
-      if (!mayReadRegister(actor)) throw new NotFound(NO_SUCH);
-      const userId = user === 'me' ? actor.id : user;
-      if (userId !== actor.id && !seesWholeRegister(actor)) throw new Forbidden('You may see only your own uses of personas');
-      const { rows, total } = await repo.usesPage(db, { userId }, (page.page - 1) * page.pageSize, page.pageSize);
-      const people = await repo.people(db, [...new Set(rows.map((r) => r.userId))]);
-      return { items: rows.map((r) => presentUse(r, people)), total, page: page.page, pageSize: page.pageSize };
-    },
+    ...useLog,
   };
 }
