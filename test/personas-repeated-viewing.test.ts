@@ -1,6 +1,6 @@
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { personaUses } from '../src/db/schema/index.js';
+import { auditLog, personaUses } from '../src/db/schema/index.js';
 import { referralIn } from './factories.js';
 import type { TestApp, TestUser } from './harness.js';
 import { personaApp, personaCast, personaIn, type PersonaCast } from './personas-support.js';
@@ -60,6 +60,68 @@ describe('what counts as the same (issue 14 point 7)', () => {
   });
 });
 
+describe('the same subject (issue 14 point 7; never the referrals’ subjects, issue 15 point 6)', () => {
+  it('meets "Name (@handle)" and "@handle" across referrals and personas, keeps the subject, and prompts', async () => {
+    const [r1, r2] = [await referralIn(t, 'in_review'), await referralIn(t, 'in_review')];
+    const [a, b] = [await active(), await active()];
+    const first = await use(cast.operative, a.id, { referralId: r1.id, subject: 'Jayden Doe (@JD_dr1ll)' });
+    expect(first.json).toMatchObject({ subject: 'Jayden Doe (@JD_dr1ll)', repeatedViewing: { prompted: false } });
+    const [row] = await t.db.select().from(personaUses).where(eq(personaUses.id, first.json.id));
+    expect(row).toMatchObject({ subject: 'Jayden Doe (@JD_dr1ll)', subjectKey: 'handle:jddr1ll' });
+    const second = await use(cast.operative, b.id, { referralId: r2.id, subject: '@jd_dr1ll' });
+    expect(second.status).toBe(409);
+    expect(second.json.code).toBe('repeated_viewing');
+    // Someone else, on a third referral: no prompt.
+    const r3 = await referralIn(t, 'in_review');
+    expect((await use(cast.operative, b.id, { referralId: r3.id, subject: '@someone_else' })).status).toBe(201);
+    // The audit entry says a subject was named, never who.
+    const [entry] = await t.db.select().from(auditLog).where(eq(auditLog.entityId, first.json.id));
+    expect(entry!.detail).toMatchObject({ subjectNamed: true });
+    expect(JSON.stringify(entry)).not.toContain('dr1ll');
+  });
+
+  it('does not count the people recorded on the referrals: two referrals naming the same subject are not one', async () => {
+    const subjects = [{ name: 'Kemi Adebayo-Lewis', category: 'suspect', ageBand: '18_24' }];
+    const [r1, r2] = [
+      await referralIn(t, 'in_review', { referral: { subjects } }),
+      await referralIn(t, 'in_review', { referral: { subjects } }),
+    ];
+    const p = await active();
+    expect((await use(cast.operative, p.id, { referralId: r1.id })).status).toBe(201);
+    expect((await use(cast.operative, p.id, { referralId: r2.id })).status).toBe(201);
+  });
+
+  it('refuses a subject with no letter or digit, hostile or too long (400 naming subject)', async () => {
+    const p = await active();
+    for (const subject of ['@@ --', 'a\u0000b', 'x'.repeat(201), ['@x']]) {
+      const res = await use(cast.operative, p.id, { subject });
+      expect(res.status, String(subject).slice(0, 20)).toBe(400);
+      expect(res.json.fields.map((f: { path: string }) => f.path)).toEqual(['subject']);
+    }
+  });
+
+  it('logs reading a use log that names a subject as a consultation, and one that names none not', async () => {
+    const p = await active();
+    const before = async () =>
+      (await t.db.select().from(auditLog).where(eq(auditLog.entityId, p.id))).filter((e) => e.operation === 'consult');
+    await use(cast.operative, p.id, { investigationReference: `Op Slate ${p.id}` });
+    await (await t.api(cast.sergeant)).get(`/api/v1/personas/${p.id}/uses`);
+    expect(await before()).toEqual([]);
+    await use(cast.operative, p.id, {
+      investigationReference: `Op Slate ${p.id}`,
+      subject: '@slate_target',
+      repeatedViewingAnswer: 'not_needed',
+    });
+    const log = await (await t.api(cast.sergeant)).get(`/api/v1/personas/${p.id}/uses`);
+    expect(log.json.items.map((i: { subject: string | null }) => i.subject).sort()).toEqual(['@slate_target', null]);
+    expect(await before()).toEqual([expect.objectContaining({ entity: 'persona', detail: { uses: 2, subjects: 1 } })]);
+    const mine = await (await t.api(cast.operative)).get('/api/v1/personas/uses?user=me&pageSize=100');
+    expect(mine.status).toBe(200);
+    const byUser = await t.db.select().from(auditLog).where(eq(auditLog.entityId, cast.operative.id));
+    expect(byUser.filter((e) => e.operation === 'consult' && e.entity === 'persona_uses_of_user')).toHaveLength(1);
+  });
+});
+
 describe('uses at the same moment (only once)', () => {
   it('never lets parallel uses of one referral through different personas all miss the prompt', async () => {
     for (let round = 0; round < 3; round++) {
@@ -72,6 +134,17 @@ describe('uses at the same moment (only once)', () => {
       const rows = await t.db.select().from(personaUses).where(eq(personaUses.referralId, referral.id));
       expect(rows).toHaveLength(1);
     }
+  });
+
+  it('serialises by subject: "@handle" and "Name (@handle)" at the same moment on different referrals', async () => {
+    const [r1, r2] = [await referralIn(t, 'in_review'), await referralIn(t, 'in_review')];
+    const [a, b] = [await active(), await active(cast.sergeant)];
+    const handle = `k${Date.now()}`;
+    const res = await Promise.all([
+      use(cast.operative, a.id, { referralId: r1.id, subject: `@${handle}` }),
+      use(cast.sergeant, b.id, { referralId: r2.id, subject: `Kane Doe (@${handle})` }),
+    ]);
+    expect(res.map((r) => r.status).sort()).toEqual([201, 409]);
   });
 
   it('serialises by investigation reference too', async () => {
