@@ -88,6 +88,17 @@ describe('the subject viewed and the prompt on the page (issue 14 point 7)', () 
   });
 });
 
+describe('error states', () => {
+  it('asks for a date of birth left blank as missing, not as a format', async () => {
+    const b = await as(cast.operative);
+    await b.get('/personas/new');
+    const res = await b.post('/personas', { website: 'instagram.com' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('Enter the date of birth used');
+    expect(res.body).not.toContain('must be in the format YYYY-MM-DD');
+  });
+});
+
 describe('assigning (issue 14 point 2; DESIGN.md "Roles")', () => {
   it('lists every active operative and sergeant not yet assigned, and nobody else', async () => {
     const p = await active();

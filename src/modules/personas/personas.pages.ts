@@ -128,7 +128,7 @@ const personasPages: FastifyPluginAsync<{ services: Services }> = async (app, { 
       ...values,
       ...secrets,
       yearJoined: /^\d{1,4}$/.test(year) ? Number(year) : year,
-      dateOfBirthUsed: date.value ?? '',
+      dateOfBirthUsed: date.value,
     });
     const errs = [
       ...(date.error ? [date.error] : []),
