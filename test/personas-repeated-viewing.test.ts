@@ -94,7 +94,7 @@ describe('the same subject (issue 14 point 7; never the referrals’ subjects, i
   it('refuses a subject with no letter or digit, hostile or too long (400 naming subject)', async () => {
     const p = await active();
     for (const subject of ['@@ --', 'a\u0000b', 'x'.repeat(201), ['@x']]) {
-      const res = await use(cast.operative, p.id, { subject });
+      const res = await use(cast.operative, p.id, { investigationReference: 'Op Granite', subject });
       expect(res.status, String(subject).slice(0, 20)).toBe(400);
       expect(res.json.fields.map((f: { path: string }) => f.path)).toEqual(['subject']);
     }

@@ -70,13 +70,25 @@ describe('the subject viewed and the prompt on the page (issue 14 point 7)', () 
     const [a, b] = [await active(), await active()];
     const page = await as(cast.operative);
     await page.get(`/personas/${a.id}`);
-    const bad = await page.post(`/personas/${a.id}/uses`, { usePurpose: 'View the profile', subject: '@@@' });
+    const bad = await page.post(`/personas/${a.id}/uses`, {
+      usePurpose: 'View the profile',
+      investigationReference: 'Op Zone9 A',
+      subject: '@@@',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('href="#subject"');
     expect(bad.body).toContain('value="@@@"');
-    expect((await page.post(`/personas/${a.id}/uses`, { usePurpose: 'View the profile', subject: '@Smoke_Zone9' })).statusCode).toBe(302);
+    expect(
+      (
+        await page.post(`/personas/${a.id}/uses`, {
+          usePurpose: 'View the profile',
+          investigationReference: 'Op Zone9 A',
+          subject: '@Smoke_Zone9',
+        })
+      ).statusCode,
+    ).toBe(302);
     await page.get(`/personas/${b.id}`);
-    const again = { usePurpose: 'View the profile again', subject: 'Marcus Bell (@smoke_zone9)' };
+    const again = { usePurpose: 'View the profile again', investigationReference: 'Op Zone9 B', subject: 'Marcus Bell (@smoke_zone9)' };
     const prompted = await page.post(`/personas/${b.id}/uses`, again);
     expect(prompted.statusCode).toBe(409);
     expect(prompted.body).toContain('data-qa="repeated-viewing"');
@@ -89,6 +101,16 @@ describe('the subject viewed and the prompt on the page (issue 14 point 7)', () 
 });
 
 describe('error states', () => {
+  it('asks for the referral or the investigation a use serves (issue 14 point 4), linked to the reference box', async () => {
+    const p = await active();
+    const b = await as(cast.operative);
+    await b.get(`/personas/${p.id}`);
+    const res = await b.post(`/personas/${p.id}/uses`, { usePurpose: 'View the profile' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('href="#referralReference"');
+    expect(res.body).toContain('Enter the referral or the investigation the use serves');
+  });
+
   it('asks for a date of birth left blank as missing, not as a format', async () => {
     const b = await as(cast.operative);
     await b.get('/personas/new');
