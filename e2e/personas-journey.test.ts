@@ -131,4 +131,33 @@ describe.runIf(chromiumAvailable())('the persona register in the browser', () =>
     await page.setViewportSize({ width: 1280, height: 800 });
     expect(watch.cspErrors, watch.cspErrors.join('\n')).toEqual([]);
   });
+
+  it('the operative finds their own uses, and withdraws a request no longer needed after confirming', async () => {
+    await as('dc.adeyemi');
+    await page.goto(`${server.baseUrl}/personas`);
+    await page.locator('[data-qa="my-uses-link"]').click();
+    expect(await page.locator('[data-qa="use-table"]').innerText()).toContain('View the closed story posted on 9 March');
+    await expectAccessible(page);
+    await page.goto(`${server.baseUrl}/personas/new`);
+    await page.locator('[data-qa="website"]').fill('tiktok.com');
+    await page.locator('[data-qa="year-joined"]').fill('2022');
+    await page.locator('[data-qa="user-name"]').fill('kay.zone2');
+    await page.locator('[data-qa="email"]').fill('kay.zone2@example.net');
+    await page.locator('[data-qa="password"]').fill(`${PERSONA_PASSWORD} 2`);
+    await page.locator('#dateOfBirthUsed-day').fill('3');
+    await page.locator('#dateOfBirthUsed-month').fill('2');
+    await page.locator('#dateOfBirthUsed-year').fill('2002');
+    await page.locator('[data-qa="justification"]').fill('Op Lantern: a second account for the Zone 2 feud.');
+    await page.locator('[data-qa="send-request"]').click();
+    await page.locator('[data-qa="withdraw-link"]').click();
+    await page.locator('[data-qa="withdraw"]').click();
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1);
+    await expectAccessible(page);
+    await page.locator('[data-qa="withdraw-reason"]').fill('Op Lantern needs one account only.');
+    await page.locator('[data-qa="withdraw"]').click();
+    await expect.poll(() => page.locator('.govuk-notification-banner').innerText()).toContain('The request is withdrawn');
+    expect(await page.locator('[data-qa="retirement"]').innerText()).toContain('Op Lantern needs one account only.');
+    await expectAccessible(page);
+    expect(await page.content()).not.toContain(PERSONA_PASSWORD);
+  });
 });

@@ -12,6 +12,7 @@ import { sealSecret, secretKey } from '../src/security/sealed-secrets.js';
  */
 type Driver = () => Promise<ApiAnswer>;
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+const USE = { purpose: 'Op Lantern viewing', investigationReference: `Op Lantern ${randomBytes(4).toString('hex')}` };
 const REVEAL = { purpose: 'Check the account still signs in', currentPassword: PASSWORD };
 
 /** An app holding one assigned persona whose password was sealed with another key (a lost or mixed-up persona.key). */
@@ -63,7 +64,7 @@ export function personaContractDrivers(app: () => TestApp): Record<string, Drive
     'GET /api/v1/personas/uses 200': [
       async () => {
         const id = await made('active');
-        await (await as('operative')).post(path(id, '/uses'), { purpose: 'Op Lantern viewing' });
+        await (await as('operative')).post(path(id, '/uses'), { purpose: 'Op Lantern viewing', investigationReference: 'Op Lantern' });
         return (await as('operative')).get('/api/v1/personas/uses');
       },
     ],
@@ -85,12 +86,15 @@ export function personaContractDrivers(app: () => TestApp): Record<string, Drive
     ],
     'GET /api/v1/personas/{id}/uses 200': [async () => (await as('sergeant')).get(path(await made('active'), '/uses'))],
     'GET /api/v1/personas/{id}/uses 400': [async () => (await as('sergeant')).get(path(UNKNOWN, '/uses?pageSize=0'))],
-    'POST /api/v1/personas/{id}/uses 201': [
-      async () => (await as('operative')).post(path(await made('active'), '/uses'), { purpose: 'Op Lantern' }),
-    ],
+    'POST /api/v1/personas/{id}/uses 201': [async () => (await as('operative')).post(path(await made('active'), '/uses'), USE)],
     'POST /api/v1/personas/{id}/uses 400': [async () => (await as('operative')).post(path(UNKNOWN, '/uses'), {})],
-    'POST /api/v1/personas/{id}/uses 409': [
-      async () => (await as('operative')).post(path(await made('requested'), '/uses'), { purpose: 'Op Lantern' }),
+    'POST /api/v1/personas/{id}/uses 409': [async () => (await as('operative')).post(path(await made('requested'), '/uses'), USE)],
+    'POST /api/v1/personas/{id}/withdrawal 200': [
+      async () => (await as('operative')).post(path(await made('requested'), '/withdrawal'), { reason: 'No longer needed.' }),
+    ],
+    'POST /api/v1/personas/{id}/withdrawal 400': [async () => (await as('operative')).post(path(UNKNOWN, '/withdrawal'), {})],
+    'POST /api/v1/personas/{id}/withdrawal 409': [
+      async () => (await as('operative')).post(path(await made('active'), '/withdrawal'), { reason: 'No longer needed.' }),
     ],
     'POST /api/v1/personas/{id}/reviews 200': [async () => (await as('officer')).post(path(await made('active'), '/reviews'), review)],
     'POST /api/v1/personas/{id}/reviews 400': [async () => (await as('officer')).post(path(UNKNOWN, '/reviews'), {})],

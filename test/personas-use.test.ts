@@ -20,8 +20,14 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
+let investigations = 0;
+/** A use serving an investigation of its own unless `body` says otherwise (so only what a test shares is counted as repeated). */
 const use = async (u: TestUser, id: string, body: Record<string, unknown> = {}) =>
-  (await t.api(u)).post(`/api/v1/personas/${id}/uses`, { purpose: 'View @smoke_zone2’s closed story (Op Lantern)', ...body });
+  (await t.api(u)).post(`/api/v1/personas/${id}/uses`, {
+    purpose: 'View @smoke_zone2’s closed story (Op Lantern)',
+    investigationReference: `Op Lantern ${++investigations}`,
+    ...body,
+  });
 const review = async (u: TestUser, id: string, body: Record<string, unknown>) =>
   (await t.api(u)).post(`/api/v1/personas/${id}/reviews`, {
     necessity: 'Op Lantern still needs closed-account viewing.',
@@ -38,11 +44,14 @@ describe('the use log (FOI 003)', () => {
     expect(res.json).toEqual({
       id: expect.any(String),
       personaId: p.id,
+      persona: { website: 'instagram.com', userName: p.userName },
       at: START.toISOString(),
       user: { id: cast.operative.id, username: cast.operative.username, name: 'DC Olúwaseun Adé-Okafor' },
       purpose: 'View @smoke_zone2’s closed story (Op Lantern)',
       referralId: null,
+      referralReference: null,
       investigationReference: 'Op Lantern',
+      subject: null,
       repeatedViewing: { prompted: false, answer: null },
     });
     const [entry] = await t.db.select().from(auditLog).where(eq(auditLog.entityId, res.json.id));
@@ -98,6 +107,10 @@ describe('the use log (FOI 003)', () => {
       'referralId',
     );
     expect((await use(cast.operative, p.id, { purpose: 'a\u0000b' })).json.fields[0].path).toBe('purpose');
+    // Issue 14 point 4: the referral or the investigation it serves.
+    expect((await use(cast.operative, p.id, { investigationReference: undefined })).json.fields).toEqual([
+      { path: 'referralId', message: 'Enter the referral or the investigation the use serves' },
+    ]);
     expect((await use(cast.operative, p.id, { purpose: 'x'.repeat(1_001) })).status).toBe(400);
     expect((await use(cast.operative, p.id, { investigationReference: Array(10_000).fill('Op') })).status).toBe(400);
   });

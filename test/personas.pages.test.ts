@@ -74,6 +74,8 @@ describe('the register (issue 14 point 1)', () => {
     const bad = await s.get('/personas?status=pending');
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('href="#status"');
+    // A filter not understood lists nothing rather than the whole register.
+    expect(bad.body).not.toContain('data-qa="persona-table"');
     // Inspectors and authorising officers read it, and do not ask for personas.
     for (const u of [cast.inspector, cast.officer]) {
       const page = await (await as(u)).get('/personas');
@@ -243,7 +245,12 @@ describe('a persona’s page (issue 14 points 2-5)', () => {
     expect(log.body).toContain('View the closed story');
     expect(log.body).toContain('Prompted: not needed');
     expect(log.body).toContain(cast.operative.displayName);
-    expect(log.body).toContain(`href="/referrals/${referral.id}"`);
+    // Issue 14 point 6: the referral's reference, linked only for those who may open referrals (the unit).
+    expect(log.body).not.toContain(`href="/referrals/${referral.id}"`);
+    expect(log.body).toContain(`<span class="app-nowrap" data-qa="referral-reference">${referral.reference}</span>`);
+    expect((await (await as(cast.sergeant)).get(`/personas/${p.id}/uses`)).body).toContain(
+      `<a class="govuk-link app-nowrap" href="/referrals/${referral.id}" data-qa="referral-link">${referral.reference}</a>`,
+    );
     expect(log.body).toContain('data-qa="table-scroll"');
   });
 

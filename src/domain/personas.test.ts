@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  investigationKey,
   isReviewOverdue,
   mayAssign,
   mayAuthorise,
@@ -7,20 +8,23 @@ import {
   mayReveal,
   mayReview,
   mayUse,
+  mayWithdraw,
   nextReviewOn,
   nextStatus,
+  repeatedViewingKeys,
   repeatedViewingPrompted,
   repeatedViewingSince,
   reviewOutcome,
+  subjectKey,
   type PersonaAction,
 } from './personas.js';
 import { PERSONA_STATUSES, ROLES, type PersonaStatus, type Role } from './vocabulary.js';
 
 const who = (id: string, ...roles: Role[]) => ({ id, roles });
-const ACTIONS: PersonaAction[] = ['authorise', 'refuse', 'suspend', 'reinstate', 'retire'];
+const ACTIONS: PersonaAction[] = ['authorise', 'refuse', 'withdraw', 'suspend', 'reinstate', 'retire'];
 
 describe('the persona state machine (DESIGN.md "Persona register")', () => {
-  it('allows exactly requested → active | refused | retired, active → suspended | retired, suspended → active | retired', () => {
+  it('allows exactly requested → active | refused | retired (withdrawn), active → suspended | retired, suspended → active | retired', () => {
     const allowed = Object.fromEntries(
       PERSONA_STATUSES.map((from) => [
         from,
@@ -33,7 +37,7 @@ describe('the persona state machine (DESIGN.md "Persona register")', () => {
       ]),
     );
     expect(allowed).toEqual({
-      requested: { authorise: 'active', refuse: 'refused', retire: 'retired' },
+      requested: { authorise: 'active', refuse: 'refused', withdraw: 'retired' },
       active: { suspend: 'suspended', retire: 'retired' },
       suspended: { reinstate: 'active', retire: 'retired' },
       refused: {},
@@ -68,6 +72,14 @@ describe('who may (FOI 003: a DI or equivalent agrees; never the creator)', () =
     expect(mayAuthorise(who('creator', 'authorising_officer', 'sergeant'), persona)).toBe(false);
     expect(mayReview(who('creator', 'authorising_officer'), persona)).toBe(false);
     expect(mayReview(who('other', 'authorising_officer'), persona)).toBe(true);
+  });
+
+  it('lets the creator or any authorising officer withdraw a request, nobody else', () => {
+    const persona = { creatorId: 'creator' };
+    expect(ROLES.filter((r) => mayWithdraw(who('x', r), persona))).toEqual(['authorising_officer']);
+    expect(mayWithdraw(who('creator', 'operative'), persona)).toBe(true);
+    expect(mayWithdraw(who('other', 'operative', 'sergeant'), persona)).toBe(false);
+    expect(nextStatus('active', 'withdraw')).toEqual({ ok: false, reason: 'This persona is active: it cannot be withdrawn' });
   });
 
   it('lets sergeants and authorising officers assign', () => {
@@ -113,5 +125,31 @@ describe('reviews and use (FOI 003: periodic review; the use log first)', () => 
     expect(repeatedViewingPrompted(2, { uses: 3 })).toBe(false);
     expect(repeatedViewingPrompted(3, { uses: 3 })).toBe(true);
     expect(repeatedViewingSince(new Date('2026-03-29T12:00:00Z'), { days: 28 }).toISOString()).toBe('2026-03-01T12:00:00.000Z');
+  });
+});
+
+describe('what the repeated-viewing count compares (issue 14 point 7)', () => {
+  it('makes "Name (@handle)", "@handle", a profile address and the bare handle one subject, in any case or look-alike', () => {
+    const key = 'handle:jddr1ll';
+    for (const s of ['Jayden Doe (@jd_dr1ll)', '@jd_dr1ll', '@JD_DR1LL', 'https://www.instagram.com/jd_dr1ll/', 'jd_dr1ll', ' @јd_dr1ll '])
+      expect(subjectKey(s), s).toBe(key);
+    expect(subjectKey('https://tiktok.com/@jd_dr1ll?lang=en')).toBe(key);
+  });
+
+  it('reads a name as its words, accents and spacing aside; nothing with no letter or digit', () => {
+    expect(subjectKey('jayden  DOE')).toBe('name:jayden doe');
+    expect(subjectKey('Jáyden Doe')).toBe('name:jayden doe');
+    expect(subjectKey('Jayden Doe')).not.toBe(subjectKey('Jayden Does'));
+    expect(subjectKey('@@ --')).toBeNull();
+  });
+
+  it('keys a use by its referral, investigation (any case, spaces collapsed) and subject', () => {
+    expect(repeatedViewingKeys({ referralId: 'r1', investigationReference: '  op   QUARTZ ', subject: '@Smoke_Zone2' })).toEqual([
+      'referral:r1',
+      'investigation:op quartz',
+      'subject:handle:smokezone2',
+    ]);
+    expect(investigationKey('Op\tQuartz')).toBe('op quartz');
+    expect(repeatedViewingKeys({})).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@
  * time, date, user and the policing purpose, … for each use".
  */
 import { hasAnyRole } from './actor.js';
+import { wordsOf } from './data-sharing-guard.reading.js';
 import { addCalendarMonths } from './library-retention.js';
 import { AUTHORISING_OFFICERS, CASE_WORKERS, PERSONA_ASSIGNERS } from './roles.js';
 import type { PersonaReviewDecision, PersonaSecretKind, PersonaStatus, Role } from './vocabulary.js';
@@ -26,14 +27,16 @@ export type PersonaState = {
 /** Who may ask for a persona, use one assigned to them, and be assigned one: the unit's case workers. */
 export const PERSONA_USERS = CASE_WORKERS;
 
-export type PersonaAction = 'authorise' | 'refuse' | 'suspend' | 'reinstate' | 'retire';
+export type PersonaAction = 'authorise' | 'refuse' | 'withdraw' | 'suspend' | 'reinstate' | 'retire';
 
 /**
- * DESIGN.md "Persona register": requested → active (authorised) or refused; active → suspended →
- * active (a review); requested, active or suspended → retired. Refused and retired are final.
+ * DESIGN.md "Persona register": requested → active (authorised) or refused, or retired when the
+ * request is withdrawn (issue 14 point 1: "→ retired"; no longer needed before anyone decided);
+ * active → suspended → active (a review); active or suspended → retired (a review). Refused and
+ * retired are final.
  */
 const TRANSITIONS: Record<PersonaStatus, Partial<Record<PersonaAction, PersonaStatus>>> = {
-  requested: { authorise: 'active', refuse: 'refused', retire: 'retired' },
+  requested: { authorise: 'active', refuse: 'refused', withdraw: 'retired' },
   active: { suspend: 'suspended', retire: 'retired' },
   suspended: { reinstate: 'active', retire: 'retired' },
   refused: {},
@@ -58,7 +61,9 @@ export function nextStatus(
 }
 
 const pastTense = (a: PersonaAction) =>
-  ({ authorise: 'authorised', refuse: 'refused', suspend: 'suspended', reinstate: 'reinstated', retire: 'retired' })[a];
+  ({ authorise: 'authorised', refuse: 'refused', withdraw: 'withdrawn', suspend: 'suspended', reinstate: 'reinstated', retire: 'retired' })[
+    a
+  ];
 
 /** What a review's decision does to the persona's status (a suspended persona kept suspended stays so). */
 export function reviewOutcome(
@@ -83,6 +88,14 @@ export const mayAuthorise = (actor: PersonaActor, persona: Pick<PersonaState, 'c
   hasAnyRole(actor, AUTHORISING_OFFICERS) && actor.id !== persona.creatorId;
 /** FOI 003: the periodic review, by the same rule as the authorisation (never the creator). */
 export const mayReview = (actor: PersonaActor, persona: Pick<PersonaState, 'creatorId'>) => mayAuthorise(actor, persona);
+
+/**
+ * A request no longer needed is withdrawn by the one who made it, or by an authorising officer
+ * (who would otherwise have to refuse what nobody wants any more): the record stays, retired,
+ * with the reason in its status history.
+ */
+export const mayWithdraw = (actor: PersonaActor, persona: Pick<PersonaState, 'creatorId'>) =>
+  actor.id === persona.creatorId || hasAnyRole(actor, AUTHORISING_OFFICERS);
 
 /** A sergeant (who assigns work) or an authorising officer assigns a persona to a case worker. */
 export const mayAssign = (actor: PersonaActor) => hasAnyRole(actor, PERSONA_ASSIGNERS);
@@ -147,6 +160,50 @@ export const REPEATED_VIEWING_PROMPT =
  * surveillance authorisation is needed, and records the answer.
  */
 export const repeatedViewingPrompted = (priorUses: number, rule: { uses: number }) => priorUses >= rule.uses;
+
+/** An investigation reference as the repeated-viewing count compares it: any case, spaces collapsed ("op  LANTERN" is "Op Lantern"). */
+export const investigationKey = (reference: string) => reference.trim().replace(/\s+/g, ' ').toLowerCase();
+
+/** A handle as written in "Name (@handle)", "@handle" or a profile address's last part. */
+const HANDLE = /@([\p{L}\p{N}._-]+)/u;
+const PROFILE_URL = /^https?:\/\/[^/\s]+\/(?:[^\s?#]*\/)?([^/\s?#]+)\/?(?:[?#]\S*)?$/i;
+
+/**
+ * The subject a use names (the profile, handle or person viewed) as the repeated-viewing count
+ * compares it, read as the data-sharing guard reads names (decision 009: case, accents, look-alike
+ * letters and invisible characters do not matter; `wordsOf`). A handle wins: "Jayden Doe
+ * (@jd_dr1ll)", "@JD_dr1ll" and "https://instagram.com/jd_dr1ll" are the same subject; so is a
+ * single word given without its @ ("jd_dr1ll"). A name is its words ("jayden  DOE" is "Jayden Doe").
+ * Null when nothing in it is a letter or digit.
+ */
+export function subjectKey(subject: string): string | null {
+  const text = subject.trim();
+  const handle = HANDLE.exec(text)?.[1] ?? PROFILE_URL.exec(text)?.[1] ?? (/\s/.test(text) ? undefined : text);
+  const words = wordsOf(handle ?? text);
+  if (!words.length) return null;
+  return handle !== undefined ? `handle:${words.join('')}` : `name:${words.join(' ')}`;
+}
+
+/**
+ * What a use touches, for the repeated-viewing count (issue 14 point 7: "the same referral (or the
+ * same subject)"): its referral, its investigation reference (any case, spaces collapsed) and its
+ * subject's key. Never the referrals' recorded subjects: issue 15 point 6 forbids joining people
+ * across referrals. The service serialises the count on these keys, so two uses at once cannot
+ * both miss the prompt.
+ */
+export function repeatedViewingKeys(use: {
+  referralId?: string | null;
+  investigationReference?: string | null;
+  subject?: string | null;
+}): string[] {
+  const investigation = use.investigationReference ? investigationKey(use.investigationReference) : '';
+  const subject = use.subject ? subjectKey(use.subject) : null;
+  return [
+    ...(use.referralId ? [`referral:${use.referralId}`] : []),
+    ...(investigation ? [`investigation:${investigation}`] : []),
+    ...(subject ? [`subject:${subject}`] : []),
+  ];
+}
 
 /** The start of the repeated-viewing window: `days` days of 24 hours before `now`. */
 export const repeatedViewingSince = (now: Date, rule: { days: number }) => new Date(now.getTime() - rule.days * 86_400_000);

@@ -2,7 +2,15 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../plugins/auth.js';
 import { failures, repeatedViewingSchema } from '../../plugins/openapi.js';
 import type { Services } from '../../services.js';
-import { ASSIGNERS, AUTHORISERS, personaRoute as roles, REGISTER_READERS, REQUESTERS_OF_PERSONAS, REVEALERS } from './personas.policy.js';
+import {
+  ASSIGNERS,
+  AUTHORISERS,
+  personaRoute as roles,
+  REGISTER_READERS,
+  REQUESTERS_OF_PERSONAS,
+  REVEALERS,
+  WITHDRAWERS,
+} from './personas.policy.js';
 import {
   assigneeSchema,
   authorisationSchema,
@@ -18,6 +26,7 @@ import {
   useListSchema,
   usesQuerySchema,
   useSchema,
+  withdrawalSchema,
 } from './personas.schemas.js';
 
 const tags = ['personas'];
@@ -98,6 +107,22 @@ const personasApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, {
       },
     },
     async (req) => personas.decide(actorOf(req), req.params.id, req.body),
+  );
+
+  app.post(
+    '/personas/:id/withdrawal',
+    {
+      config: roles(WITHDRAWERS),
+      schema: {
+        summary:
+          'Withdraw a requested persona no longer needed (its creator, or an authorising officer) → retired, the reason in its status history; 403 for anyone else; 409 unless requested',
+        tags,
+        params: personaParamsSchema,
+        body: withdrawalSchema,
+        response: { 200: personaDetailSchema, ...failures(400, 401, 403, 404, 409, 415) },
+      },
+    },
+    async (req) => personas.withdraw(actorOf(req), req.params.id, req.body),
   );
 
   app.post(

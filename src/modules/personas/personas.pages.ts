@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Actor } from '../../domain/actor.js';
 import { hasAnyRole } from '../../domain/actor.js';
+import { UNIT } from '../../domain/roles.js';
 import { PERSONA_STATUSES } from '../../domain/vocabulary.js';
 import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
@@ -127,7 +128,7 @@ const personasPages: FastifyPluginAsync<{ services: Services }> = async (app, { 
       ...values,
       ...secrets,
       yearJoined: /^\d{1,4}$/.test(year) ? Number(year) : year,
-      dateOfBirthUsed: date.value ?? '',
+      dateOfBirthUsed: date.value,
     });
     const errs = [
       ...(date.error ? [date.error] : []),
@@ -140,17 +141,38 @@ const personasPages: FastifyPluginAsync<{ services: Services }> = async (app, { 
     return reply.redirect(`/personas/${done.data.id}?done=requested`);
   });
 
+  /** A page number from the query (1 when absent or not a number). */
+  const pageOf = (query: unknown) => Math.max(1, Number.parseInt(field(query, 'page'), 10) || 1);
+  /** A use log's table: the referral's reference links to it for those who read referrals (the unit); others see the reference. */
+  const useLog = (reply: FastifyReply, actor: Actor, result: Awaited<ReturnType<typeof personas.uses>>, context: Record<string, unknown>) =>
+    reply.page(view('uses'), {
+      ...context,
+      result,
+      mayOpenReferrals: hasAnyRole(actor, UNIT),
+      range: pageRange(result.page, result.pageSize, result.total),
+    });
+
+  // FOI 003: the use log per user: the caller's own uses through every persona.
+  app.get('/personas/uses', { config: personaRoute(REGISTER_READERS) }, async (req, reply) => {
+    const actor = actorOf(req);
+    const result = await personas.usesBy(actor, 'me', { page: pageOf(req.query), pageSize: PAGE_SIZE });
+    return useLog(reply, actor, result, {
+      pageTitle: 'Your uses of personas',
+      mine: true,
+      pagination: pagination(result.page, result.pageSize, result.total, (n) => `/personas/uses?page=${n}`),
+      backLink: '/personas',
+    });
+  });
+
+  // FOI 003: the use log per persona.
   app.get<{ Params: { id: string } }>('/personas/:id/uses', { config: personaRoute(REGISTER_READERS) }, async (req, reply) => {
     const actor = actorOf(req);
     const id = req.params.id;
     const persona = await personas.get(actor, id);
-    const page = Math.max(1, Number.parseInt(field(req.query, 'page'), 10) || 1);
-    const result = await personas.uses(actor, id, { page, pageSize: PAGE_SIZE });
-    return reply.page(view('uses'), {
+    const result = await personas.uses(actor, id, { page: pageOf(req.query), pageSize: PAGE_SIZE });
+    return useLog(reply, actor, result, {
       pageTitle: `Use log of ${persona.userName} on ${persona.website}`,
       persona,
-      result,
-      range: pageRange(result.page, result.pageSize, result.total),
       pagination: pagination(result.page, result.pageSize, result.total, (n) => `/personas/${id}/uses?page=${n}`),
       backLink: `/personas/${id}`,
     });

@@ -1,19 +1,33 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Actor } from '../../domain/actor.js';
 import { hasAnyRole } from '../../domain/actor.js';
-import { mayAssign, mayAuthorise, mayReveal, mayReview, PERSONA_USERS } from '../../domain/personas.js';
+import { mayAssign, mayAuthorise, mayReveal, mayReview, mayWithdraw, PERSONA_USERS } from '../../domain/personas.js';
 import { Forbidden, InvalidTransition, RepeatedViewing } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
 import { attempt, checkForm, field, pageErrors, renderForm, type PageError } from '../../views/forms.js';
 import { listQuerySchema } from '../referrals/referrals.schemas.js';
-import { ASSIGNERS, AUTHORISERS, personaRoute, REGISTER_READERS, REQUESTERS_OF_PERSONAS, REVEALERS } from './personas.policy.js';
-import { assigneeSchema, authorisationSchema, revealSchema, reviewSchema, useSchema } from './personas.schemas.js';
+import {
+  ASSIGNERS,
+  AUTHORISERS,
+  personaRoute,
+  REGISTER_READERS,
+  REQUESTERS_OF_PERSONAS,
+  REVEALERS,
+  WITHDRAWERS,
+} from './personas.policy.js';
+import { assigneeSchema, authorisationSchema, revealSchema, reviewSchema, useSchema, withdrawalSchema } from './personas.schemas.js';
 
 const view = (name: string) => `modules/personas/views/${name}.njk`;
 type Id = { Params: { id: string } };
 
-type UseForm = { purpose: string; referralReference: string; investigationReference: string; repeatedViewingAnswer: string };
+type UseForm = {
+  purpose: string;
+  referralReference: string;
+  investigationReference: string;
+  subject: string;
+  repeatedViewingAnswer: string;
+};
 type Forms = {
   decision?: { decision: string; reason: string };
   use?: UseForm;
@@ -31,7 +45,7 @@ const USE_ERRORS = {
     ['purpose', 'usePurpose'],
     ['referralId', 'referralReference'],
   ] as const,
-  order: ['usePurpose', 'referralReference', 'investigationReference', 'repeatedViewingAnswer'],
+  order: ['usePurpose', 'referralReference', 'investigationReference', 'subject', 'repeatedViewingAnswer'],
 };
 const REVIEW_ERRORS = {
   paths: [
@@ -64,8 +78,9 @@ const personaPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
       review: open && mayReview(actor, creator),
       assign: persona.status !== 'refused' && persona.status !== 'retired' && mayAssign(actor),
       reveal: mayReveal(actor, persona.status, assigned).ok && persona.secrets.length > 0,
+      withdraw: persona.status === 'requested' && mayWithdraw(actor, creator),
     };
-    const operatives = may.assign ? await services.queue.operatives() : [];
+    const caseWorkers = may.assign ? await personas.assignable(actor) : [];
     const chosen = forms.userId ?? '';
     return renderForm(
       reply,
@@ -75,14 +90,18 @@ const personaPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
         persona,
         may,
         decision: forms.decision ?? { decision: '', reason: '' },
-        use: forms.use ?? { purpose: '', referralReference: '', investigationReference: '', repeatedViewingAnswer: '' },
+        use: forms.use ?? { purpose: '', referralReference: '', investigationReference: '', subject: '', repeatedViewingAnswer: '' },
         prompt: forms.prompt,
         review: forms.review ?? { necessity: '', proportionality: '', decision: '', reason: '' },
         userItems: [
           { value: '', text: 'Choose a case worker' },
-          ...operatives
+          ...caseWorkers
             .filter((o) => !persona.assignees.some((a) => a.id === o.id))
-            .map((o) => ({ value: o.id, text: o.name, selected: o.id === chosen })),
+            .map((o) => ({
+              value: o.id,
+              text: `${o.name} (${o.roles.includes('sergeant') ? 'sergeant' : 'operative'})`,
+              selected: o.id === chosen,
+            })),
         ],
         done: field(reply.request.query, 'done'),
         backLink: '/personas',
@@ -115,6 +134,7 @@ const personaPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
       purpose: field(req.body, 'usePurpose'),
       referralReference: field(req.body, 'referralReference').trim(),
       investigationReference: field(req.body, 'investigationReference'),
+      subject: field(req.body, 'subject'),
       repeatedViewingAnswer: field(req.body, 'repeatedViewingAnswer'),
     };
     const again = (errors: PageError[], extra: Forms = {}) => personaPage(reply, actor, id, { use, errors, ...extra });
@@ -124,6 +144,7 @@ const personaPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
       purpose: use.purpose,
       referralId: referral.id,
       investigationReference: use.investigationReference,
+      subject: use.subject,
       repeatedViewingAnswer: use.repeatedViewingAnswer || undefined,
     });
     if (parsed.errors) return again(pageErrors(parsed.errors, USE_ERRORS));
@@ -178,6 +199,41 @@ const personaPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
     const done = parsed.errors ? parsed : await attempt(() => personas.assign(actor, id, parsed.data.userId));
     if (done.errors) return personaPage(reply, actor, id, { userId, errors: pageErrors(done.errors) });
     return reply.redirect(`/personas/${id}?done=assigned`);
+  });
+
+  /* Withdrawing a request no longer needed (→ retired, the reason in the history): a page of its own, to confirm. */
+
+  const withdrawalPage = async (reply: FastifyReply, actor: Actor, id: string, reason = '', errs: PageError[] = [], status?: number) => {
+    const persona = await personas.get(actor, id);
+    if (!mayWithdraw(actor, { creatorId: persona.creator.id }))
+      throw new Forbidden('Only the officer who asked for this persona, or an authorising officer, may withdraw the request');
+    return renderForm(
+      reply,
+      view('withdraw'),
+      { pageTitle: `Withdraw the request for ${persona.userName}`, persona, reason, backLink: `/personas/${id}` },
+      errs,
+      status,
+    );
+  };
+
+  app.get<Id>('/personas/:id/withdrawal', { config: personaRoute(WITHDRAWERS) }, async (req, reply) =>
+    withdrawalPage(reply, actorOf(req), req.params.id),
+  );
+
+  app.post<Id>('/personas/:id/withdrawal', { config: personaRoute(WITHDRAWERS) }, async (req, reply) => {
+    const actor = actorOf(req);
+    const id = req.params.id;
+    const reason = field(req.body, 'reason');
+    const parsed = checkForm(withdrawalSchema, { reason });
+    if (parsed.errors) return withdrawalPage(reply, actor, id, reason, pageErrors(parsed.errors));
+    try {
+      await personas.withdraw(actor, id, parsed.data);
+    } catch (err) {
+      // Decided (or withdrawn) by someone else meanwhile: say so on the page rather than an error page.
+      if (err instanceof InvalidTransition) return withdrawalPage(reply, actor, id, reason, [refusal(err, 'withdraw-heading')], 409);
+      throw err;
+    }
+    return reply.redirect(`/personas/${id}?done=withdrawn`);
   });
 
   /* The reveal (issue 14 point 3): its form, and its answer shown once, never cached, never in a URL. */

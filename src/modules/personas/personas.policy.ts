@@ -28,6 +28,8 @@ export const REQUESTERS_OF_PERSONAS = PERSONA_USERS;
 export const REVEALERS = PERSONA_REVEALERS;
 /** Authorisations and reviews: authorising officers (never of their own persona: the service checks). */
 export const AUTHORISERS = AUTHORISING_OFFICERS;
+/** A request is withdrawn by its creator (a case worker) or an authorising officer (the service checks which). */
+export const WITHDRAWERS = [...PERSONA_USERS, ...AUTHORISING_OFFICERS] as const satisfies readonly Role[];
 /** A sergeant, who assigns work, or an authorising officer assigns a persona to a case worker. */
 export const ASSIGNERS = PERSONA_ASSIGNERS;
 

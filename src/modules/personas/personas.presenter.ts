@@ -39,11 +39,14 @@ const answerOf = (v: string | null) => REPEATED_VIEWING_ANSWERS.find((a) => a ==
 export const presentUse = (row: PersonaUseRow, people: Map<string, Person>): UseAnswer => ({
   id: row.id,
   personaId: row.personaId,
+  persona: row.persona,
   at: row.at.toISOString(),
   user: personOf(people, row.userId),
   purpose: row.purpose,
   referralId: row.referralId,
+  referralReference: row.referralReference,
   investigationReference: row.investigationReference,
+  subject: row.subject,
   repeatedViewing: { prompted: row.repeatedViewingPrompted, answer: answerOf(row.repeatedViewingAnswer) },
 });
 

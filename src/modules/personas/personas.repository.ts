@@ -1,4 +1,5 @@
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, arrayOverlaps, asc, count, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { investigationKey, PERSONA_USERS } from '../../domain/personas.js';
 import type { DbOrTx } from '../../db/client.js';
 import {
   personaAssignments,
@@ -12,7 +13,11 @@ import {
 } from '../../db/schema/index.js';
 
 export type PersonaRow = typeof personas.$inferSelect;
-export type PersonaUseRow = typeof personaUses.$inferSelect;
+/** A use with the reference of the referral it served (the use log shows the reference, not an id). */
+export type PersonaUseRow = typeof personaUses.$inferSelect & {
+  referralReference: string | null;
+  persona: { website: string; userName: string };
+};
 export type Person = { id: string; username: string; name: string };
 
 /** What the register's list is filtered by (validated, London's today already read by the service). */
@@ -115,8 +120,18 @@ export function createPersonasRepository() {
         .where(eq(users.id, id));
       return row;
     },
-    referralExists: async (db: DbOrTx, id: string) =>
-      (await db.select({ id: referrals.id }).from(referrals).where(eq(referrals.id, id))).length > 0,
+    /** Who a persona can be assigned to (the service's rule): active operatives and sergeants, by name. */
+    caseWorkers: (db: DbOrTx) =>
+      db
+        .select({ ...person, roles: users.roles })
+        .from(users)
+        .where(and(eq(users.active, true), arrayOverlaps(users.roles, [...PERSONA_USERS])))
+        .orderBy(asc(users.displayName), asc(users.username)),
+    /** The referral's reference, or undefined when there is no such referral. */
+    async referralReference(db: DbOrTx, id: string) {
+      const [row] = await db.select({ reference: referrals.reference }).from(referrals).where(eq(referrals.id, id));
+      return row?.reference;
+    },
 
     assignees: (db: DbOrTx, personaId: string) =>
       db
@@ -152,12 +167,35 @@ export function createPersonasRepository() {
       return { rows, total: total?.n ?? 0 };
     },
 
-    /** RIPA 2000: the uses through any persona of this referral since `since`. */
-    async usesOfReferralSince(db: DbOrTx, referralId: string, since: Date) {
+    /**
+     * RIPA 2000 (issue 14 point 7): takes, until the transaction ends, a lock on each key a use
+     * touches (`referral:<id>`, `investigation:<ref>`, `subject:<key>`; domain `repeatedViewingKeys`),
+     * in their sorted order so that two uses sharing keys never deadlock. Two uses of the same
+     * referral at the same moment then count one after the other, and the second sees the first.
+     */
+    async lockViewingKeys(tx: DbOrTx, keys: readonly string[]) {
+      for (const key of [...keys].sort())
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`persona-viewing:${key}`}, 0))`);
+    },
+
+    /** RIPA 2000: the uses through any persona since `since` of the same referral OR investigation reference (`investigationKey`) OR subject key. */
+    async repeatedUsesSince(
+      db: DbOrTx,
+      touched: { referralId?: string; investigationReference?: string; subjectKey: string | null },
+      since: Date,
+    ) {
+      const same = or(
+        touched.referralId ? eq(personaUses.referralId, touched.referralId) : undefined,
+        touched.investigationReference
+          ? sql`lower(regexp_replace(btrim(${personaUses.investigationReference}), '\\s+', ' ', 'g')) = ${investigationKey(touched.investigationReference)}`
+          : undefined,
+        touched.subjectKey ? eq(personaUses.subjectKey, touched.subjectKey) : undefined,
+      );
+      if (!same) return 0;
       const [row] = await db
         .select({ n: count() })
         .from(personaUses)
-        .where(and(eq(personaUses.referralId, referralId), gte(personaUses.at, since)));
+        .where(and(same, gte(personaUses.at, since)));
       return row?.n ?? 0;
     },
 
@@ -165,8 +203,14 @@ export function createPersonasRepository() {
     async usesPage(db: DbOrTx, by: { personaId: string } | { userId: string }, offset: number, limit: number) {
       const condition = 'personaId' in by ? eq(personaUses.personaId, by.personaId) : eq(personaUses.userId, by.userId);
       const rows = await db
-        .select()
+        .select({
+          ...getTableColumns(personaUses),
+          referralReference: referrals.reference,
+          persona: { website: personas.website, userName: personas.userName },
+        })
         .from(personaUses)
+        .innerJoin(personas, eq(personas.id, personaUses.personaId))
+        .leftJoin(referrals, eq(referrals.id, personaUses.referralId))
         .where(condition)
         .orderBy(desc(personaUses.at), desc(personaUses.id))
         .limit(limit)

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isRealDate } from '../../domain/dates.js';
+import { subjectKey } from '../../domain/personas.js';
 import { PERSONA_REVIEW_DECISIONS, PERSONA_SECRET_KINDS, PERSONA_STATUSES } from '../../domain/vocabulary.js';
 import { pagedAnswer, pagingQuery } from '../../schemas/paging.js';
 import { plainText } from '../../schemas/text.js';
@@ -20,6 +21,7 @@ const PERSONA_LIMITS = {
   reason: 2_000,
   purpose: 1_000,
   investigationReference: 60,
+  subject: 200,
   currentPassword: 1_000,
 } as const;
 
@@ -108,21 +110,43 @@ export const revealSchema = z.object({
 });
 export type RevealInput = z.infer<typeof revealSchema>;
 
+/** `POST …/{id}/withdrawal`: why the request is no longer needed (kept in the status history). */
+export const withdrawalSchema = z.object({
+  reason: text('why the request is withdrawn', PERSONA_LIMITS.reason).describe('Kept in the status history and the retirement record'),
+});
+export type WithdrawalInput = z.infer<typeof withdrawalSchema>;
+
 export const REPEATED_VIEWING_ANSWERS = ['authorised', 'not_needed'] as const;
 
-export const useSchema = z.object({
-  purpose: text('the policing purpose', PERSONA_LIMITS.purpose).describe('FOI 003 use log: the policing purpose'),
-  referralId: z.guid({ error: 'The referral id must be a referral’s id' }).optional().describe('The referral it serves'),
-  investigationReference: z
-    .preprocess(blankAsAbsent, text('the investigation reference', PERSONA_LIMITS.investigationReference).optional())
-    .describe('Or the investigation it serves'),
-  repeatedViewingAnswer: z
-    .enum(REPEATED_VIEWING_ANSWERS, { error: 'Answer authorised or not_needed' })
-    .optional()
-    .describe(
-      'RIPA 2000: the answer to the repeated-viewing prompt (a directed surveillance authorisation is in place, or is not needed); asked for by a 409 repeated_viewing',
-    ),
-});
+export const useSchema = z
+  .object({
+    purpose: text('the policing purpose', PERSONA_LIMITS.purpose).describe('FOI 003 use log: the policing purpose'),
+    referralId: z.guid({ error: 'The referral id must be a referral’s id' }).optional().describe('The referral it serves'),
+    investigationReference: z
+      .preprocess(blankAsAbsent, text('the investigation reference', PERSONA_LIMITS.investigationReference).optional())
+      .describe('Or the investigation it serves'),
+    subject: z
+      .preprocess(
+        blankAsAbsent,
+        text('the profile, handle or person viewed', PERSONA_LIMITS.subject)
+          .refine((v) => subjectKey(v) !== null, 'Enter the profile, handle or person viewed in letters or digits')
+          .optional(),
+      )
+      .describe(
+        'Optional: the profile, handle or person viewed ("Name (@handle)", "@handle" or a profile address); uses of the same subject count together for the repeated-viewing prompt',
+      ),
+    repeatedViewingAnswer: z
+      .enum(REPEATED_VIEWING_ANSWERS, { error: 'Answer authorised or not_needed' })
+      .optional()
+      .describe(
+        'RIPA 2000: the answer to the repeated-viewing prompt (a directed surveillance authorisation is in place, or is not needed); asked for by a 409 repeated_viewing',
+      ),
+  })
+  .superRefine((v, ctx) => {
+    // Issue 14 point 4: a use records "the referral or investigation it serves".
+    if (!v.referralId && !v.investigationReference)
+      ctx.addIssue({ code: 'custom', path: ['referralId'], message: 'Enter the referral or the investigation the use serves' });
+  });
 export type UseInput = z.infer<typeof useSchema>;
 
 export const reviewSchema = z
@@ -224,11 +248,16 @@ export const revealAnswerSchema = z.object({
 export const useAnswerSchema = z.object({
   id: z.string(),
   personaId: z.string(),
+  persona: z
+    .object({ website: z.string(), userName: z.string() })
+    .describe('Addition: the persona used (its register columns, never a secret)'),
   at: z.string(),
   user: personSchema,
   purpose: z.string(),
   referralId: z.string().nullable(),
+  referralReference: z.string().nullable().describe('Addition: the reference of the referral it served'),
   investigationReference: z.string().nullable(),
+  subject: z.string().nullable().describe('Addition: the profile, handle or person viewed, if named'),
   repeatedViewing: z.object({ prompted: z.boolean(), answer: z.enum(REPEATED_VIEWING_ANSWERS).nullable() }),
 });
 export type UseAnswer = z.infer<typeof useAnswerSchema>;

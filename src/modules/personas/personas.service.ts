@@ -6,25 +6,23 @@ import {
   mayRequest,
   mayReveal,
   mayReview,
-  mayUse,
+  mayWithdraw,
   nextReviewOn,
   nextStatus,
   PERSONA_USERS,
-  REPEATED_VIEWING_PROMPT,
-  repeatedViewingPrompted,
-  repeatedViewingSince,
   reviewOutcome,
   personaSecretContext,
 } from '../../domain/personas.js';
 import { hasAnyRole } from '../../domain/actor.js';
 import type { PersonaStatus } from '../../domain/vocabulary.js';
 import type { Db, Tx } from '../../db/client.js';
-import { Forbidden, InvalidTransition, NotFound, RepeatedViewing, ServiceUnavailable, ValidationFailed } from '../../errors.js';
+import { Forbidden, InvalidTransition, NotFound, ServiceUnavailable, ValidationFailed } from '../../errors.js';
 import { openSecret, sealSecret, SecretUnreadable, type SecretKey } from '../../security/sealed-secrets.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { mayReadRegister, seesWholeRegister } from './personas.policy.js';
-import { presentPersona, presentPersonaDetail, presentUse } from './personas.presenter.js';
+import { presentPersona, presentPersonaDetail } from './personas.presenter.js';
 import { createPersonasRepository, type PersonaRow } from './personas.repository.js';
+import { personaUseLog } from './personas.use-log.js';
 import {
   personaSchemas,
   type AuthorisationInput,
@@ -32,7 +30,7 @@ import {
   type PersonaRequestInput,
   type RevealInput,
   type ReviewInput,
-  type UseInput,
+  type WithdrawalInput,
 } from './personas.schemas.js';
 
 export type PersonasDeps = {
@@ -101,6 +99,8 @@ export function createPersonasService({ db, clock, audit, key, settings, confirm
 
   /** The persona locked for a change, or 404 (the same rule as reading it): two changes at once take turns. */
   const locked = (tx: Tx, actor: Actor, id: string) => visible(actor, id, tx, true);
+
+  const useLog = personaUseLog({ db, clock, audit, repo, today, settings, locked, visible: (a, id) => visible(a, id), notFound: NO_SUCH });
 
   /** A status change: the persona's row, its history row and its audit entry, in the caller's transaction. */
   async function changeStatus(
@@ -231,6 +231,30 @@ export function createPersonasService({ db, clock, audit, key, settings, confirm
     },
 
     /**
+     * A request no longer needed (issue 14 point 1: "→ retired"): its creator, or an authorising
+     * officer, withdraws it before anyone decides; retired, with the reason in its status history
+     * and its retirement record. One transaction with its audit entry; a decision made meanwhile wins (409).
+     */
+    async withdraw(actor: Actor, id: string, input: WithdrawalInput) {
+      await db.transaction(async (tx) => {
+        const row = await locked(tx, actor, id);
+        if (!mayWithdraw(actor, row))
+          throw new Forbidden('Only the officer who asked for this persona, or an authorising officer, may withdraw the request');
+        const next = nextStatus(row.status, 'withdraw');
+        if (!next.ok) throw new InvalidTransition(next.reason);
+        await changeStatus(
+          tx,
+          actor,
+          row,
+          next.status,
+          { retiredAt: clock(), retiredBy: actor.id, retirementReason: input.reason },
+          { reason: input.reason, purpose: 'FOI 003: a request for a persona withdrawn', detail: { withdrawn: true } },
+        );
+      });
+      return detail(actor, id);
+    },
+
+    /**
      * FOI 003: the periodic review of necessity and proportionality by an authorising officer who
      * did not make it; continue (reinstating a suspended persona), suspend or retire; the next
      * review falls due `reviewMonths` after today, unless retired.
@@ -267,6 +291,12 @@ export function createPersonasService({ db, clock, audit, key, settings, confirm
         );
       });
       return detail(actor, id);
+    },
+
+    /** Whom `assign` accepts: every active operative and sergeant (the assign form's list). */
+    assignable: (actor: Actor) => {
+      if (!mayAssign(actor)) throw new Forbidden('Only a sergeant or an authorising officer may assign a persona');
+      return repo.caseWorkers(db);
     },
 
     /** DESIGN.md "Roles": a sergeant or an authorising officer assigns the persona to a case worker (an addition, decision 019). */
@@ -321,64 +351,6 @@ export function createPersonasService({ db, clock, audit, key, settings, confirm
       return { [FIELD_OF_KIND[input.kind]]: value };
     },
 
-    /**
-     * FOI 003's use log, written before the persona is used: only active, reviewed in time, by a
-     * case worker it is assigned to. RIPA 2000: the repeated-viewing prompt comes first when the
-     * referral was touched through personas often enough lately, and its answer is kept with the use.
-     */
-    async recordUse(actor: Actor, id: string, input: UseInput) {
-      const use = await db.transaction(async (tx) => {
-        const row = await locked(tx, actor, id);
-        if (!hasAnyRole(actor, PERSONA_USERS)) throw new Forbidden('Only an operative or a sergeant may use a persona');
-        const allowed = mayUse(row, await repo.isAssigned(tx, id, actor.id), today());
-        if (!allowed.ok) throw new InvalidTransition(allowed.reason);
-        if (input.referralId && !(await repo.referralExists(tx, input.referralId)))
-          throw new ValidationFailed([{ path: 'referralId', message: 'No such referral' }]);
-        const now = clock();
-        const rule = settings.repeatedViewing;
-        const prior = input.referralId ? await repo.usesOfReferralSince(tx, input.referralId, repeatedViewingSince(now, rule)) : 0;
-        const prompted = repeatedViewingPrompted(prior, rule);
-        if (prompted && !input.repeatedViewingAnswer)
-          throw new RepeatedViewing({ prompt: REPEATED_VIEWING_PROMPT, priorUses: prior, days: rule.days });
-        const made = await repo.insertUse(tx, {
-          personaId: id,
-          at: now,
-          userId: actor.id,
-          purpose: input.purpose,
-          referralId: input.referralId ?? null,
-          investigationReference: input.investigationReference ?? null,
-          repeatedViewingPrompted: prompted,
-          repeatedViewingAnswer: prompted ? (input.repeatedViewingAnswer ?? null) : null,
-        });
-        await audit.record(tx, {
-          actor,
-          operation: 'collect',
-          entity: 'persona_use',
-          entityId: made.id,
-          purpose: input.purpose,
-          detail: { personaId: id, referralId: made.referralId, repeatedViewing: prompted ? made.repeatedViewingAnswer : null },
-        });
-        return made;
-      });
-      return presentUse(use, await repo.people(db, [actor.id]));
-    },
-
-    /** One persona's use log, newest first. */
-    async uses(actor: Actor, id: string, page: { page: number; pageSize: number }) {
-      await visible(actor, id);
-      const { rows, total } = await repo.usesPage(db, { personaId: id }, (page.page - 1) * page.pageSize, page.pageSize);
-      const people = await repo.people(db, [...new Set(rows.map((r) => r.userId))]);
-      return { items: rows.map((r) => presentUse(r, people)), total, page: page.page, pageSize: page.pageSize };
-    },
-
-    /** One user's uses through every persona (FOI 003: per user); an operative sees only their own. */
-    async usesBy(actor: Actor, user: string, page: { page: number; pageSize: number }) {
-      if (!mayReadRegister(actor)) throw new NotFound(NO_SUCH);
-      const userId = user === 'me' ? actor.id : user;
-      if (userId !== actor.id && !seesWholeRegister(actor)) throw new Forbidden('You may see only your own uses of personas');
-      const { rows, total } = await repo.usesPage(db, { userId }, (page.page - 1) * page.pageSize, page.pageSize);
-      const people = await repo.people(db, [...new Set(rows.map((r) => r.userId))]);
-      return { items: rows.map((r) => presentUse(r, people)), total, page: page.page, pageSize: page.pageSize };
-    },
+    ...useLog,
   };
 }
