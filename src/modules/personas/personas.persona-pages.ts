@@ -16,7 +16,7 @@ import {
   REVEALERS,
   WITHDRAWERS,
 } from './personas.policy.js';
-import { assigneeSchema, authorisationSchema, revealSchema, reviewSchema, useSchema, withdrawalSchema } from './personas.schemas.js';
+import { assigneeSchema, authorisationSchema, revealSchema, reviewSchema, useFormSchema, withdrawalSchema } from './personas.schemas.js';
 
 const view = (name: string) => `modules/personas/views/${name}.njk`;
 type Id = { Params: { id: string } };
@@ -140,7 +140,7 @@ const personaPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
     const again = (errors: PageError[], extra: Forms = {}) => personaPage(reply, actor, id, { use, errors, ...extra });
     const referral = await referralIdOf(actor, use.referralReference);
     if (referral.error) return again([referral.error]);
-    const parsed = checkForm(useSchema, {
+    const parsed = checkForm(useFormSchema, {
       purpose: use.purpose,
       referralId: referral.id,
       investigationReference: use.investigationReference,

@@ -118,35 +118,39 @@ export type WithdrawalInput = z.infer<typeof withdrawalSchema>;
 
 export const REPEATED_VIEWING_ANSWERS = ['authorised', 'not_needed'] as const;
 
-export const useSchema = z
-  .object({
-    purpose: text('the policing purpose', PERSONA_LIMITS.purpose).describe('FOI 003 use log: the policing purpose'),
-    referralId: z.guid({ error: 'The referral id must be a referral’s id' }).optional().describe('The referral it serves'),
-    investigationReference: z
-      .preprocess(blankAsAbsent, text('the investigation reference', PERSONA_LIMITS.investigationReference).optional())
-      .describe('Or the investigation it serves'),
-    subject: z
-      .preprocess(
-        blankAsAbsent,
-        text('the profile, handle or person viewed', PERSONA_LIMITS.subject)
-          .refine((v) => subjectKey(v) !== null, 'Enter the profile, handle or person viewed in letters or digits')
-          .optional(),
-      )
-      .describe(
-        'Optional: the profile, handle or person viewed ("Name (@handle)", "@handle" or a profile address); uses of the same subject count together for the repeated-viewing prompt',
-      ),
-    repeatedViewingAnswer: z
-      .enum(REPEATED_VIEWING_ANSWERS, { error: 'Answer authorised or not_needed' })
-      .optional()
-      .describe(
-        'RIPA 2000: the answer to the repeated-viewing prompt (a directed surveillance authorisation is in place, or is not needed); asked for by a 409 repeated_viewing',
-      ),
-  })
-  .superRefine((v, ctx) => {
-    // Issue 14 point 4: a use records "the referral or investigation it serves".
-    if (!v.referralId && !v.investigationReference)
-      ctx.addIssue({ code: 'custom', path: ['referralId'], message: 'Enter the referral or the investigation the use serves' });
-  });
+export const useSchema = z.object({
+  purpose: text('the policing purpose', PERSONA_LIMITS.purpose).describe('FOI 003 use log: the policing purpose'),
+  referralId: z.guid({ error: 'The referral id must be a referral’s id' }).optional().describe('The referral it serves'),
+  investigationReference: z
+    .preprocess(blankAsAbsent, text('the investigation reference', PERSONA_LIMITS.investigationReference).optional())
+    .describe('Or the investigation it serves'),
+  subject: z
+    .preprocess(
+      blankAsAbsent,
+      text('the profile, handle or person viewed', PERSONA_LIMITS.subject)
+        .refine((v) => subjectKey(v) !== null, 'Enter the profile, handle or person viewed in letters or digits')
+        .optional(),
+    )
+    .describe(
+      'Optional: the profile, handle or person viewed ("Name (@handle)", "@handle" or a profile address); uses of the same subject count together for the repeated-viewing prompt',
+    ),
+  repeatedViewingAnswer: z
+    .enum(REPEATED_VIEWING_ANSWERS, { error: 'Answer authorised or not_needed' })
+    .optional()
+    .describe(
+      'RIPA 2000: the answer to the repeated-viewing prompt (a directed surveillance authorisation is in place, or is not needed); asked for by a 409 repeated_viewing',
+    ),
+});
+
+/**
+ * The page's form asks for the referral or the investigation a use serves (issue 14 point 4). The API keeps
+ * both optional, as DESIGN.md's contract has them (`referralId?`, `investigationReference?`): a client that
+ * sends neither is not broken, and its use is logged with its purpose (decision 019).
+ */
+export const useFormSchema = useSchema.superRefine((v, ctx) => {
+  if (!v.referralId && !v.investigationReference)
+    ctx.addIssue({ code: 'custom', path: ['referralId'], message: 'Enter the referral or the investigation the use serves' });
+});
 export type UseInput = z.infer<typeof useSchema>;
 
 export const reviewSchema = z
