@@ -157,6 +157,15 @@ const TABLE: Record<string, RouteRoles> = {
   // The persona register's oversight figures (issue 14 point 6): authorising officers and auditors.
   'GET /api/v1/personas/oversight': ['authorising_officer', 'auditor'],
   'GET /api/v1/personas/oversight.csv': ['authorising_officer', 'auditor'],
+  // Restriction (DPA 2018 s.47, issue 15 points 2, 8): the auditor's.
+  'POST /api/v1/referrals/:id/restriction': ['auditor'],
+  'POST /api/v1/referrals/:id/restriction/release': ['auditor'],
+  'GET /api/v1/referrals/:id/restriction': ['auditor'],
+  'GET /api/v1/restrictions': ['auditor'],
+  'GET /restrictions': ['auditor'],
+  'GET /referrals/:id/restriction': ['auditor'],
+  'POST /referrals/:id/restriction': ['auditor'],
+  'POST /referrals/:id/restriction/release': ['auditor'],
 };
 
 /**

@@ -1,5 +1,6 @@
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
+import { referralVisible, visibleThrough } from '../restriction/restriction.sql.js';
 import {
   personaAssignments,
   personaReviews,
@@ -115,8 +116,14 @@ export function createPersonasRepository() {
         .where(eq(users.id, id));
       return row;
     },
+    // DPA 2018 s.47: a restricted referral is, to the unit, no referral (decision 023).
     referralExists: async (db: DbOrTx, id: string) =>
-      (await db.select({ id: referrals.id }).from(referrals).where(eq(referrals.id, id))).length > 0,
+      (
+        await db
+          .select({ id: referrals.id })
+          .from(referrals)
+          .where(and(eq(referrals.id, id), referralVisible))
+      ).length > 0,
 
     assignees: (db: DbOrTx, personaId: string) =>
       db
@@ -164,8 +171,12 @@ export function createPersonasRepository() {
     /** A page of a use log (one persona's, or one user's), newest first. */
     async usesPage(db: DbOrTx, by: { personaId: string } | { userId: string }, offset: number, limit: number) {
       const condition = 'personaId' in by ? eq(personaUses.personaId, by.personaId) : eq(personaUses.userId, by.userId);
+      // The use log names no restricted referral (DPA 2018 s.47, decision 023): its link is left out.
       const rows = await db
-        .select()
+        .select({
+          ...getTableColumns(personaUses),
+          referralId: sql<string | null>`case when ${visibleThrough(personaUses.referralId)} then ${personaUses.referralId} end`,
+        })
         .from(personaUses)
         .where(condition)
         .orderBy(desc(personaUses.at), desc(personaUses.id))
