@@ -31,6 +31,7 @@ import usersRoutes from './modules/users/users.routes.js';
 import restrictionApi from './modules/restriction/restriction.api.js';
 import restrictionGuard from './modules/restriction/restriction.guard.js';
 import restrictionPages from './modules/restriction/restriction.pages.js';
+import subjectAccessApi from './modules/subject-access/subject-access.api.js';
 import auth, { type RegisteredRoute } from './plugins/auth.js';
 import csrf from './plugins/csrf.js';
 import errorHandler from './plugins/error-handler.js';
@@ -103,6 +104,7 @@ export async function buildApp({ config, db, services, logger }: AppOptions) {
       await api.register(personasApi, { services });
       await api.register(personaOversightApi, { services });
       await api.register(restrictionApi, { services });
+      await api.register(subjectAccessApi, { services });
     },
     { prefix: '/api/v1' },
   );

@@ -23,6 +23,7 @@ import type { SecretKey } from './security/sealed-secrets.js';
 import type { EvidenceStore } from './storage/evidence-store.js';
 import { createPersonasService } from './modules/personas/personas.service.js';
 import { createRestrictionService } from './modules/restriction/restriction.service.js';
+import { createSubjectAccessService } from './modules/subject-access/subject-access.service.js';
 
 /**
  * What the services take from outside the database: the evidence store, the tools found at start,
@@ -88,6 +89,7 @@ export function createServices(db: Db, config: Config, surroundings: Surrounding
       dataDir: config.dataDir,
     }),
     restriction: createRestrictionService({ db, clock, audit }),
+    subjectAccess: createSubjectAccessService({ db, clock, audit }),
   };
 }
 

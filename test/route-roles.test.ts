@@ -166,6 +166,14 @@ const TABLE: Record<string, RouteRoles> = {
   'GET /referrals/:id/restriction': ['auditor'],
   'POST /referrals/:id/restriction': ['auditor'],
   'POST /referrals/:id/restriction/release': ['auditor'],
+  // Subject access (DPA 2018 s.45, s.54, issue 15 points 3, 8): the auditor's.
+  'GET /api/v1/subject-access/search': ['auditor'],
+  'POST /api/v1/subject-access/requests': ['auditor'],
+  'GET /api/v1/subject-access/requests': ['auditor'],
+  'GET /api/v1/subject-access/requests/:id': ['auditor'],
+  'POST /api/v1/subject-access/requests/:id/extension': ['auditor'],
+  'POST /api/v1/subject-access/requests/:id/completion': ['auditor'],
+  'GET /api/v1/subject-access/requests/:id/bundle': ['auditor'],
 };
 
 /**
