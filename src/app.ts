@@ -32,6 +32,7 @@ import restrictionApi from './modules/restriction/restriction.api.js';
 import restrictionGuard from './modules/restriction/restriction.guard.js';
 import restrictionPages from './modules/restriction/restriction.pages.js';
 import subjectAccessApi from './modules/subject-access/subject-access.api.js';
+import subjectAccessPages from './modules/subject-access/subject-access.pages.js';
 import auth, { type RegisteredRoute } from './plugins/auth.js';
 import csrf from './plugins/csrf.js';
 import errorHandler from './plugins/error-handler.js';
@@ -125,6 +126,7 @@ export async function buildApp({ config, db, services, logger }: AppOptions) {
   await app.register(usersRoutes, { services });
   await app.register(auditRoutes, { services });
   await app.register(restrictionPages, { services });
+  await app.register(subjectAccessPages, { services });
 
   return app;
 }

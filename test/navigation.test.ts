@@ -13,7 +13,7 @@ const EXPECTED: Record<Role, string[]> = {
   inspector: ['/', '/queue', '/library', '/personas', '/retention'],
   authorising_officer: ['/', '/personas'],
   admin: ['/', '/admin/users', '/admin/platforms'],
-  auditor: ['/', '/retention', '/audit', '/restrictions'],
+  auditor: ['/', '/retention', '/audit', '/subject-access', '/restrictions'],
 };
 
 let t: TestApp;

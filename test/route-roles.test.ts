@@ -174,6 +174,12 @@ const TABLE: Record<string, RouteRoles> = {
   'POST /api/v1/subject-access/requests/:id/extension': ['auditor'],
   'POST /api/v1/subject-access/requests/:id/completion': ['auditor'],
   'GET /api/v1/subject-access/requests/:id/bundle': ['auditor'],
+  'GET /subject-access': ['auditor'],
+  'POST /subject-access/requests': ['auditor'],
+  'GET /subject-access/requests': ['auditor'],
+  'GET /subject-access/requests/:id': ['auditor'],
+  'POST /subject-access/requests/:id/extension': ['auditor'],
+  'POST /subject-access/requests/:id/completion': ['auditor'],
 };
 
 /**

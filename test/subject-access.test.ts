@@ -204,3 +204,44 @@ describe('requests and the bundle', () => {
     }
   });
 });
+
+describe('the auditor’s pages', () => {
+  it('search, pick with checkboxes, record; the list shows the due date; the request page links the downloads', async () => {
+    const b = await t.browser(auditor);
+    const page = await b.get(`/subject-access?${query({ handle: `@${HANDLE}` })}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('3 found');
+    const boxes = [...page.body.matchAll(/name="itemIds" type="checkbox" value="([^"]+)"/g)].map((m) => m[1]!);
+    expect(boxes).toHaveLength(3);
+    const missing = await b.post('/subject-access/requests', { handle: `@${HANDLE}`, subjectName: PERSON });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.body).toContain('Choose the items that relate to the person');
+    const done = await b.post('/subject-access/requests', {
+      handle: `@${HANDLE}`,
+      subjectName: PERSON,
+      'receivedOn-day': '5',
+      'receivedOn-month': '11',
+      'receivedOn-year': '2026',
+      itemIds: boxes.slice(0, 2),
+    });
+    expect(done.statusCode).toBe(302);
+    const at = (done.headers.location as string).split('?')[0]!;
+    const requestPage = await b.get(done.headers.location as string);
+    expect(requestPage.body).toContain('The request is recorded.');
+    expect(requestPage.body).toContain('5 December 2026');
+    expect(requestPage.body).toMatch(/bundle\?format=pdf/);
+    const list = await b.get('/subject-access/requests');
+    expect(list.body).toContain(PERSON.replace('’', '&#8217;').slice(0, 3));
+    const ext = await b.post(`${at}/extension`, { months: '1', reason: 'Complex' });
+    expect(ext.statusCode).toBe(302);
+    expect((await b.get(at)).body).toContain('5 January 2027');
+    const again = await b.post(`${at}/completion`, {});
+    expect(again.statusCode).toBe(302);
+    const twice = await b.post(`${at}/completion`, {});
+    expect(twice.statusCode).toBe(400);
+  });
+
+  it('are refused to the unit', async () => {
+    expect((await (await t.browser(made.people.sergeant)).get('/subject-access')).statusCode).toBe(403);
+  });
+});

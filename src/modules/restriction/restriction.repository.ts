@@ -103,12 +103,11 @@ export function createRestrictionRepository() {
       return { rows, total: total?.n ?? 0 };
     },
 
-    /** For the route guard: is the referral with this id (or reference) restricted? One lookup by key. */
-    async referralRestricted(db: DbOrTx, idOrReference: string) {
-      const [r] = await db
-        .select({ restrictedAt: referrals.restrictedAt })
-        .from(referrals)
-        .where(UUID.test(idOrReference) ? eq(referrals.id, idOrReference) : eq(referrals.reference, idOrReference));
+    /** For the route guard: is the referral with this id restricted? One lookup by key. */
+    async referralRestricted(db: DbOrTx, id: string) {
+      // A malformed id is the route's own 404, answered before any query (openapi-contract.test.ts).
+      if (!UUID.test(id)) return false;
+      const [r] = await db.select({ restrictedAt: referrals.restrictedAt }).from(referrals).where(eq(referrals.id, id));
       return r?.restrictedAt != null;
     },
 

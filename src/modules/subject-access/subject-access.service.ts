@@ -228,4 +228,3 @@ export function createSubjectAccessService({ db, clock, audit }: Deps) {
     },
   };
 }
-
