@@ -30,6 +30,11 @@ import referralsPages from './modules/referrals/referrals.pages.js';
 import reviewApi from './modules/review/review.api.js';
 import reviewPages from './modules/review/review.pages.js';
 import usersRoutes from './modules/users/users.routes.js';
+import restrictionApi from './modules/restriction/restriction.api.js';
+import restrictionGuard from './modules/restriction/restriction.guard.js';
+import restrictionPages from './modules/restriction/restriction.pages.js';
+import subjectAccessApi from './modules/subject-access/subject-access.api.js';
+import subjectAccessPages from './modules/subject-access/subject-access.pages.js';
 import auth, { type RegisteredRoute } from './plugins/auth.js';
 import csrf from './plugins/csrf.js';
 import errorHandler from './plugins/error-handler.js';
@@ -76,6 +81,8 @@ export async function buildApp({ config, db, services, logger }: AppOptions) {
   await app.register(securityHeaders, { config });
   await app.register(formbody, { parser: (body) => qs.parse(body) });
   await app.register(auth, { config, auth: services.auth, routes });
+  // DPA 2018 s.47: a restricted referral's routes are the unknown path to all but auditors (decision 023).
+  await app.register(restrictionGuard, { restriction: services.restriction });
   if (!config.sessionSecret) throw new Error('buildApp needs config.sessionSecret');
   await app.register(csrf, { secret: config.sessionSecret });
   await app.register(views);
@@ -100,6 +107,8 @@ export async function buildApp({ config, db, services, logger }: AppOptions) {
       await api.register(personasApi, { services });
       await api.register(personaOversightApi, { services });
       await api.register(reportsApi, { services });
+      await api.register(restrictionApi, { services });
+      await api.register(subjectAccessApi, { services });
     },
     { prefix: '/api/v1' },
   );
@@ -120,6 +129,8 @@ export async function buildApp({ config, db, services, logger }: AppOptions) {
   await app.register(platformsAdmin, { services });
   await app.register(usersRoutes, { services });
   await app.register(auditRoutes, { services });
+  await app.register(restrictionPages, { services });
+  await app.register(subjectAccessPages, { services });
 
   return app;
 }

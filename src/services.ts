@@ -24,6 +24,8 @@ import type { Tools } from './media/tools.js';
 import type { SecretKey } from './security/sealed-secrets.js';
 import type { EvidenceStore } from './storage/evidence-store.js';
 import { createPersonasService } from './modules/personas/personas.service.js';
+import { createRestrictionService } from './modules/restriction/restriction.service.js';
+import { createSubjectAccessService } from './modules/subject-access/subject-access.service.js';
 
 /**
  * What the services take from outside the database: the evidence store, the tools found at start,
@@ -89,6 +91,8 @@ export function createServices(db: Db, config: Config, surroundings: Surrounding
       configured: config.personas.key !== undefined,
       dataDir: config.dataDir,
     }),
+    restriction: createRestrictionService({ db, clock, audit }),
+    subjectAccess: createSubjectAccessService({ db, clock, audit }),
   };
 }
 

@@ -13,7 +13,7 @@ const EXPECTED: Record<Role, string[]> = {
   inspector: ['/', '/queue', '/library', '/personas', '/retention', '/reports'],
   authorising_officer: ['/', '/personas'],
   admin: ['/', '/admin/users', '/admin/platforms'],
-  auditor: ['/', '/retention', '/reports', '/audit'],
+  auditor: ['/', '/retention', '/reports', '/audit', '/subject-access', '/restrictions'],
 };
 
 let t: TestApp;

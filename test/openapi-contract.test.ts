@@ -8,6 +8,7 @@ import { makeMedia } from './media.js';
 import { temporaryDir } from './processes.js';
 import { referralIn } from './factories.js';
 import { personaContractDrivers } from './personas-contract.js';
+import { dataProtectionContractDrivers } from './data-protection-contract.js';
 import { randomBytes } from 'node:crypto';
 import { actorOf } from './harness.js';
 import { apiSteps, castOf, JOURNEY_NOW, referralBody, type ApiSteps, type Cast } from './journey.js';
@@ -368,6 +369,7 @@ const SPECIFIC: Record<string, Driver[]> = {
       }),
   ],
   ...personaContractDrivers(() => t),
+  ...dataProtectionContractDrivers(() => t),
 };
 
 /** The API's routes as registered (not as documented), with their path in the document's form. */

@@ -169,6 +169,29 @@ const TABLE: Record<string, RouteRoles> = {
   'GET /reports/children': ['inspector', 'auditor'],
   'GET /reports/equality': ['inspector', 'auditor'],
   'GET /reports/transparency': ['inspector', 'auditor'],
+  // Restriction (DPA 2018 s.47, issue 15 points 2, 8): the auditor's.
+  'POST /api/v1/referrals/:id/restriction': ['auditor'],
+  'POST /api/v1/referrals/:id/restriction/release': ['auditor'],
+  'GET /api/v1/referrals/:id/restriction': ['auditor'],
+  'GET /api/v1/restrictions': ['auditor'],
+  'GET /restrictions': ['auditor'],
+  'GET /referrals/:id/restriction': ['auditor'],
+  'POST /referrals/:id/restriction': ['auditor'],
+  'POST /referrals/:id/restriction/release': ['auditor'],
+  // Subject access (DPA 2018 s.45, s.54, issue 15 points 3, 8): the auditor's.
+  'GET /api/v1/subject-access/search': ['auditor'],
+  'POST /api/v1/subject-access/requests': ['auditor'],
+  'GET /api/v1/subject-access/requests': ['auditor'],
+  'GET /api/v1/subject-access/requests/:id': ['auditor'],
+  'POST /api/v1/subject-access/requests/:id/extension': ['auditor'],
+  'POST /api/v1/subject-access/requests/:id/completion': ['auditor'],
+  'GET /api/v1/subject-access/requests/:id/bundle': ['auditor'],
+  'GET /subject-access': ['auditor'],
+  'POST /subject-access/requests': ['auditor'],
+  'GET /subject-access/requests': ['auditor'],
+  'GET /subject-access/requests/:id': ['auditor'],
+  'POST /subject-access/requests/:id/extension': ['auditor'],
+  'POST /subject-access/requests/:id/completion': ['auditor'],
 };
 
 /**

@@ -17,6 +17,8 @@ const LINKS: readonly Link[] = [
   { href: '/admin/users', text: 'Users', active: (p) => p.startsWith('/admin/users') },
   { href: '/admin/platforms', text: 'Platforms', active: (p) => p.startsWith('/admin/platforms') },
   { href: '/audit', text: 'Audit log', active: (p) => p.startsWith('/audit') },
+  { href: '/subject-access', text: 'Subject access', active: (p) => p.startsWith('/subject-access') },
+  { href: '/restrictions', text: 'Restrictions', active: (p) => p.startsWith('/restrictions') || p.endsWith('/restriction') },
 ];
 
 type NavigationItem = { href: string; text: string; active: boolean };

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
+import { referralVisible } from '../restriction/restriction.sql.js';
 import { captures, evidenceObjects, evidencePackages, intelligenceRecords, referrals, users } from '../../db/schema/index.js';
 
 export type CaptureInsert = typeof captures.$inferInsert;
@@ -110,7 +111,7 @@ export function createEvidenceRepository() {
         .selectDistinct({ sha256: captures.sha256, referralId: referrals.id, reference: referrals.reference })
         .from(captures)
         .innerJoin(referrals, eq(referrals.id, captures.referralId))
-        .where(and(inArray(captures.sha256, sha256s), ne(captures.referralId, referralId), ne(referrals.status, 'closed')))
+        .where(and(inArray(captures.sha256, sha256s), ne(captures.referralId, referralId), ne(referrals.status, 'closed'), referralVisible))
         .orderBy(asc(referrals.reference));
     },
 

@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
+import { visibleThrough } from '../restriction/restriction.sql.js';
 import {
   audioFingerprints,
   captureMatches,
@@ -97,7 +98,8 @@ export function createLibraryMatchRepository() {
       const rows = await db
         .select({ id: libraryEntries.id, reference: libraryEntries.reference, referralId: libraryEntries.referralId })
         .from(libraryEntries)
-        .where(inArray(libraryEntries.id, entryIds));
+        // DPA 2018 s.47: an entry made from a restricted referral is matched by no one (decision 023).
+        .where(and(inArray(libraryEntries.id, entryIds), visibleThrough(libraryEntries.referralId)));
       return new Map(rows.map((r) => [r.id, { reference: r.reference, referralId: r.referralId }]));
     },
 
@@ -151,7 +153,7 @@ export function createLibraryMatchRepository() {
             })
             .from(captureMatches)
             .innerJoin(libraryEntries, eq(libraryEntries.id, captureMatches.entryId))
-            .where(inArray(captureMatches.captureId, captureIds))
+            .where(and(inArray(captureMatches.captureId, captureIds), visibleThrough(libraryEntries.referralId)))
             .orderBy(desc(captureMatches.score), libraryEntries.reference)
         : Promise.resolve([]),
   };

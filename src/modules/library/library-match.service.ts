@@ -159,7 +159,12 @@ export function createLibraryMatchService({ db, clock, audit, store, tools, sett
           db,
           matches.map((m) => m.entryId),
         );
-        return { matches: matches.map((m) => ({ ...m, reference: entries.get(m.entryId)!.reference })) };
+        return {
+          matches: matches.flatMap((m) => {
+            const e = entries.get(m.entryId);
+            return e ? [{ ...m, reference: e.reference }] : [];
+          }),
+        };
       } finally {
         fs.rmSync(file, { force: true });
       }

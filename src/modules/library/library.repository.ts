@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, ilike, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
+import { visibleThrough } from '../restriction/restriction.sql.js';
 import {
   captures,
   evidenceObjects,
@@ -31,7 +32,8 @@ const likeEscaped = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 /** Queries only; every function takes the connection or transaction it runs in. */
 export function createLibraryRepository() {
   const where = (f: EntryFilter): SQL | undefined => {
-    const parts: (SQL | undefined)[] = [];
+    // DPA 2018 s.47: no entry made from a restricted referral is listed or found (decision 023).
+    const parts: (SQL | undefined)[] = [visibleThrough(libraryEntries.referralId)];
     if (f.q) {
       const pattern = likeEscaped(f.q);
       parts.push(

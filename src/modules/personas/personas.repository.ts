@@ -1,6 +1,7 @@
 import { and, arrayOverlaps, asc, count, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { investigationKey, PERSONA_USERS } from '../../domain/personas.js';
 import type { DbOrTx } from '../../db/client.js';
+import { referralVisible, visibleThrough } from '../restriction/restriction.sql.js';
 import {
   personaAssignments,
   personaReviews,
@@ -129,7 +130,11 @@ export function createPersonasRepository() {
         .orderBy(asc(users.displayName), asc(users.username)),
     /** The referral's reference, or undefined when there is no such referral. */
     async referralReference(db: DbOrTx, id: string) {
-      const [row] = await db.select({ reference: referrals.reference }).from(referrals).where(eq(referrals.id, id));
+      // DPA 2018 s.47: a restricted referral is, to the unit, no referral (decision 023).
+      const [row] = await db
+        .select({ reference: referrals.reference })
+        .from(referrals)
+        .where(and(eq(referrals.id, id), referralVisible));
       return row?.reference;
     },
 
@@ -202,10 +207,12 @@ export function createPersonasRepository() {
     /** A page of a use log (one persona's, or one user's), newest first. */
     async usesPage(db: DbOrTx, by: { personaId: string } | { userId: string }, offset: number, limit: number) {
       const condition = 'personaId' in by ? eq(personaUses.personaId, by.personaId) : eq(personaUses.userId, by.userId);
+      // The use log names no restricted referral (DPA 2018 s.47, decision 023): its link is left out.
       const rows = await db
         .select({
           ...getTableColumns(personaUses),
-          referralReference: referrals.reference,
+          referralId: sql<string | null>`case when ${visibleThrough(personaUses.referralId)} then ${personaUses.referralId} end`,
+          referralReference: sql<string | null>`case when ${visibleThrough(personaUses.referralId)} then ${referrals.reference} end`,
           persona: { website: personas.website, userName: personas.userName },
         })
         .from(personaUses)

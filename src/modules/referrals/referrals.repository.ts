@@ -16,6 +16,8 @@ import {
 } from '../../db/schema/index.js';
 import { OVERDUE_STATUSES } from '../../domain/queue-rules.js';
 import { createSafeguardingRepository } from './safeguarding.repository.js';
+import { referralVisible } from '../restriction/restriction.sql.js';
+import { restrictedByStatus } from '../restriction/restriction.repository.js';
 import { REFERRAL_STATUSES, type Ethnicity, type EthnicityRecordedAs, type ReferralStatus, type Sex } from '../../domain/vocabulary.js';
 
 export type ReferralRow = typeof referrals.$inferSelect;
@@ -84,13 +86,15 @@ const ORDER: Record<ReferralSort, SQL[]> = {
 };
 
 /**
- * The filters as one SQL condition. The platform filter reads the referral's own copy of its
+ * The filters as one SQL condition, never matching a restricted referral (DPA 2018 s.47, decision
+ * 023: no list, search or count of the unit shows one). The platform filter reads the referral's own copy of its
  * platforms, so a filtered page or count needs no join: at 1 M referrals a semi-join on
  * referral_platforms was planned as a hash join over all of a platform's entries (issue 4).
  */
 function where(f: ReferralFilter): SQL | undefined {
   const awaitingReview = inArray(referrals.status, [...OVERDUE_STATUSES]);
   return and(
+    referralVisible,
     f.requesterId ? eq(referrals.requesterId, f.requesterId) : undefined,
     f.statuses?.length ? inArray(referrals.status, [...f.statuses]) : undefined,
     f.platform ? sql`${f.platform} = any(${referrals.platforms})` : undefined,
@@ -158,7 +162,8 @@ export function createReferralsRepository() {
       const [row] = await tx
         .select({ id: referrals.id, reference: referrals.reference })
         .from(referrals)
-        .where(and(eq(referrals.contentKey, key), ne(referrals.status, 'closed')))
+        // A restricted referral is not combined into (its reference would be shown): a new one is opened.
+        .where(and(eq(referrals.contentKey, key), ne(referrals.status, 'closed'), referralVisible))
         .orderBy(asc(referrals.submittedAt))
         .limit(1);
       return row;
@@ -307,7 +312,10 @@ export function createReferralsRepository() {
               .where(eq(referralPlatformStatusCounts.platform, f.platform!))
           : undefined;
       if (kept) {
-        for (const r of await kept) if (r.status in counts) counts[r.status as ReferralStatus] = Number(r.n);
+        // The kept counts hold restricted referrals too: they are taken off, so the totals agree with the list (decision 023).
+        const [rows, hidden] = await Promise.all([kept, restrictedByStatus(db, statusOnly(f) ? undefined : f.platform)]);
+        for (const r of rows) if (r.status in counts) counts[r.status as ReferralStatus] = Number(r.n);
+        for (const r of hidden) if (r.status in counts) counts[r.status] -= r.n;
         return counts;
       }
       const counted = await db
