@@ -93,7 +93,7 @@ describe.runIf(chromiumAvailable())('evidence in the browser', () => {
     const file = path.join(work.dir, 'package.zip');
     await download.saveAs(file);
     expect(fs.statSync(file).size).toBeGreaterThan(1000);
-    const verified = await runToEnd('src/cli.ts', ['evidence', 'verify', file], {
+    const verified = await runToEnd('cli', ['evidence', 'verify', file], {
       env: childEnv({ dataDir: work.dir }),
       timeoutMs: 60_000,
     });

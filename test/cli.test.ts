@@ -28,9 +28,9 @@ let databaseUrl: string | undefined;
 
 const childEnv = (extra: Record<string, string> = {}) => envFor({ dataDir: dataDir.dir, databaseUrl }, extra);
 
-/** Runs `src/cli.ts args…`, with `input` on standard input, killed after `timeoutMs`. */
+/** Runs the command line (`npm run cli -- args…`), with `input` on standard input, killed after `timeoutMs`. */
 const cli = (args: string[], input = '', timeoutMs = 60_000, env: Record<string, string> = {}): Promise<Run> =>
-  runToEnd('src/cli.ts', args, { env: childEnv(env), timeoutMs, input });
+  runToEnd('cli', args, { env: childEnv(env), timeoutMs, input });
 
 const startServer = async () => start(childEnv(), await freePort());
 
