@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { openDatabase, type Database } from '../src/db/client.js';
 
 /**
@@ -173,12 +174,19 @@ export async function startServer(env: NodeJS.ProcessEnv, port: number, umask?: 
 
 /**
  * The database a CLI child uses (DATA_DIR's PGlite, or `databaseUrl`), opened in this process
- * only while no child runs (PGlite is locked), and closed after `fn`.
+ * only while no child runs (PGlite is locked), and closed after `fn`. A new embedded one starts as
+ * a copy of the run's migrated template (test/global-setup.ts): initdb and the migrations cost seconds.
  */
 export async function withChildDatabase<T>(where: { dataDir: string; databaseUrl?: string }, fn: (d: Database) => Promise<T>) {
+  const fresh = !where.databaseUrl && !fs.existsSync(path.join(where.dataDir, 'pglite'));
   const d = where.databaseUrl
     ? await openDatabase({ kind: 'postgres', url: where.databaseUrl, poolSize: 1 })
-    : await openDatabase({ kind: 'pglite', dataDir: where.dataDir, holder: 'test' });
+    : await openDatabase({
+        kind: 'pglite',
+        dataDir: where.dataDir,
+        holder: 'test',
+        loadDataDir: fresh ? new Blob([fs.readFileSync(inject('pgliteTemplate'))]) : undefined,
+      });
   try {
     return await fn(d);
   } finally {
