@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provid
 import type { ZodType } from 'zod';
 import { Forbidden, UnsupportedMediaType } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
-import { failures } from '../../plugins/openapi.js';
+import { failures, stepSchema } from '../../plugins/openapi.js';
 import type { Services } from '../../services.js';
 import { HOLDERS, LIBRARY_READERS } from './library.policy.js';
 import { receiveUpload } from '../evidence/evidence.upload.js';
@@ -17,14 +17,9 @@ import {
 } from './library.schemas.js';
 
 const tags = ['library'];
-/** A step on an entry's hold (CPIA 1996): its body, answered with the entry; 409 when the hold is not in the state the step needs. */
-const holdStep = <B extends ZodType>(summary: string, body: B) => ({
-  summary,
-  tags,
-  params: entryParamsSchema,
-  body,
-  response: { 200: entryDetailSchema, ...failures(400, 401, 403, 404, 409, 415) },
-});
+/** A step on an entry's hold (CPIA 1996), answered with the entry; 409 when the hold is not in the state the step needs. */
+const holdStep = <B extends ZodType>(summary: string, body: B) =>
+  stepSchema({ summary, tags, params: entryParamsSchema, body }, entryDetailSchema);
 
 /** JSON API for the Domain library (SOP 10.8, 2.2; DESIGN.md "Domain library"; issue 13). */
 const libraryApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
