@@ -7,7 +7,8 @@ import { childEnv, freePort, startServer, temporaryDir } from './processes.js';
 /**
  * Issue 10: PGlite created its files 0666 (world-readable personal data). Whatever the umask,
  * DATA_DIR and every directory under it must be 0700 and every file 0600, while the server runs
- * and after it stops. The embedded database only: on PostgreSQL the server owns its files.
+ * and after it stops. The embedded database only: on PostgreSQL the server owns its files. The
+ * steps run in order: the second restarts the first's DATA_DIR (each first start costs seconds).
  */
 
 const { dir: base, remove } = temporaryDir('rd-modes-');
