@@ -1,16 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referralIn } from '../test/factories.js';
-import { PASSWORD } from '../test/harness.js';
 import { startMediaServer, type MediaServer } from '../test/media-server.js';
 import { makeMedia } from '../test/media.js';
 import { childEnv, runToEnd, temporaryDir } from '../test/processes.js';
 import { EvidencePages } from './pages/evidence.page.js';
-import { SignInPage } from './pages/sign-in.page.js';
-import { chromiumAvailable, expectAccessible, launchBrowser, watchPage } from './support/browser.js';
-import { startServer } from './support/server.js';
+import { chromiumAvailable, expectAccessible } from './support/browser.js';
+import { startJourney, type Journey } from './support/journey.js';
 
 /**
  * Issue 12, "Done when", in the browser: an operative uploads a file and captures another from an
@@ -19,32 +17,25 @@ import { startServer } from './support/server.js';
  * verify with the CLI. axe-core checks each page.
  */
 describe.runIf(chromiumAvailable())('evidence in the browser', () => {
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let journey: Journey, server: Journey['server'], page: Page, watch: Journey['watch'];
   let media: MediaServer;
-  let browser: { context: BrowserContext; close: () => Promise<void> };
-  let page: Page;
-  let watch: { cspErrors: string[] };
   const work = temporaryDir('rd-e2e-evidence-');
   let webm = '';
   let referralId = '';
 
   beforeAll(async () => {
-    server = await startServer({ jobs: 'work' });
+    ({ server, page, watch } = journey = await startJourney({ jobs: 'work' }));
     webm = await makeMedia(work.dir, 'drill-clip.webm', 'webm', 3);
     const mp4 = await makeMedia(work.dir, 'page-clip.mp4', 'mp4', 2, 660);
     media = await startMediaServer({ 'page-clip.mp4': mp4 });
-    const operative = await server.user(['operative'], { username: 'dc.lindqvist', displayName: 'DC Maja Lindqvist' });
-    const sergeant = await server.user(['sergeant'], { username: 'ps.adeyemi', displayName: 'PS Tunde Adeyemi' });
+    const operative = await journey.user(['operative'], { username: 'dc.lindqvist', displayName: 'DC Maja Lindqvist' });
+    const sergeant = await journey.user(['sergeant'], { username: 'ps.adeyemi', displayName: 'PS Tunde Adeyemi' });
     // Referred: it has its intelligence record (the package's handling code) and is still open for captures.
     ({ id: referralId } = await referralIn(server, 'referred', { people: { operative, sergeant } }));
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    watch = watchPage(page);
-    await new SignInPage(page, server.baseUrl).signIn('dc.lindqvist', PASSWORD);
+    await journey.as('dc.lindqvist');
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await journey?.close();
     await media?.close();
     work.remove();
   });
@@ -102,7 +93,7 @@ describe.runIf(chromiumAvailable())('evidence in the browser', () => {
     const file = path.join(work.dir, 'package.zip');
     await download.saveAs(file);
     expect(fs.statSync(file).size).toBeGreaterThan(1000);
-    const verified = await runToEnd('src/cli.ts', ['evidence', 'verify', file], {
+    const verified = await runToEnd('cli', ['evidence', 'verify', file], {
       env: childEnv({ dataDir: work.dir }),
       timeoutMs: 60_000,
     });

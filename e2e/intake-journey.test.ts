@@ -1,10 +1,10 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminUsersPage } from './pages/admin-users.page.js';
 import { ReferralIntakePages } from './pages/referral-intake.page.js';
 import { SignInPage } from './pages/sign-in.page.js';
-import { chromiumAvailable, expectAccessible, launchBrowser, watchPage } from './support/browser.js';
-import { startServer } from './support/server.js';
+import { chromiumAvailable, expectAccessible } from './support/browser.js';
+import { startJourney, type Journey } from './support/journey.js';
 
 /**
  * Issue 2's journey as people make it: the first admin takes over the service and adds a
@@ -12,22 +12,13 @@ import { startServer } from './support/server.js';
  * pages (correcting one error on the way) and finds it under My referrals (SOP 8.1-8.4).
  */
 describe.runIf(chromiumAvailable())('intake journey in the browser', () => {
-  let server: Awaited<ReturnType<typeof startServer>>;
-  let browser: { context: BrowserContext; close: () => Promise<void> };
-  let page: Page;
-  let watch: { cspErrors: string[] };
+  let journey: Journey, server: Journey['server'], page: Page, watch: Journey['watch'];
   let requesterPassword = '';
 
   beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    watch = watchPage(page);
+    ({ server, page, watch } = journey = await startJourney());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => journey?.close());
 
   it('the first admin signs in with the one-time password, must change it, and adds a requester', async () => {
     const signIn = new SignInPage(page, server.baseUrl);

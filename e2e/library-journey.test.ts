@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actorOf, PASSWORD } from '../test/harness.js';
+import { actorOf } from '../test/harness.js';
 import { removedMusic } from '../test/library-support.js';
 import { makeMedia } from '../test/media.js';
-import { SignInPage } from './pages/sign-in.page.js';
-import { chromiumAvailable, expectAccessible, launchBrowser, watchPage } from './support/browser.js';
-import { startServer } from './support/server.js';
+import { chromiumAvailable, expectAccessible } from './support/browser.js';
+import { startJourney, type Journey } from './support/journey.js';
 
 /**
  * The Domain library and retention in the browser (SOP 10.8, 2.2; issue 13): an inspector finds
@@ -18,20 +17,16 @@ import { startServer } from './support/server.js';
 describe.runIf(chromiumAvailable())('the library and retention in the browser', () => {
   const TODAY = new Date('2026-12-05T10:00:00Z');
   let now: Date | null = null;
-  let server: Awaited<ReturnType<typeof startServer>>;
-  let browser: { context: BrowserContext; close: () => Promise<void> };
-  let page: Page;
-  let watch: { cspErrors: string[] };
-  let signIn: SignInPage;
+  let journey: Journey, server: Journey['server'], page: Page, watch: Journey['watch'];
   let dir: string;
   let soon: Awaited<ReturnType<typeof removedMusic>>;
   let held: Awaited<ReturnType<typeof removedMusic>>;
   let gone: Awaited<ReturnType<typeof removedMusic>>;
 
   beforeAll(async () => {
-    server = await startServer({ jobs: 'send', clock: () => now ?? TODAY });
-    await server.user(['inspector'], { username: 'di.achterberg', displayName: 'DI Saskia Achterberg' });
-    await server.user(['auditor'], { username: 'ms.ferreira', displayName: 'Ana Ferreira' });
+    ({ server, page, watch } = journey = await startJourney({ jobs: 'send', clock: () => now ?? TODAY }));
+    await journey.user(['inspector'], { username: 'di.achterberg', displayName: 'DI Saskia Achterberg' });
+    await journey.user(['auditor'], { username: 'ms.ferreira', displayName: 'Ana Ferreira' });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'library-journey-'));
     const track = (n: number) => ({ filename: `track-${n}.mp3`, data: fs.readFileSync(path.join(dir, `track-${n}.mp3`)) });
     for (const n of [1, 2, 3]) await makeMedia(dir, `track-${n}.mp3`, 'mp3', 1, 400 + 100 * n);
@@ -45,22 +40,13 @@ describe.runIf(chromiumAvailable())('the library and retention in the browser', 
       reason: 'Played at the scene before the stabbing',
       reviewOn: '2026-12-05',
     });
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    watch = watchPage(page);
-    signIn = new SignInPage(page, server.baseUrl);
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await journey?.close();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function as(username: string) {
-    if (await page.locator('[data-qa="sign-out"]').count()) await signIn.signOut();
-    await signIn.signIn(username, PASSWORD);
-    await page.waitForURL(`${server.baseUrl}/`);
-  }
+  const as = (username: string) => journey.as(username);
 
   it('an inspector finds what expires soon and keeps a hold due for review with a new review date', async () => {
     await as('di.achterberg');

@@ -1,11 +1,9 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD } from '../test/harness.js';
 import { CaseworkPages } from './pages/casework.page.js';
 import { ReferralIntakePages } from './pages/referral-intake.page.js';
-import { SignInPage } from './pages/sign-in.page.js';
-import { chromiumAvailable, expectAccessible, launchBrowser, watchPage } from './support/browser.js';
-import { startServer } from './support/server.js';
+import { chromiumAvailable, expectAccessible } from './support/browser.js';
+import { startJourney, type Journey } from './support/journey.js';
 
 /** A London calendar day and clock time some minutes ago, as the forms take them. */
 function londonAgo(minutes: number) {
@@ -33,37 +31,22 @@ function londonAgo(minutes: number) {
  * records the removal; the requester sees the outcome. axe-core checks every page on the way.
  */
 describe.runIf(chromiumAvailable())('life cycle in the browser', () => {
-  let server: Awaited<ReturnType<typeof startServer>>;
-  let browser: { context: BrowserContext; close: () => Promise<void> };
-  let page: Page;
-  let watch: { cspErrors: string[] };
-  let signIn: SignInPage;
+  let journey: Journey, server: Journey['server'], page: Page, watch: Journey['watch'];
   let casework: CaseworkPages;
   let referralId = '';
   let reference = '';
   const today = londonAgo(0).day;
 
   beforeAll(async () => {
-    server = await startServer();
-    await server.user(['requester'], { username: 'pc.requester', displayName: 'PC Rae Quest' });
-    await server.user(['operative'], { username: 'pc.operative', displayName: 'PC Opie Ratt' });
-    await server.user(['sergeant'], { username: 'ps.sergeant', displayName: 'PS Sarge Ant' });
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    watch = watchPage(page);
-    signIn = new SignInPage(page, server.baseUrl);
+    ({ server, page, watch } = journey = await startJourney());
+    await journey.user(['requester'], { username: 'pc.requester', displayName: 'PC Rae Quest' });
+    await journey.user(['operative'], { username: 'pc.operative', displayName: 'PC Opie Ratt' });
+    await journey.user(['sergeant'], { username: 'ps.sergeant', displayName: 'PS Sarge Ant' });
     casework = new CaseworkPages(page, server.baseUrl);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => journey?.close());
 
-  async function as(username: string) {
-    if (await page.locator('[data-qa="sign-out"]').count()) await signIn.signOut();
-    await signIn.signIn(username, PASSWORD);
-    await page.waitForURL(`${server.baseUrl}/`);
-  }
+  const as = (username: string) => journey.as(username);
 
   it('a requester refers content', async () => {
     await as('pc.requester');

@@ -1,10 +1,9 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../src/domain/actor.js';
+import { actorOf, type TestUser } from '../test/harness.js';
 import { CaseworkPages } from './pages/casework.page.js';
-import { chromiumAvailable, expectAccessible, launchBrowser, watchPage } from './support/browser.js';
-import { startServer } from './support/server.js';
-import type { Role } from '../src/domain/vocabulary.js';
+import { chromiumAvailable, expectAccessible } from './support/browser.js';
+import { startJourney, type Journey } from './support/journey.js';
 
 /**
  * Issue 10, point 6: what a newcomer tripped on, in a real browser with axe-core on every page.
@@ -12,38 +11,25 @@ import type { Role } from '../src/domain/vocabulary.js';
  * journey, and signing in six people here would trip its per-address rate limit.
  */
 describe.runIf(chromiumAvailable())('what a newcomer tripped on, in the browser', () => {
-  let server: Awaited<ReturnType<typeof startServer>>;
-  let browser: { context: BrowserContext; close: () => Promise<void> };
-  let page: Page;
-  let watch: { cspErrors: string[] };
+  let journey: Journey, server: Journey['server'], page: Page, watch: Journey['watch'];
   let casework: CaseworkPages;
-  const people = {} as Record<'requester' | 'operative' | 'sergeant' | 'inspector' | 'auditor', { id: string; roles: Role[] }>;
+  const people = {} as Record<'requester' | 'operative' | 'sergeant' | 'inspector' | 'auditor', TestUser>;
   const bearer = {} as Record<keyof typeof people, Record<string, string>>;
   let seq = 0;
 
   beforeAll(async () => {
-    server = await startServer();
-    people.requester = await server.user(['requester'], { displayName: 'PC Siân O’Brien-Ng' });
-    people.operative = await server.user(['operative'], { displayName: 'DC Ola Adé' });
-    people.sergeant = await server.user(['sergeant'], { displayName: 'DS Sam Sergeant' });
-    people.inspector = await server.user(['inspector'], { displayName: 'DI Ines Pector' });
-    people.auditor = await server.user(['auditor'], { displayName: 'Aud Itor' });
-    for (const k of Object.keys(people) as (keyof typeof people)[]) bearer[k] = await server.bearer(people[k] as never);
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    watch = watchPage(page);
+    ({ server, page, watch } = journey = await startJourney());
+    people.requester = await journey.user(['requester'], { displayName: 'PC Siân O’Brien-Ng' });
+    people.operative = await journey.user(['operative'], { displayName: 'DC Ola Adé' });
+    people.sergeant = await journey.user(['sergeant'], { displayName: 'DS Sam Sergeant' });
+    people.inspector = await journey.user(['inspector'], { displayName: 'DI Ines Pector' });
+    people.auditor = await journey.user(['auditor'], { displayName: 'Aud Itor' });
+    for (const k of Object.keys(people) as (keyof typeof people)[]) bearer[k] = await server.bearer(people[k]);
     casework = new CaseworkPages(page, server.baseUrl);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => journey?.close());
 
-  async function as(who: keyof typeof people) {
-    await browser.context.clearCookies();
-    const session = await server.services.auth.startSession(people[who].id);
-    await browser.context.addCookies([{ name: 'rd_session', value: session, url: server.baseUrl }]);
-  }
+  const as = (who: keyof typeof people) => journey.as(people[who].username);
 
   const api = async (who: keyof typeof people, url: string, payload: unknown) => {
     const res = await server.app.inject({
@@ -55,15 +41,6 @@ describe.runIf(chromiumAvailable())('what a newcomer tripped on, in the browser'
     expect(res.statusCode, res.body).toBeLessThan(300);
     return res.json() as { id: string; reference: string };
   };
-
-  const actor = (who: keyof typeof people): Actor => ({
-    id: people[who].id,
-    username: who,
-    displayName: who,
-    ocu: null,
-    unit: null,
-    roles: people[who].roles,
-  });
 
   async function referral() {
     seq++;
@@ -80,7 +57,6 @@ describe.runIf(chromiumAvailable())('what a newcomer tripped on, in the browser'
   it('a requester withdraws only after confirming, with a reason', async () => {
     const r = await referral();
     await as('requester');
-    await page.goto(`${server.baseUrl}/`);
     await expectAccessible(page);
     expect(await page.locator('[data-qa="requested-open"]').textContent()).toMatch(/^\s*1\s+open/);
     await casework.open(r.id);
@@ -107,9 +83,8 @@ describe.runIf(chromiumAvailable())('what a newcomer tripped on, in the browser'
 
   it('an operative sees their work on the home page, finds it by reference, and previews the review before QA', async () => {
     const r = await referral();
-    await server.services.lifecycle.apply(actor('operative'), r.id, { kind: 'claim' });
+    await server.services.lifecycle.apply(actorOf(people.operative), r.id, { kind: 'claim' });
     await as('operative');
-    await page.goto(`${server.baseUrl}/`);
     await expectAccessible(page);
     expect(await page.locator('[data-qa="my-open-work"]').textContent()).toMatch(/^\s*1\s+in review, assigned to you/);
 
@@ -153,7 +128,6 @@ describe.runIf(chromiumAvailable())('what a newcomer tripped on, in the browser'
 
   it('a sergeant sees what awaits QA; the intelligence record prints without the page around it', async () => {
     await as('sergeant');
-    await page.goto(`${server.baseUrl}/`);
     await expectAccessible(page);
     expect(await page.locator('[data-qa="awaiting-qa-count"]').textContent()).toMatch(/^\s*1\s+referral Awaiting QA/);
     await page.locator('[data-qa="awaiting-qa-count"]').click();
@@ -180,11 +154,9 @@ describe.runIf(chromiumAvailable())('what a newcomer tripped on, in the browser'
 
   it('the inspector and the auditor find their pages from home; a wide table scrolls in its box on a phone', async () => {
     await as('inspector');
-    await page.goto(`${server.baseUrl}/`);
     await expectAccessible(page);
     expect(await page.locator('[data-qa="unit-queue"]').textContent()).toContain('Awaiting QA');
     await as('auditor');
-    await page.goto(`${server.baseUrl}/`);
     await expectAccessible(page);
     expect(await page.locator('[data-qa="auditor-pages"] a').getAttribute('href')).toBe('/audit');
     // The 403 page says one thing in its title and heading.

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, testConfig } from '../test/harness.js';
-import { SignInPage } from './pages/sign-in.page.js';
-import { chromiumAvailable, expectAccessible, launchBrowser, watchPage } from './support/browser.js';
-import { startServer } from './support/server.js';
+import { chromiumAvailable, expectAccessible } from './support/browser.js';
+import { startJourney, type Journey } from './support/journey.js';
 
 /**
  * The persona register in the browser (FOI 003; issue 14 point 9): an operative asks for a
@@ -13,32 +12,17 @@ import { startServer } from './support/server.js';
  */
 describe.runIf(chromiumAvailable())('the persona register in the browser', () => {
   const PERSONA_PASSWORD = `Wh1sper &lt; ${randomBytes(4).toString('hex')}`;
-  let server: Awaited<ReturnType<typeof startServer>>;
-  let browser: { context: BrowserContext; close: () => Promise<void> };
-  let page: Page;
-  let watch: { cspErrors: string[] };
-  let signIn: SignInPage;
+  let journey: Journey, server: Journey['server'], page: Page, watch: Journey['watch'];
   let personaUrl = '';
 
   beforeAll(async () => {
-    server = await startServer({ config: { personas: { ...testConfig().personas, key: randomBytes(32) } } });
-    await server.user(['operative'], { username: 'dc.adeyemi', displayName: 'DC Tolu Adeyemi' });
-    await server.user(['authorising_officer'], { username: 'di.obriain', displayName: 'DI Ines Ó Briain' });
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    watch = watchPage(page);
-    signIn = new SignInPage(page, server.baseUrl);
+    ({ server, page, watch } = journey = await startJourney({ config: { personas: { ...testConfig().personas, key: randomBytes(32) } } }));
+    await journey.user(['operative'], { username: 'dc.adeyemi', displayName: 'DC Tolu Adeyemi' });
+    await journey.user(['authorising_officer'], { username: 'di.obriain', displayName: 'DI Ines Ó Briain' });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => journey?.close());
 
-  async function as(username: string) {
-    if (await page.locator('[data-qa="sign-out"]').count()) await signIn.signOut();
-    await signIn.signIn(username, PASSWORD);
-    await page.waitForURL(`${server.baseUrl}/`);
-  }
+  const as = (username: string) => journey.as(username);
 
   it('an operative asks for a persona; the password is asked again after an error', async () => {
     await as('dc.adeyemi');

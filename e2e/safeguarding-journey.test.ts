@@ -1,11 +1,9 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD } from '../test/harness.js';
 import { CaseworkPages } from './pages/casework.page.js';
 import { ReferralIntakePages } from './pages/referral-intake.page.js';
-import { SignInPage } from './pages/sign-in.page.js';
-import { chromiumAvailable, expectAccessible, launchBrowser, watchPage } from './support/browser.js';
-import { startServer } from './support/server.js';
+import { chromiumAvailable, expectAccessible } from './support/browser.js';
+import { startJourney, type Journey } from './support/journey.js';
 
 /** Today in London, as the date inputs take it. */
 function londonToday() {
@@ -24,32 +22,17 @@ function londonToday() {
  * axe-core checks every page on the way, error pages included.
  */
 describe.runIf(chromiumAvailable())('safeguarding in the browser', () => {
-  let server: Awaited<ReturnType<typeof startServer>>;
-  let browser: { context: BrowserContext; close: () => Promise<void> };
-  let page: Page;
-  let watch: { cspErrors: string[] };
-  let signIn: SignInPage;
+  let journey: Journey, server: Journey['server'], page: Page, watch: Journey['watch'];
   let referralId = '';
 
   beforeAll(async () => {
-    server = await startServer();
-    await server.user(['requester'], { username: 'pc.okoro', displayName: 'PC Chidi Okoro' });
-    await server.user(['operative'], { username: 'dc.lindqvist', displayName: 'DC Maja Lindqvist' });
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    watch = watchPage(page);
-    signIn = new SignInPage(page, server.baseUrl);
+    ({ server, page, watch } = journey = await startJourney());
+    await journey.user(['requester'], { username: 'pc.okoro', displayName: 'PC Chidi Okoro' });
+    await journey.user(['operative'], { username: 'dc.lindqvist', displayName: 'DC Maja Lindqvist' });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => journey?.close());
 
-  async function as(username: string) {
-    if (await page.locator('[data-qa="sign-out"]').count()) await signIn.signOut();
-    await signIn.signIn(username, PASSWORD);
-    await page.waitForURL(`${server.baseUrl}/`);
-  }
+  const as = (username: string) => journey.as(username);
 
   it('the requester is asked the safeguarding question for a child subject and sees the answer on check your answers', async () => {
     await as('pc.okoro');

@@ -5,10 +5,14 @@
 //   node scripts/build.mjs             build
 //   node scripts/build.mjs --if-stale  build only when a file under src/ (or the lockfile, or a
 //                                      tsconfig) is newer than the last build (npm start does this)
-import { execFileSync } from 'node:child_process';
+//
+// One build at a time: the tests' child processes, the bench and `npm start` may ask at once, and a
+// build removes dist/ first, so each takes dist.lock and checks for staleness only once it holds it.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
+import lockfile from 'proper-lockfile';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
@@ -22,14 +26,29 @@ function newestInput() {
   return Math.max(...inputs.map((f) => fs.statSync(f).mtimeMs));
 }
 
-if (process.argv.includes('--if-stale') && fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= newestInput()) process.exit(0);
-
-fs.rmSync(dist, { recursive: true, force: true });
-execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], {
-  stdio: 'inherit',
+const release = await lockfile.lock(root, {
+  lockfilePath: path.join(root, 'dist.lock'),
+  retries: { retries: 1200, factor: 1, minTimeout: 250, maxTimeout: 250 },
 });
-fs.cpSync(path.join(root, 'src'), dist, {
-  recursive: true,
-  filter: (src) => fs.statSync(src).isDirectory() || !src.endsWith('.ts'),
-});
-fs.writeFileSync(stamp, `${new Date().toISOString()}\n`);
+try {
+  if (!(process.argv.includes('--if-stale') && fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= newestInput())) {
+    fs.rmSync(dist, { recursive: true, force: true });
+    // Asynchronous, so that the lock is kept fresh while tsc runs.
+    const tsc = spawn(
+      process.execPath,
+      [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')],
+      {
+        stdio: 'inherit',
+      },
+    );
+    const code = await new Promise((resolve) => tsc.on('close', resolve));
+    if (code !== 0) throw new Error(`tsc exited with ${code}`);
+    fs.cpSync(path.join(root, 'src'), dist, {
+      recursive: true,
+      filter: (src) => fs.statSync(src).isDirectory() || !src.endsWith('.ts'),
+    });
+    fs.writeFileSync(stamp, `${new Date().toISOString()}\n`);
+  }
+} finally {
+  await release();
+}

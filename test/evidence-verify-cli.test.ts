@@ -24,7 +24,7 @@ let media: { path: string; bytes: Buffer; mediaType: string; id: string }[];
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 const cli = (args: string[]) =>
-  runToEnd('src/cli.ts', args, { env: childEnv({ dataDir: dataDir.dir }, { DATABASE_URL: 'mysql://nowhere' }), timeoutMs: 60_000 });
+  runToEnd('cli', args, { env: childEnv({ dataDir: dataDir.dir }, { DATABASE_URL: 'mysql://nowhere' }), timeoutMs: 60_000 });
 
 const manifest = (): Manifest => ({
   reference: 'RD-2026-000123',

@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { eq, sql } from 'drizzle-orm';
 import PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,14 +9,13 @@ import { JOBS } from '../src/jobs/jobs.js';
 import { startJobRunner } from '../src/jobs/runner.js';
 import { startRuntime, type Runtime } from '../src/runtime.js';
 import { createTestApp, postgresDatabase, TEST_DB, testConfig, type TestApp } from './harness.js';
+import { launch } from './processes.js';
 
 /**
  * The job runner (issue 11, decision 012): pg-boss on the app's own database, in-process on PGlite
  * and on PostgreSQL; the outbox; the two real jobs; and, on PostgreSQL, two runtimes sharing the
  * queue with each job run once.
  */
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 type LogLine = { level: number; msg: string; job?: string; jobId?: string; seq?: number; problem?: string; purged?: number };
 
@@ -275,14 +272,7 @@ describe.runIf(TEST_DB === 'postgres')('two processes on one PostgreSQL', () => 
       DATA_DIR: os.tmpdir(),
       JOBS_POLL_SECONDS: '0.5',
     };
-    const servers = [0, 1].map(() => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let output = '';
-      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-      return { child, exited, output: () => output };
-    });
+    const servers = await Promise.all([0, 1].map(() => launch('server', [], { env, timeoutMs: 170_000 })));
     const sender = await startRuntime(testConfig(), { holder: 'tests', database: shared, app: false, jobs: 'send' });
     try {
       const deadline = Date.now() + 120_000;

@@ -45,62 +45,27 @@ function musicExpression(seed: number): string {
   return steps.join(';');
 }
 
+/** Encodes the lavfi `source` as a 44.1 kHz MP3 at 128 kb/s to `out` (`extra`: options before the codec's). */
+async function mp3(source: string, out: string, extra: string[], timeoutMs: number): Promise<string> {
+  const input = ['-f', 'lavfi', '-i', source];
+  await run('ffmpeg', ['-hide_banner', '-nostdin', '-v', 'error', '-y', ...input, ...extra, '-c:a', 'libmp3lame', '-b:a', '128k', out], {
+    timeout: timeoutMs,
+  });
+  return out;
+}
+
 /**
  * Writes the track for `seed`, `seconds` long, as a 44.1 kHz MP3 at 128 kb/s (the form a library
  * entry typically holds) to `dir/track-<seed>.mp3` and returns its path. The sound is computed at
  * 11,025 Hz, a quarter of the cost: that is the rate Chromaprint listens at.
  */
-export async function makeTrack(dir: string, seed: number, seconds: number): Promise<string> {
-  const out = path.join(dir, `track-${seed}.mp3`);
+export function makeTrack(dir: string, seed: number, seconds: number): Promise<string> {
   const source = `aevalsrc=exprs='${musicExpression(seed)}':s=11025:d=${seconds}`;
-  await run(
-    'ffmpeg',
-    [
-      '-hide_banner',
-      '-nostdin',
-      '-v',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      source,
-      '-ar',
-      '44100',
-      ...['-c:a', 'libmp3lame', '-b:a', '128k'],
-      out,
-    ],
-    {
-      timeout: 120_000,
-    },
-  );
-  return out;
+  return mp3(source, path.join(dir, `track-${seed}.mp3`), ['-ar', '44100'], 120_000);
 }
 
 /** Silence or a pure tone, `seconds` long, as an MP3: things that must match no music. */
-export async function makePlain(dir: string, kind: 'silence' | 'tone', seconds: number): Promise<string> {
-  const out = path.join(dir, `${kind}.mp3`);
+export function makePlain(dir: string, kind: 'silence' | 'tone', seconds: number): Promise<string> {
   const source = kind === 'silence' ? `anullsrc=r=44100:cl=mono:d=${seconds}` : `sine=frequency=440:sample_rate=44100:duration=${seconds}`;
-  await run(
-    'ffmpeg',
-    [
-      '-hide_banner',
-      '-nostdin',
-      '-v',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      source,
-      '-t',
-      String(seconds),
-      ...['-c:a', 'libmp3lame', '-b:a', '128k'],
-      out,
-    ],
-    {
-      timeout: 60_000,
-    },
-  );
-  return out;
+  return mp3(source, path.join(dir, `${kind}.mp3`), ['-t', String(seconds)], 60_000);
 }

@@ -26,7 +26,7 @@ let firstKey: SecretKey;
 const withDb = <T>(fn: Parameters<typeof withChildDatabase<T>>[1]) =>
   withChildDatabase({ dataDir: dataDir.dir, databaseUrl: database?.url }, fn);
 const cli = (env: Record<string, string> = {}) =>
-  runToEnd('src/cli.ts', ['personas', 'rotate-key'], {
+  runToEnd('cli', ['personas', 'rotate-key'], {
     env: childEnv({ dataDir: dataDir.dir, databaseUrl: database?.url }, env),
     timeoutMs: 110_000,
   });

@@ -19,7 +19,7 @@ let database: Awaited<ReturnType<typeof throwawayDatabase>> | undefined;
 const withDb = <T>(fn: (d: Database) => Promise<T>) => withChildDatabase({ dataDir: dataDir.dir, databaseUrl: database?.url }, fn);
 
 const cli = (args: string[]) =>
-  runToEnd('src/cli.ts', args, { env: childEnv({ dataDir: dataDir.dir, databaseUrl: database?.url }), timeoutMs: 110_000 });
+  runToEnd('cli', args, { env: childEnv({ dataDir: dataDir.dir, databaseUrl: database?.url }), timeoutMs: 110_000 });
 
 const entry = (reference: string, removedOn: string, expiresOn: string, held = false) => ({
   reference,

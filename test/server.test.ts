@@ -10,6 +10,7 @@ import {
   startServer as start,
   temporaryDir,
   throwawayDatabase,
+  type Program,
   type Server,
 } from './processes.js';
 
@@ -25,7 +26,7 @@ let dataDir: ReturnType<typeof temporaryDir>;
 let database: Awaited<ReturnType<typeof throwawayDatabase>> | undefined;
 
 const childEnv = (extra: Record<string, string> = {}) => envFor({ dataDir: dataDir.dir, databaseUrl: database?.url }, extra);
-const runToEnd = (script: string, args: string[], env: NodeJS.ProcessEnv) => run(script, args, { env, timeoutMs: 60_000 });
+const runToEnd = (program: Program, args: string[], env: NodeJS.ProcessEnv) => run(program, args, { env, timeoutMs: 60_000 });
 const startServer = async () => start(childEnv(), await freePort());
 
 /** Signs in through the form, as a browser would: the form's cookie and CSRF token, then the post. */
@@ -65,7 +66,7 @@ describe.runIf(ON_PGLITE)('a bad configuration value', () => {
     ['DATABASE_URL', 'mysql://x'],
     ['JOBS', 'sometimes'],
   ])('%s=%s stops the start with a message naming it, exit code 2', { timeout: 60_000 }, async (name, value) => {
-    const r = await runToEnd('src/server.ts', [], childEnv({ [name]: value }));
+    const r = await runToEnd('server', [], childEnv({ [name]: value }));
     expect(r.code).toBe(2);
     expect(r.output).toMatch(new RegExp(`^Invalid configuration:\\n {2}${name}: `));
     // It stops before touching the data directory.
@@ -96,7 +97,7 @@ describe(`the server on ${TEST_DB}`, () => {
   });
 
   it.runIf(ON_PGLITE)('while the server holds DATA_DIR, a CLI command exits 3 at once saying what to do', { timeout: 60_000 }, async () => {
-    const r = await runToEnd('src/cli.ts', ['audit', 'verify'], childEnv());
+    const r = await runToEnd('cli', ['audit', 'verify'], childEnv());
     expect(r.code).toBe(3);
     expect(r.output).toContain(`The embedded database in ${dataDir.dir} is in use by the Referral Desk server (pid ${server.child.pid})`);
     expect(r.output).toContain('stop that process first, or set DATABASE_URL');
@@ -106,7 +107,7 @@ describe(`the server on ${TEST_DB}`, () => {
   });
 
   it.runIf(ON_PGLITE)('a second server on the same DATA_DIR refuses to start with the same message', { timeout: 60_000 }, async () => {
-    const r = await runToEnd('src/server.ts', [], childEnv({ PORT: String(await freePort()) }));
+    const r = await runToEnd('server', [], childEnv({ PORT: String(await freePort()) }));
     expect(r.code).toBe(3);
     expect(r.output).toContain(`is in use by the Referral Desk server (pid ${server.child.pid})`);
     expect(r.output).not.toContain('one-time password');
@@ -119,7 +120,7 @@ describe(`the server on ${TEST_DB}`, () => {
       expect(fs.existsSync(path.join(dataDir.dir, 'pglite.holder'))).toBe(false);
     }
     // The data survived the refused CLI and second server: the chain holds every entry so far.
-    const r = await runToEnd('src/cli.ts', ['audit', 'verify'], childEnv());
+    const r = await runToEnd('cli', ['audit', 'verify'], childEnv());
     expect(r.output).toMatch(/Audit chain intact: \d+ entries verified/);
     expect(r.code).toBe(0);
   });

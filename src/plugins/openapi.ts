@@ -56,6 +56,15 @@ export const failures = <S extends Failure>(...statuses: S[]) =>
   Object.fromEntries(statuses.map((s) => [s, errorSchema.describe(FAILURES[s])])) as Record<S, typeof errorSchema>;
 
 /**
+ * The schema of a step on a record (`POST …/{id}/<step>`): its path and body, answered 200 with
+ * `answer` (the record after the step); 409 when its current state does not allow the step.
+ */
+export const stepSchema = <P extends ZodType, B extends ZodType, A extends ZodType>(
+  step: { summary: string; tags: string[]; params: P; body: B },
+  answer: A,
+) => ({ ...step, response: { 200: answer, ...failures(400, 401, 403, 404, 409, 415) } });
+
+/**
  * Validation at the edge with the route's zod schema. A request with no body reads as `{}` (every
  * body's fields are optional or named in the error, as before). A failure is the contract's 400
  * naming each field (`platformReferrals[0].draft`); the error handler turns a params failure into 404.

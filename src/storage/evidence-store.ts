@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { PayloadTooLarge } from '../errors.js';
 
 /** What `put` stored: the SHA-256 of the plain bytes (its address), their size and first bytes. */
 export type StoredObject = {
@@ -48,5 +49,20 @@ export interface EvidenceStore {
 export class ObjectTooLarge extends Error {
   constructor(readonly maxBytes: number) {
     super(`The file is larger than the limit of ${maxBytes} bytes`);
+  }
+}
+
+/**
+ * Writes an incoming file (`write`: into the store, or a private temporary file) and answers a
+ * file over the limit as HTTP 413, nothing of it kept: the one answer of an upload and of a
+ * library match (issue 12 point 1, issue 13 point 5).
+ */
+export async function withinSizeLimit<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (err instanceof ObjectTooLarge)
+      throw new PayloadTooLarge(`The file is larger than the limit of ${err.maxBytes} bytes: nothing was kept`);
+    throw err;
   }
 }

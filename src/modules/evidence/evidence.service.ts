@@ -3,11 +3,11 @@ import parseRange from 'range-parser';
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { Actor } from '../../domain/actor.js';
 import { downloadName, escapedName, showsInline } from '../../domain/capture-rules.js';
-import { AppError, Forbidden, InvalidTransition, NotFound, PayloadTooLarge, TryAgain, ValidationFailed } from '../../errors.js';
+import { AppError, Forbidden, InvalidTransition, NotFound, TryAgain, ValidationFailed } from '../../errors.js';
 import { detectMediaType, isAnalysable } from '../../media/detect.js';
 import { proposedContentFormat } from '../../media/content-format.js';
 import { missingTools, type Tools } from '../../media/tools.js';
-import { ObjectTooLarge, type EvidenceStore, type StoredObject } from '../../storage/evidence-store.js';
+import { withinSizeLimit, type EvidenceStore, type StoredObject } from '../../storage/evidence-store.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { createLibraryMatchRepository } from '../library/library-match.repository.js';
 import { mayReadLibrary } from '../library/library.policy.js';
@@ -157,14 +157,7 @@ export function createEvidenceService(deps: EvidenceDeps) {
      */
     async upload(actor: Actor, referralId: string, file: IncomingFile, rest: () => Promise<void> = async () => {}, signal?: AbortSignal) {
       const referral = await workable(actor, referralId);
-      let stored: StoredObject;
-      try {
-        stored = await store.put(file.stream, { maxBytes: settings.maxBytes, signal });
-      } catch (err) {
-        if (err instanceof ObjectTooLarge)
-          throw new PayloadTooLarge(`The file is larger than the limit of ${settings.maxBytes} bytes: nothing was kept`);
-        throw err;
-      }
+      const stored = await withinSizeLimit(() => store.put(file.stream, { maxBytes: settings.maxBytes, signal }));
       try {
         await rest();
         if (stored.size === 0) throw new ValidationFailed([{ path: 'file', message: 'The selected file is empty' }]);

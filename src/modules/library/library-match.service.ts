@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Db, DbOrTx, Tx } from '../../db/client.js';
 import { compareFingerprints, indexTerms, ITEMS_PER_SECOND, MATCH_THRESHOLD, queryTerms } from '../../domain/audio-match.js';
-import { PayloadTooLarge, ServiceUnavailable, ValidationFailed } from '../../errors.js';
+import { ServiceUnavailable, ValidationFailed } from '../../errors.js';
 import { DETECTION_HEAD_BYTES, detectMediaType } from '../../media/detect.js';
 import { FingerprintFailed, fingerprintAudio } from '../../media/fingerprint.js';
 import type { Tools } from '../../media/tools.js';
-import { ObjectTooLarge, type EvidenceStore } from '../../storage/evidence-store.js';
+import { withinSizeLimit, type EvidenceStore } from '../../storage/evidence-store.js';
 import { privateFile } from '../../storage/private-file.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { candidateTracks, createLibraryMatchRepository, insertTerms } from './library-match.repository.js';
@@ -132,14 +132,7 @@ export function createLibraryMatchService({ db, clock, audit, store, tools, sett
      */
     async matchClip(clip: IncomingClip, rest: () => Promise<void>) {
       if (!ready) throw new ServiceUnavailable('Matching needs ffmpeg and fpcalc, and one of them is not installed on the server');
-      let file: string;
-      try {
-        file = await privateFile(tmpDir, clip.stream, settings.maxBytes);
-      } catch (err) {
-        if (err instanceof ObjectTooLarge)
-          throw new PayloadTooLarge(`The file is larger than the limit of ${settings.maxBytes} bytes: nothing was kept`);
-        throw err;
-      }
+      const file = await withinSizeLimit(() => privateFile(tmpDir, clip.stream, settings.maxBytes));
       try {
         await rest();
         const notAudio = (message: string) => new ValidationFailed([{ path: 'file', message }]);

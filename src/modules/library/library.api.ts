@@ -1,8 +1,9 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ZodType } from 'zod';
 import { Forbidden, UnsupportedMediaType } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
-import { failures } from '../../plugins/openapi.js';
+import { failures, stepSchema } from '../../plugins/openapi.js';
 import type { Services } from '../../services.js';
 import { HOLDERS, LIBRARY_READERS } from './library.policy.js';
 import { receiveUpload } from '../evidence/evidence.upload.js';
@@ -16,6 +17,9 @@ import {
 } from './library.schemas.js';
 
 const tags = ['library'];
+/** A step on an entry's hold (CPIA 1996), answered with the entry; 409 when the hold is not in the state the step needs. */
+const holdStep = <B extends ZodType>(summary: string, body: B) =>
+  stepSchema({ summary, tags, params: entryParamsSchema, body }, entryDetailSchema);
 
 /** JSON API for the Domain library (SOP 10.8, 2.2; DESIGN.md "Domain library"; issue 13). */
 const libraryApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
@@ -75,18 +79,16 @@ const libraryApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, { 
     async (req) => library.get(actorOf(req), req.params.entryId),
   );
 
+  const holds = library.schemas();
+  const config = { roles: HOLDERS };
   app.post(
     '/library/:entryId/hold',
     {
-      config: { roles: HOLDERS },
-      schema: {
-        summary:
-          'CPIA 1996: keep the entry for an investigation beyond its 12 months (sergeant or inspector); one hold at a time (409 when held)',
-        tags,
-        params: entryParamsSchema,
-        body: library.schemas().hold,
-        response: { 200: entryDetailSchema, ...failures(400, 401, 403, 404, 409, 415) },
-      },
+      config,
+      schema: holdStep(
+        'CPIA 1996: keep the entry for an investigation beyond its 12 months (sergeant or inspector); one hold at a time (409 when held)',
+        holds.hold,
+      ),
     },
     async (req) => library.placeHold(actorOf(req), req.params.entryId, req.body),
   );
@@ -94,14 +96,11 @@ const libraryApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, { 
   app.post(
     '/library/:entryId/hold/review',
     {
-      config: { roles: HOLDERS },
-      schema: {
-        summary: 'The hold reviewed and still needed (sergeant or inspector): a new review date and why it is kept; 409 when not held',
-        tags,
-        params: entryParamsSchema,
-        body: library.schemas().review,
-        response: { 200: entryDetailSchema, ...failures(400, 401, 403, 404, 409, 415) },
-      },
+      config,
+      schema: holdStep(
+        'The hold reviewed and still needed (sergeant or inspector): a new review date and why it is kept; 409 when not held',
+        holds.review,
+      ),
     },
     async (req) => library.reviewHold(actorOf(req), req.params.entryId, req.body),
   );
@@ -109,14 +108,8 @@ const libraryApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, { 
   app.post(
     '/library/:entryId/hold/release',
     {
-      config: { roles: HOLDERS },
-      schema: {
-        summary: 'Release the hold (sergeant or inspector): the entry’s 12 months apply again; 409 when not held',
-        tags,
-        params: entryParamsSchema,
-        body: releaseSchema,
-        response: { 200: entryDetailSchema, ...failures(400, 401, 403, 404, 409, 415) },
-      },
+      config,
+      schema: holdStep('Release the hold (sergeant or inspector): the entry’s 12 months apply again; 409 when not held', releaseSchema),
     },
     async (req) => library.releaseHold(actorOf(req), req.params.entryId, req.body),
   );

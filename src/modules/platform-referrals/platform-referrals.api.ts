@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ZodType } from 'zod';
 import { actorOf } from '../../plugins/auth.js';
-import { failures } from '../../plugins/openapi.js';
+import { stepSchema } from '../../plugins/openapi.js';
 import type { Services } from '../../services.js';
 import { unitDetailSchema } from '../referrals/referrals.schemas.js';
 import { PLATFORM_STEP_ROLES } from './platform-referrals.policy.js';
@@ -11,13 +11,8 @@ import { platformParamsSchema } from './platform-referrals.schemas.js';
 /** DESIGN.md "Roles": operatives and sergeants record submissions and decisions (SOP 10.5-10.7). */
 
 const tags = ['platform referrals'];
-const schema = <B extends ZodType>(summary: string, body: B) => ({
-  summary,
-  tags,
-  params: platformParamsSchema,
-  body,
-  response: { 200: unitDetailSchema, ...failures(400, 401, 403, 404, 409, 415) },
-});
+const schema = <B extends ZodType>(summary: string, body: B) =>
+  stepSchema({ summary, tags, params: platformParamsSchema, body }, unitDetailSchema);
 
 /**
  * POST /referrals/{id}/platform-referrals/{platform}/{submission,decision,appeal} (DESIGN.md "API
