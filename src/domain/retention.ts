@@ -50,7 +50,7 @@ export const ERASE_PURPOSE = 'SOP 10.8, 2.2: retention period ended (the retenti
 export const REFERRAL_ERASE_PURPOSE = 'SOP 2.2, DPA 2018 s.39: retention period ended (the retention sweep)';
 
 /** A deletion certificate's content (DESIGN.md "Domain library"): the hashes sorted, each once. */
-export type RetainedEntity = 'library_entry' | 'referral';
+type RetainedEntity = 'library_entry' | 'referral';
 
 export type Certificate = {
   entity: RetainedEntity;

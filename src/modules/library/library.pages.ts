@@ -13,7 +13,6 @@ type EntryId = { Params: { entryId: string } };
 /** Rows per page of the library list. */
 const PAGE_SIZE = 25;
 
-
 /**
  * The Domain library's pages (SOP 10.8; issue 13): the list with its search and filters (a GET
  * form, shareable, without JavaScript) and an entry with its captures, playback, history and the

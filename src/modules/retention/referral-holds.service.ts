@@ -13,7 +13,12 @@ export type ReferralHoldDeps = { db: Db; clock: () => Date; audit: AuditService 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NO_HOLD = { holdInvestigationReference: null, holdReason: null, holdPlacedBy: null, holdPlacedAt: null, holdReviewOn: null };
 type Row = NonNullable<Awaited<ReturnType<ReferralRetentionRepository['lockForHold']>>>;
-type Change = { hold: HoldColumns; action: 'hold_placed' | 'hold_reviewed' | 'hold_released'; comment: string; detail: Record<string, unknown> };
+type Change = {
+  hold: HoldColumns;
+  action: 'hold_placed' | 'hold_reviewed' | 'hold_released';
+  comment: string;
+  detail: Record<string, unknown>;
+};
 
 /**
  * Holds on closed referrals (SOP 2.2, DPA 2018 s.39, CPIA 1996; issue 15 point 1; decision 022): a
@@ -130,4 +135,3 @@ export function createReferralHoldService({ db, clock, audit }: ReferralHoldDeps
       }),
   };
 }
-export type ReferralHoldService = ReturnType<typeof createReferralHoldService>;

@@ -49,12 +49,7 @@ export function createReferralRetentionRepository() {
      * keeps those the pure rule says.
      */
     expiringBy: (db: DbOrTx, lastDay: string, limit: number): Promise<RetainedReferral[]> =>
-      db
-        .select(retained)
-        .from(referrals)
-        .where(closedBy(lastDay))
-        .orderBy(asc(referrals.closedAt), asc(referrals.id))
-        .limit(limit),
+      db.select(retained).from(referrals).where(closedBy(lastDay)).orderBy(asc(referrals.closedAt), asc(referrals.id)).limit(limit),
 
     /** The referral locked for its deletion; undefined when another sweep holds it (SKIP LOCKED) or it is gone or not closed. */
     async lock(tx: DbOrTx, id: string): Promise<RetainedReferral | undefined> {
