@@ -74,7 +74,11 @@ describe('the audit log holds no personal data (DPA 2018 s.62; issue 15 point 1)
         const answer = await steps.assign(referralId);
         const up = await upload(t, cast.operative, referralId, [{ name: 'file', filename: FILE_NAME, data: wav }]);
         expect(up.status).toBe(201);
-        expect((await steps.get(cast.operative, `/referrals/${referralId}`)).status).toBe(200);
+        const read = await steps.get(cast.operative, `/referrals/${referralId}`);
+        expect(read.status).toBe(200);
+        // The scan finds these values where they belong (the referral itself): it is not blind.
+        const seen = new Set(findSecrets('answer', read.body, PERSONAL).map((f) => PERSONAL[f.secret]));
+        for (const v of [SUBJECTS[0]!.name, '@drillboy_k7', '2005-11-23', CONTENT_URL]) expect(seen).toContain(v);
         return answer;
       },
     });
