@@ -62,7 +62,7 @@ beforeAll(async () => {
   await hold(heldOn, '2026-09-01');
   deleted = [(await made('2025-01-09')).made, (await made('2025-01-10')).made];
   await t.services.retention.sweep({ dryRun: false });
-});
+}, 240_000);
 afterAll(async () => {
   await t?.close();
   fs.rmSync(dir, { recursive: true, force: true });
