@@ -89,7 +89,10 @@ describe.runIf(chromiumAvailable())('the library and retention in the browser', 
     await expectAccessible(page);
 
     const swept = await server.services.retention.sweep({ dryRun: false });
-    expect(swept.map((s) => [s.reference, s.outcome])).toEqual([[gone.made.reference, 'deleted']]);
+    // The library's lines; the referrals closed by those removals over 12 months ago go too (issue 15 point 1).
+    const library = swept.filter((s) => s.entity === 'library_entry');
+    expect(library.map((s) => [s.reference, s.outcome])).toEqual([[gone.made.reference, 'deleted']]);
+    expect(swept.filter((s) => s.entity === 'referral').map((s) => s.reference)).toContain(gone.made.reference);
     await as('ms.ferreira');
     await page.getByRole('link', { name: 'Retention', exact: true }).click();
     const certificates = await page.locator('[data-qa="certificates"]').innerText();
@@ -98,6 +101,28 @@ describe.runIf(chromiumAvailable())('the library and retention in the browser', 
     // An auditor reads the references, not the library (the unit's).
     expect(await page.locator('[data-qa="entry-link"]').count()).toBe(0);
     await expectAccessible(page);
+    expect(watch.cspErrors).toEqual([]);
+  });
+
+  it('an inspector holds a closed referral from its page, and is asked before releasing (issue 15 point 1)', async () => {
+    await as('di.achterberg');
+    await page.goto(`${server.baseUrl}/referrals/${soon.made.id}`);
+    await page.locator('[data-qa="retention-link"] a').click();
+    expect(await page.locator('[data-qa="not-held"]').innerText()).toContain('20 December 2026');
+    await expectAccessible(page);
+    await page.locator('[data-qa="investigation-reference"]').fill('Op Nightjar 26/201');
+    await page.locator('[data-qa="hold-reason"]').fill('Footage used in a charging decision');
+    await page.locator('#reviewOn-day').fill('1');
+    await page.locator('#reviewOn-month').fill('6');
+    await page.locator('#reviewOn-year').fill('2027');
+    await page.locator('[data-qa="hold"]').click();
+    await expect.poll(() => page.locator('.govuk-notification-banner').innerText()).toContain('held for the investigation');
+    await page.locator('[data-qa="release-reason"]').fill('No further action by the CPS');
+    await page.locator('[data-qa="release"]').click();
+    await expect.poll(() => page.locator('h1').innerText()).toContain('Are you sure you want to release the hold?');
+    await expectAccessible(page);
+    await page.locator('[data-qa="confirm-release"]').click();
+    await expect.poll(() => page.locator('.govuk-notification-banner').innerText()).toContain('The hold is released');
     expect(watch.cspErrors).toEqual([]);
   });
 });

@@ -171,9 +171,11 @@ program
 
 program
   .command('retention')
-  .description('retention (SOP 10.8, 2.2)')
+  .description('retention (SOP 10.8, 2.2; DPA 2018 s.39)')
   .command('sweep')
-  .description('delete the library entries expired and not held, each with a certificate; one line per record, then a total')
+  .description(
+    'delete the library entries expired and the closed referrals past 12 months, not held, each with a certificate; one line per record, then a total',
+  )
   .option('--dry-run', 'list what is due; change nothing')
   .action((o: { dryRun?: boolean }) =>
     withServices(async (s) => {

@@ -5,6 +5,7 @@ import { createAuthService } from './modules/auth/auth.service.js';
 import { createLibraryMatchService } from './modules/library/library-match.service.js';
 import { createLibraryService } from './modules/library/library.service.js';
 import { createRetentionService } from './modules/retention/retention.service.js';
+import { createReferralHoldService } from './modules/retention/referral-holds.service.js';
 import { createHomeService } from './modules/home/home.service.js';
 import { createLifecycleService } from './modules/casework/lifecycle.service.js';
 import { createPlatformReferralsService } from './modules/platform-referrals/platform-referrals.service.js';
@@ -69,6 +70,7 @@ export function createServices(db: Db, config: Config, surroundings: Surrounding
     platformReferrals: createPlatformReferralsService({ clock, lifecycle, platforms, enterLibrary: library.enterRemoved }),
     library,
     retention: createRetentionService({ db, clock, audit, store: surroundings.store }),
+    referralHolds: createReferralHoldService({ db, clock, audit }),
     libraryMatch: createLibraryMatchService(evidenceDeps),
     home: createHomeService({ db, clock }),
     evidence: createEvidenceService(evidenceDeps),

@@ -157,6 +157,11 @@ const libraryEntry = async () => {
     .items[0]!.id;
 };
 const HOLD = { investigationReference: 'Op Trident 26/114', reason: 'Played before the stabbing', reviewOn: '2099-01-01' };
+const heldReferral = async () => {
+  const id = await closed();
+  await idOf(post(cast.sergeant, `/referrals/${id}/hold`, HOLD));
+  return id;
+};
 const heldEntry = async () => {
   const id = await libraryEntry();
   await idOf(post(cast.sergeant, `/library/${id}/hold`, HOLD));
@@ -348,6 +353,29 @@ const SPECIFIC: Record<string, Driver[]> = {
   'POST /api/v1/library/{entryId}/hold/release 400': [() => post(cast.inspector, `/library/${UNKNOWN}/hold/release`, {})],
   'POST /api/v1/library/{entryId}/hold/release 404': [
     () => post(cast.inspector, `/library/${UNKNOWN}/hold/release`, { reason: 'Charged' }),
+  ],
+  // Issue 15 point 1: holds on closed referrals (a withdrawn referral is closed).
+  'POST /api/v1/referrals/{id}/hold 200': [async () => post(cast.sergeant, `/referrals/${await closed()}/hold`, HOLD)],
+  'POST /api/v1/referrals/{id}/hold 400': [() => post(cast.sergeant, `/referrals/${UNKNOWN}/hold`, {})],
+  'POST /api/v1/referrals/{id}/hold 404': [() => post(cast.sergeant, `/referrals/${UNKNOWN}/hold`, HOLD)],
+  'POST /api/v1/referrals/{id}/hold 409': [async () => post(cast.sergeant, `/referrals/${await inReview()}/hold`, HOLD)],
+  'POST /api/v1/referrals/{id}/hold/review 200': [
+    async () => post(cast.inspector, `/referrals/${await heldReferral()}/hold/review`, { reason: 'Retrial', reviewOn: HOLD.reviewOn }),
+  ],
+  'POST /api/v1/referrals/{id}/hold/review 400': [() => post(cast.sergeant, `/referrals/${UNKNOWN}/hold/review`, {})],
+  'POST /api/v1/referrals/{id}/hold/review 404': [
+    () => post(cast.sergeant, `/referrals/${UNKNOWN}/hold/review`, { reason: 'Retrial', reviewOn: HOLD.reviewOn }),
+  ],
+  'POST /api/v1/referrals/{id}/hold/review 409': [
+    async () => post(cast.sergeant, `/referrals/${await closed()}/hold/review`, { reason: 'Retrial', reviewOn: HOLD.reviewOn }),
+  ],
+  'POST /api/v1/referrals/{id}/hold/release 200': [
+    async () => post(cast.inspector, `/referrals/${await heldReferral()}/hold/release`, { reason: 'Charged' }),
+  ],
+  'POST /api/v1/referrals/{id}/hold/release 400': [() => post(cast.inspector, `/referrals/${UNKNOWN}/hold/release`, {})],
+  'POST /api/v1/referrals/{id}/hold/release 404': [() => post(cast.inspector, `/referrals/${UNKNOWN}/hold/release`, { reason: 'Charged' })],
+  'POST /api/v1/referrals/{id}/hold/release 409': [
+    async () => post(cast.inspector, `/referrals/${await closed()}/hold/release`, { reason: 'Charged' }),
   ],
   'POST /api/v1/library/{entryId}/hold/release 409': [
     async () => post(cast.inspector, `/library/${await libraryEntry()}/hold/release`, { reason: 'Charged' }),

@@ -62,7 +62,7 @@ beforeAll(async () => {
   await hold(heldOn, '2026-09-01');
   deleted = [(await made('2025-01-09')).made, (await made('2025-01-10')).made];
   await t.services.retention.sweep({ dryRun: false });
-});
+}, 240_000);
 afterAll(async () => {
   await t?.close();
   fs.rmSync(dir, { recursive: true, force: true });
@@ -77,7 +77,11 @@ describe('GET /api/v1/retention/upcoming', () => {
       expect(answer.status).toBe(200);
       const { today, until, days, expiring, held, reviewDue: due } = answer.json;
       expect({ today, until, days }).toEqual({ today: '2026-03-10', until: '2026-04-09', days: 30 });
-      expect(expiring).toEqual([{ kind: 'library_entry', id: soon.entry.id, reference: soon.made.reference, expiresOn: '2026-03-20' }]);
+      // The entry and its referral, closed by the same removal (issue 15 point 1: 12 months from closure).
+      expect(expiring).toEqual([
+        { kind: 'library_entry', id: soon.entry.id, reference: soon.made.reference, expiresOn: '2026-03-20' },
+        { kind: 'referral', id: soon.made.id, reference: soon.made.reference, expiresOn: '2026-03-20' },
+      ]);
       expect(held.map((h: { reference: string }) => h.reference)).toEqual([reviewDue.made.reference, heldOn.made.reference]);
       expect(held[0]).toEqual({
         kind: 'library_entry',
@@ -104,7 +108,7 @@ describe('GET /api/v1/retention/upcoming', () => {
     const api = await t.api(inspector);
     const wide = await api.get('/api/v1/retention/upcoming?days=100');
     expect(wide.json.until).toBe('2026-06-18');
-    expect(wide.json.expiring.map((e: { id: string }) => e.id)).toEqual([soon.entry.id, later.entry.id]);
+    expect(wide.json.expiring.map((e: { id: string }) => e.id)).toEqual([soon.entry.id, later.entry.id, soon.made.id, later.made.id]);
     for (const bad of ['0', '367', '1.5', 'thirty', '-3']) {
       const r = await api.get(`/api/v1/retention/upcoming?days=${bad}`);
       expect(r.status, bad).toBe(400);
@@ -119,9 +123,13 @@ describe('GET /api/v1/retention/certificates', () => {
     const api = await t.api(auditor);
     const all = await api.get('/api/v1/retention/certificates');
     expect(all.status).toBe(200);
-    expect(all.json).toMatchObject({ total: 2, page: 1, pageSize: 20 });
-    expect(all.json.items.map((c: { reference: string }) => c.reference).sort()).toEqual(deleted.map((m) => m.reference).sort());
-    const [first] = all.json.items;
+    // Two entries, and four referrals closed by their removals over 12 months ago (issue 15 point 1).
+    expect(all.json).toMatchObject({ total: 6, page: 1, pageSize: 20 });
+    type Item = { reference: string; entity: string };
+    const of = (entity: string) => all.json.items.filter((c: Item) => c.entity === entity).map((c: Item) => c.reference);
+    expect(of('library_entry').sort()).toEqual(deleted.map((m) => m.reference).sort());
+    expect(of('referral').sort()).toEqual([reviewDue.made, heldOn.made, ...deleted].map((m) => m.reference).sort());
+    const first = all.json.items.find((c: Item) => c.entity === 'library_entry');
     expect(Object.keys(first).sort()).toEqual(['deletedAt', 'entity', 'entityId', 'id', 'reference', 'rule', 'sha256s']);
     expect(first).toMatchObject({
       deletedAt: NOW.toISOString(),
@@ -130,7 +138,7 @@ describe('GET /api/v1/retention/certificates', () => {
     });
     expect(all.body).not.toContain('Peckham');
     const second = await api.get('/api/v1/retention/certificates?page=2&pageSize=1');
-    expect(second.json).toMatchObject({ total: 2, page: 2, pageSize: 1, items: [all.json.items[1]] });
+    expect(second.json).toMatchObject({ total: 6, page: 2, pageSize: 1, items: [all.json.items[1]] });
     expect((await api.get('/api/v1/retention/certificates?pageSize=101')).status).toBe(400);
   });
 
@@ -159,12 +167,12 @@ describe('the retention page', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Deletion certificates');
     for (const m of deleted) expect(page.body).toContain(m.reference);
-    expect(page.body).toContain('Showing 1 to 2 of 2');
+    expect(page.body).toContain('Showing 1 to 6 of 6');
     expect(page.body).toContain(soon.made.reference);
     expect(page.body).not.toContain('/library/');
     expect(page.body).not.toContain('Peckham');
     // A page number that is not one shows the first page.
-    expect((await b.get('/retention?page=zero')).body).toContain('Showing 1 to 2 of 2');
+    expect((await b.get('/retention?page=zero')).body).toContain('Showing 1 to 6 of 6');
     expect((await (await t.browser(operative)).get('/retention')).statusCode).toBe(403);
   });
 });

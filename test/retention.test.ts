@@ -66,7 +66,8 @@ async function entryRemovedOn(on: string, referral: Record<string, unknown> = {}
 /** Stands for issue 15's referral retention: the referral's own captures are gone, so only the entry holds the bytes. */
 const dropReferralCaptures = (referralId: string) => t.db.delete(captures).where(eq(captures.referralId, referralId));
 
-const sweep = (dryRun = false) => t.services.retention.sweep({ dryRun });
+/** The sweep's lines about library entries: their referrals, closed by the removal, are swept too (issue 15; test/retention-referrals.test.ts). */
+const sweep = async (dryRun = false) => (await t.services.retention.sweep({ dryRun })).filter((i) => i.entity === 'library_entry');
 const entryRow = async (id: string) => (await t.db.select().from(libraryEntries).where(eq(libraryEntries.id, id)))[0];
 const certificatesOf = (id: string) => t.db.select().from(deletionCertificates).where(eq(deletionCertificates.entityId, id));
 const erasesOf = (id: string) =>
@@ -141,6 +142,12 @@ describe('the retention sweep (SOP 10.8, 2.2)', () => {
     const today = await entryRemovedOn('2025-03-10');
     const later = await entryRemovedOn('2025-06-01');
     const shared = await entryRemovedOn('2025-01-12');
+    // Its referral, closed by the removal, is held: its capture outlives the entry (issue 15 point 1).
+    await t.services.referralHolds.place(actorOf(shared.made.people.sergeant), shared.made.id, {
+      investigationReference: 'OP-SHARED-12',
+      reason: 'The referral is evidence',
+      reviewOn: '2026-09-01',
+    });
 
     const items = await sweep();
 

@@ -132,6 +132,14 @@ const TABLE: Record<string, RouteRoles> = {
   'GET /api/v1/retention/certificates': ['auditor'],
   'GET /api/v1/retention/upcoming': ['sergeant', 'inspector', 'auditor'],
   'GET /retention': ['sergeant', 'inspector', 'auditor'],
+  // Issue 15 point 1: holds on closed referrals (CPIA 1996), as the library's holds.
+  'POST /api/v1/referrals/:id/hold': ['sergeant', 'inspector'],
+  'POST /api/v1/referrals/:id/hold/review': ['sergeant', 'inspector'],
+  'POST /api/v1/referrals/:id/hold/release': ['sergeant', 'inspector'],
+  'GET /referrals/:id/hold': ['sergeant', 'inspector'],
+  'POST /referrals/:id/hold': ['sergeant', 'inspector'],
+  'POST /referrals/:id/hold/review': ['sergeant', 'inspector'],
+  'POST /referrals/:id/hold/release': ['sergeant', 'inspector'],
   // The persona register (FOI 003, issue 14): readers are the case workers, inspectors and authorising officers.
   'GET /api/v1/personas': PERSONA_READERS,
   'POST /api/v1/personas': CASEWORKERS,

@@ -2,18 +2,8 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Actor } from '../../domain/actor.js';
 import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
-import {
-  attempt,
-  checkForm,
-  dateParts,
-  field,
-  govukDate,
-  pageErrors,
-  partsOf,
-  renderForm,
-  type DateParts,
-  type PageError,
-} from '../../views/forms.js';
+import { attempt, checkForm, field, pageErrors, renderForm } from '../../views/forms.js';
+import { HOLD_ORDER, holdFormValues, KEEP_MAP, readHoldForm, readKeepForm, RELEASE_MAP, type HoldForms } from '../retention/hold-forms.js';
 import { pageRange, pagination } from '../../views/pagination.js';
 import { HOLDERS, LIBRARY_READERS, mayHold } from './library.policy.js';
 import { EXPIRING_SOON_DAYS, LIBRARY_LIMITS, libraryQuerySchema, releaseSchema } from './library.schemas.js';
@@ -22,10 +12,6 @@ const view = (name: string) => `modules/library/views/${name}.njk`;
 type EntryId = { Params: { entryId: string } };
 /** Rows per page of the library list. */
 const PAGE_SIZE = 25;
-
-type HoldForm = { investigationReference: string; reason: string; reviewOn: DateParts };
-type KeepForm = { reason: string; reviewOn: DateParts };
-type Forms = { hold?: HoldForm; keep?: KeepForm; releaseReason?: string; errors?: PageError[] };
 
 /**
  * The Domain library's pages (SOP 10.8; issue 13): the list with its search and filters (a GET
@@ -87,7 +73,7 @@ const libraryPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
     );
   });
 
-  async function entryPage(reply: FastifyReply, actor: Actor, entryId: string, forms: Forms = {}) {
+  async function entryPage(reply: FastifyReply, actor: Actor, entryId: string, forms: HoldForms = {}) {
     const entry = await library.get(actor, entryId);
     return renderForm(
       reply,
@@ -97,9 +83,7 @@ const libraryPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
         entry,
         platformNames: Object.fromEntries((await services.platforms.list()).map((p) => [p.key, p.name])),
         mayHold: mayHold(actor),
-        hold: forms.hold ?? { investigationReference: '', reason: '', reviewOn: partsOf(undefined) },
-        keep: forms.keep ?? { reason: '', reviewOn: partsOf(undefined) },
-        releaseReason: forms.releaseReason ?? '',
+        ...holdFormValues(forms),
         limits: LIBRARY_LIMITS,
         done: field(reply.request.query, 'done'),
         backLink: '/library',
@@ -115,40 +99,21 @@ const libraryPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
   app.post<EntryId>('/library/:entryId/hold', { config: { roles: HOLDERS } }, async (req, reply) => {
     const actor = actorOf(req);
     const id = req.params.entryId;
-    const hold: HoldForm = {
-      investigationReference: field(req.body, 'investigationReference'),
-      reason: field(req.body, 'reason'),
-      reviewOn: dateParts(req.body, 'reviewOn'),
-    };
-    const date = govukDate('reviewOn', hold.reviewOn, 'The review date');
-    const parsed = checkForm(library.schemas().hold, { ...hold, reviewOn: date.value ?? '' });
-    const errs = [...(date.error ? [date.error] : []), ...(parsed.errors ?? []).filter((e) => !(date.error && e.path === 'reviewOn'))];
-    const order = { order: ['investigationReference', 'reason', 'reviewOn'], dates: ['reviewOn'] };
-    if (errs.length || !parsed.data) return entryPage(reply, actor, id, { hold, errors: pageErrors(errs, order) });
-    const done = await attempt(() => library.placeHold(actor, id, parsed.data));
-    if (done.errors) return entryPage(reply, actor, id, { hold, errors: pageErrors(done.errors, order) });
+    const { hold, data, errors } = readHoldForm(req.body, library.schemas());
+    if (!data) return entryPage(reply, actor, id, { hold, errors });
+    const done = await attempt(() => library.placeHold(actor, id, data));
+    if (done.errors) return entryPage(reply, actor, id, { hold, errors: pageErrors(done.errors, HOLD_ORDER) });
     return reply.redirect(`/library/${id}?done=held`);
   });
 
-  // The hold reviewed and kept: a new review date (field names apart from the hold form's, shown on the same page).
+  // The hold reviewed and kept: a new review date.
   app.post<EntryId>('/library/:entryId/hold/review', { config: { roles: HOLDERS } }, async (req, reply) => {
     const actor = actorOf(req);
     const id = req.params.entryId;
-    const keep: KeepForm = { reason: field(req.body, 'keepReason'), reviewOn: dateParts(req.body, 'keepReviewOn') };
-    const date = govukDate('keepReviewOn', keep.reviewOn, 'The next review date');
-    const parsed = checkForm(library.schemas().review, { reason: keep.reason, reviewOn: date.value ?? '' });
-    const errs = [...(date.error ? [date.error] : []), ...(parsed.errors ?? []).filter((e) => !(date.error && e.path === 'reviewOn'))];
-    const map = {
-      paths: [
-        ['reason', 'keepReason'],
-        ['reviewOn', 'keepReviewOn'],
-      ] as const,
-      order: ['keepReason', 'keepReviewOn'],
-      dates: ['keepReviewOn'],
-    };
-    if (errs.length || !parsed.data) return entryPage(reply, actor, id, { keep, errors: pageErrors(errs, map) });
-    const done = await attempt(() => library.reviewHold(actor, id, parsed.data));
-    if (done.errors) return entryPage(reply, actor, id, { keep, errors: pageErrors(done.errors, map) });
+    const { keep, data, errors } = readKeepForm(req.body, library.schemas());
+    if (!data) return entryPage(reply, actor, id, { keep, errors });
+    const done = await attempt(() => library.reviewHold(actor, id, data));
+    if (done.errors) return entryPage(reply, actor, id, { keep, errors: pageErrors(done.errors, KEEP_MAP) });
     return reply.redirect(`/library/${id}?done=reviewed`);
   });
 
@@ -157,8 +122,7 @@ const libraryPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
     const id = req.params.entryId;
     const releaseReason = field(req.body, 'reason');
     const parsed = checkForm(releaseSchema, { reason: releaseReason });
-    const errs = { paths: [['reason', 'releaseReason']] as const };
-    if (parsed.errors) return entryPage(reply, actor, id, { releaseReason, errors: pageErrors(parsed.errors, errs) });
+    if (parsed.errors) return entryPage(reply, actor, id, { releaseReason, errors: pageErrors(parsed.errors, RELEASE_MAP) });
     await library.releaseHold(actor, id, parsed.data);
     return reply.redirect(`/library/${id}?done=released`);
   });

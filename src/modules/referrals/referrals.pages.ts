@@ -52,6 +52,8 @@ const referralsPages: FastifyPluginAsync<{ services: Services }> = async (app, {
       ageBand: (b: AgeBand) => ageBandText(b),
       statusTag: STATUS_TAG,
       canWithdraw: allowed.includes('withdraw'),
+      // Issue 15 point 1: a closed referral's retention and hold, for those who may hold it (modules/retention).
+      mayHoldReferral: referral.status === 'closed' && req.mayOpen('/referrals/:id/hold'),
       // Which steps this person may take now: pages offer only those (the author never sees Approve, SOP 10.2).
       allowed,
       platformAllowed: Object.fromEntries(

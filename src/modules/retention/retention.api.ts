@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../plugins/auth.js';
 import { failures } from '../../plugins/openapi.js';
 import type { Services } from '../../services.js';
+import referralHoldsApi from './referral-holds.api.js';
 import { CERTIFICATE_READERS, UPCOMING_READERS } from './retention.policy.js';
 import { certificateListSchema, certificatesQuerySchema, upcomingQuerySchema, upcomingSchema } from './retention.schemas.js';
 
@@ -10,6 +11,8 @@ const tags = ['retention'];
 /** JSON API for retention (SOP 2.2, 10.8; DESIGN.md "Domain library", "Data protection and fairness"; issue 13). */
 const retentionApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const retention = services.retention;
+  // Holds on closed referrals (issue 15 point 1), in files of their own.
+  await app.register(referralHoldsApi, { services });
 
   app.get(
     '/retention/certificates',

@@ -3,6 +3,7 @@ import { actorOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
 import { checkForm, field } from '../../views/forms.js';
 import { pageRange, pagination } from '../../views/pagination.js';
+import referralHoldPages from './referral-holds.pages.js';
 import { mayReadCertificates, UPCOMING_READERS } from './retention.policy.js';
 import { certificatesQuerySchema, UPCOMING_DAYS } from './retention.schemas.js';
 
@@ -16,6 +17,8 @@ const PAGE_SIZE = 25;
  */
 const retentionPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const retention = services.retention;
+  // A closed referral's hold page (issue 15 point 1), in a file of its own.
+  await app.register(referralHoldPages, { services });
 
   app.get('/retention', { config: { roles: UPCOMING_READERS } }, async (req, reply) => {
     const actor = actorOf(req);
@@ -38,6 +41,8 @@ const retentionPages: FastifyPluginAsync<{ services: Services }> = async (app, {
       certificates,
       // The library's entries link to their page for those the library lets in.
       mayOpenLibrary: req.mayOpen('/library'),
+      // A referral links to its hold page for those who may hold it (sergeants, inspectors).
+      mayOpenReferralHold: req.mayOpen('/referrals/:id/hold'),
     });
   });
 };

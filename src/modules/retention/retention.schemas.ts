@@ -27,7 +27,7 @@ export const certificateListSchema = pagedAnswer(
   z.object({
     id: z.string(),
     deletedAt: z.string(),
-    entity: z.string().describe('What was deleted: `library_entry` (issue 15 adds referrals)'),
+    entity: z.string().describe('What was deleted: `library_entry` or `referral` (issue 15 point 1)'),
     entityId: z.string(),
     reference: z.string(),
     rule: z.string().describe('The rule and its dates, e.g. SOP 10.8, 2.2: 12 months from removal on D, expired E'),
@@ -35,7 +35,9 @@ export const certificateListSchema = pagedAnswer(
   }),
 );
 
-const kind = z.literal('library_entry').describe('What the record is (issue 15 adds `referral`)');
+const kind = z
+  .enum(['library_entry', 'referral'])
+  .describe('What the record is: a Domain library entry (SOP 10.8) or a closed referral (SOP 2.2, issue 15 point 1)');
 const expiringItem = z.object({ kind, id: z.string(), reference: z.string(), expiresOn: z.string() });
 const heldItem = expiringItem.extend({ hold: holdSchema });
 
@@ -43,7 +45,11 @@ export const upcomingSchema = z.object({
   today: z.string().describe('London’s date'),
   until: z.string().describe('The last day of the window'),
   days: z.number(),
-  expiring: z.array(expiringItem).describe('Not held, expiring on or before `until` (any already due included), soonest first'),
-  held: z.array(heldItem).describe('Held for an investigation (CPIA 1996), kept beyond their date; earliest review first'),
+  expiring: z
+    .array(expiringItem)
+    .describe('Not held, expiring on or before `until` (any already due included), soonest first: library entries, then referrals'),
+  held: z
+    .array(heldItem)
+    .describe('Held for an investigation (CPIA 1996), kept beyond their date; earliest review first: library entries, then referrals'),
   reviewDue: z.array(heldItem).describe('The holds whose review date is today or past'),
 });
