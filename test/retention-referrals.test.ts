@@ -295,6 +295,27 @@ describe('the retention sweep over a year of referrals (SOP 2.2, DPA 2018 s.39)'
     const page = await (await t.browser(sergeant)).get('/retention');
     expect(page.body).toContain(`href="/referrals/${heldDue.id}/hold" data-qa="referral-link">${heldDue.reference}`);
   });
+
+  it('lists a restricted referral to auditors alone (DPA 2018 s.47, decision 023)', async () => {
+    const auditorApi = await t.api(auditor);
+    for (const id of [kept[0]!.made.id, heldDue.id])
+      expect((await auditorApi.post(`/api/v1/referrals/${id}/restriction`, { reason: 'Accuracy contested by the subject' })).status).toBe(
+        200,
+      );
+    const ids = (a: { json: { expiring: { id: string }[]; held: { id: string }[] } }) => [
+      ...a.json.expiring.map((i) => i.id),
+      ...a.json.held.map((i) => i.id),
+    ];
+    const bySergeant = ids(await (await t.api(sergeant)).get('/api/v1/retention/upcoming?days=30'));
+    expect(bySergeant).not.toContain(kept[0]!.made.id);
+    expect(bySergeant).not.toContain(heldDue.id);
+    expect((await (await t.browser(sergeant)).get('/retention')).body).not.toContain(heldDue.reference);
+    const byAuditor = ids(await auditorApi.get('/api/v1/retention/upcoming?days=30'));
+    expect(byAuditor).toEqual(expect.arrayContaining([kept[0]!.made.id, heldDue.id]));
+    for (const id of [kept[0]!.made.id, heldDue.id])
+      expect((await auditorApi.post(`/api/v1/referrals/${id}/restriction/release`, { reason: 'Accuracy confirmed' })).status).toBe(200);
+    expect(ids(await (await t.api(sergeant)).get('/api/v1/retention/upcoming?days=30'))).toContain(heldDue.id);
+  });
 });
 
 describe('holds on closed referrals (CPIA 1996; issue 15 point 1)', () => {

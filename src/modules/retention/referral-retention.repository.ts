@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { captures, evidencePackages, referralEvents, referrals, users } from '../../db/schema/index.js';
 import { londonStartOfDay } from '../../domain/dates.js';
@@ -48,8 +48,13 @@ export function createReferralRetentionRepository() {
      * most `limit`: the sweep's candidates (`lastDay` today) and the upcoming list's. The caller
      * keeps those the pure rule says.
      */
-    expiringBy: (db: DbOrTx, lastDay: string, limit: number): Promise<RetainedReferral[]> =>
-      db.select(retained).from(referrals).where(closedBy(lastDay)).orderBy(asc(referrals.closedAt), asc(referrals.id)).limit(limit),
+    expiringBy: (db: DbOrTx, lastDay: string, limit: number, only?: SQL): Promise<RetainedReferral[]> =>
+      db
+        .select(retained)
+        .from(referrals)
+        .where(and(closedBy(lastDay), only))
+        .orderBy(asc(referrals.closedAt), asc(referrals.id))
+        .limit(limit),
 
     /** The referral locked for its deletion; undefined when another sweep holds it (SKIP LOCKED) or it is gone or not closed. */
     async lock(tx: DbOrTx, id: string): Promise<RetainedReferral | undefined> {
@@ -107,8 +112,8 @@ export function createReferralRetentionRepository() {
           .where(eq(referrals.id, id))
       )[0],
 
-    /** Held referrals with their holds and who placed them, the earliest review first. */
-    held: (db: DbOrTx, limit: number) =>
+    /** Held referrals with their holds and who placed them, the earliest review first; `only` narrows them (DPA 2018 s.47). */
+    held: (db: DbOrTx, limit: number, only?: SQL) =>
       db
         .select({
           referral: retained,
@@ -120,7 +125,7 @@ export function createReferralRetentionRepository() {
         })
         .from(referrals)
         .leftJoin(users, eq(users.id, referrals.holdPlacedBy))
-        .where(and(isNotNull(referrals.holdPlacedAt), eq(referrals.status, 'closed'), isNotNull(referrals.closedAt)))
+        .where(and(isNotNull(referrals.holdPlacedAt), eq(referrals.status, 'closed'), isNotNull(referrals.closedAt), only))
         .orderBy(asc(referrals.holdReviewOn), asc(referrals.id))
         .limit(limit),
   };

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, isNotNull, isNull, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNotNull, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { deletionCertificates, evidenceObjects, libraryEntries, libraryEntryCaptures, users } from '../../db/schema/index.js';
 import type { Certificate, RetainedEntry } from '../../domain/retention.js';
@@ -88,17 +88,20 @@ export function createRetentionRepository() {
       return { rows, total: total?.n ?? 0 };
     },
 
-    /** Entries not held that expire on or before `by` (those already due included), soonest first. */
-    expiring: (db: DbOrTx, by: string, limit: number) =>
+    /**
+     * Entries not held that expire on or before `by` (those already due included), soonest first;
+     * `only` narrows them (the entries a reader may see: DPA 2018 s.47).
+     */
+    expiring: (db: DbOrTx, by: string, limit: number, only?: SQL) =>
       db
         .select(retained)
         .from(libraryEntries)
-        .where(and(isNull(libraryEntries.holdPlacedAt), lte(libraryEntries.expiresOn, by)))
+        .where(and(isNull(libraryEntries.holdPlacedAt), lte(libraryEntries.expiresOn, by), only))
         .orderBy(asc(libraryEntries.expiresOn), asc(libraryEntries.id))
         .limit(limit),
 
-    /** Held entries with their holds and who placed them, the earliest review first. */
-    held: (db: DbOrTx, limit: number) =>
+    /** Held entries with their holds and who placed them, the earliest review first; `only` as above. */
+    held: (db: DbOrTx, limit: number, only?: SQL) =>
       db
         .select({
           entry: retained,
@@ -110,7 +113,7 @@ export function createRetentionRepository() {
         })
         .from(libraryEntries)
         .leftJoin(users, eq(users.id, libraryEntries.holdPlacedBy))
-        .where(isNotNull(libraryEntries.holdPlacedAt))
+        .where(and(isNotNull(libraryEntries.holdPlacedAt), only))
         .orderBy(asc(libraryEntries.holdReviewOn), asc(libraryEntries.id))
         .limit(limit),
   };

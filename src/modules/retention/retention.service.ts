@@ -1,4 +1,5 @@
 import type { Db, Tx } from '../../db/client.js';
+import { libraryEntries } from '../../db/schema/index.js';
 import type { Actor } from '../../domain/actor.js';
 import { londonToday } from '../../domain/dates.js';
 import { addDays } from '../../domain/library-retention.js';
@@ -19,6 +20,8 @@ import { Forbidden } from '../../errors.js';
 import type { EvidenceStore } from '../../storage/evidence-store.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { createEvidenceRepository } from '../evidence/evidence.repository.js';
+import { seesRestricted } from '../restriction/restriction.policy.js';
+import { referralVisible, visibleThrough } from '../restriction/restriction.sql.js';
 import { mayReadCertificates } from './retention.policy.js';
 import { createReferralRetentionRepository } from './referral-retention.repository.js';
 import { createRetentionRepository } from './retention.repository.js';
@@ -203,14 +206,18 @@ export function createRetentionService({ db, clock, audit, store }: RetentionDep
      * (review date today or past: reviewed, never silently kept). Library entries, then closed
      * referrals (issue 15 point 1); each item says its `kind`.
      */
-    async upcoming(_actor: Actor, days: number) {
+    async upcoming(actor: Actor, days: number) {
       const today = londonToday(clock());
       const until = addDays(today, days);
-      const expiringReferrals = (await referralRepo.expiringBy(db, until, UPCOMING_LIMIT))
+      // DPA 2018 s.47: a restricted referral, and its library entry, are listed to auditors alone (decision 023).
+      const all = seesRestricted(actor);
+      const referralsShown = all ? undefined : referralVisible;
+      const entriesShown = all ? undefined : visibleThrough(libraryEntries.referralId);
+      const expiringReferrals = (await referralRepo.expiringBy(db, until, UPCOMING_LIMIT, referralsShown))
         .map((r) => ({ kind: 'referral' as const, id: r.id, reference: r.reference, expiresOn: referralExpiresOn(r.closedAt) }))
         .filter((r) => r.expiresOn <= until);
       const expiring = [
-        ...(await repo.expiring(db, until, UPCOMING_LIMIT)).map((e) => ({
+        ...(await repo.expiring(db, until, UPCOMING_LIMIT, entriesShown)).map((e) => ({
           kind: 'library_entry' as const,
           id: e.id,
           reference: e.reference,
@@ -227,14 +234,14 @@ export function createRetentionService({ db, clock, audit, store }: RetentionDep
         reviewDue: h.reviewOn !== null && h.reviewOn <= today,
       });
       const held = [
-        ...(await repo.held(db, UPCOMING_LIMIT)).map((h) => ({
+        ...(await repo.held(db, UPCOMING_LIMIT, entriesShown)).map((h) => ({
           kind: 'library_entry' as const,
           id: h.entry.id,
           reference: h.entry.reference,
           expiresOn: h.entry.expiresOn,
           hold: holdOf(h),
         })),
-        ...(await referralRepo.held(db, UPCOMING_LIMIT)).map((h) => ({
+        ...(await referralRepo.held(db, UPCOMING_LIMIT, referralsShown)).map((h) => ({
           kind: 'referral' as const,
           id: h.referral.id,
           reference: h.referral.reference,
