@@ -83,6 +83,15 @@ export function holdSchemas(today: () => string) {
   return { hold, review };
 }
 export type HoldInput = z.infer<ReturnType<typeof holdSchemas>['hold']>;
+
+/** The hold columns a placed hold sets, on a library entry or a closed referral alike (CPIA 1996; decision 022). */
+export const placedHold = (by: string, input: HoldInput, at: Date) => ({
+  holdInvestigationReference: input.investigationReference,
+  holdReason: input.reason,
+  holdPlacedBy: by,
+  holdPlacedAt: at,
+  holdReviewOn: input.reviewOn,
+});
 export type HoldReviewInput = z.infer<ReturnType<typeof holdSchemas>['review']>;
 
 /** `POST …/hold/release`: why the entry is no longer needed; its 12 months run again. */

@@ -9,7 +9,7 @@ import { indexEntryTerms } from './library-match.service.js';
 import { mayHold } from './library.policy.js';
 import { presentEntry, presentEntryDetail } from './library.presenter.js';
 import { createLibraryRepository, type EntryFilter, type EntryRow } from './library.repository.js';
-import { holdSchemas, type HoldInput, type HoldReviewInput, type LibraryQuery, type ReleaseInput } from './library.schemas.js';
+import { holdSchemas, placedHold, type HoldInput, type HoldReviewInput, type LibraryQuery, type ReleaseInput } from './library.schemas.js';
 
 export type LibraryDeps = { db: Db; clock: () => Date; audit: AuditService };
 
@@ -147,13 +147,7 @@ export function createLibraryService({ db, clock, audit }: LibraryDeps) {
         if (row.holdPlacedAt)
           throw new InvalidTransition(`This entry is already held for ${row.holdInvestigationReference}: release that hold first`);
         return {
-          hold: {
-            holdInvestigationReference: input.investigationReference,
-            holdReason: input.reason,
-            holdPlacedBy: actor.id,
-            holdPlacedAt: now,
-            holdReviewOn: input.reviewOn,
-          },
+          hold: placedHold(actor.id, input, now),
           history: {
             action: 'hold_placed',
             investigationReference: input.investigationReference,

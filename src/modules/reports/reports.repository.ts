@@ -1,4 +1,4 @@
-import { and, gte, lte, sql } from 'drizzle-orm';
+import { and, gte, lte, sql, type AnyColumn } from 'drizzle-orm';
 import { unionAll } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client.js';
 import { liveNoticeFacts, liveSubjectFacts, retainedNoticeFacts, retainedSubjectFacts } from '../../db/schema/index.js';
@@ -13,6 +13,9 @@ export type Quarters = { firstQuarter: string; lastQuarter: string };
  * facts table together (`UNION ALL`, decision 021), so a retention sweep never changes a figure.
  * Neither holds a name, a date of birth, a reference or a free text.
  */
+/** The facts of the quarters asked for (whole quarters: decision 021). */
+const inQuarters = (quarter: AnyColumn, q: Quarters) => and(gte(quarter, q.firstQuarter), lte(quarter, q.lastQuarter));
+
 export function createReportsRepository() {
   return {
     async subjectCounts(db: DbOrTx, q: Quarters): Promise<SubjectFactCount[]> {
@@ -23,14 +26,8 @@ export function createReportsRepository() {
         outcome: t.outcome,
         referred: t.referred,
       });
-      const live = db
-        .select(columns(liveSubjectFacts))
-        .from(liveSubjectFacts)
-        .where(and(gte(liveSubjectFacts.quarter, q.firstQuarter), lte(liveSubjectFacts.quarter, q.lastQuarter)));
-      const kept = db
-        .select(columns(retainedSubjectFacts))
-        .from(retainedSubjectFacts)
-        .where(and(gte(retainedSubjectFacts.quarter, q.firstQuarter), lte(retainedSubjectFacts.quarter, q.lastQuarter)));
+      const live = db.select(columns(liveSubjectFacts)).from(liveSubjectFacts).where(inQuarters(liveSubjectFacts.quarter, q));
+      const kept = db.select(columns(retainedSubjectFacts)).from(retainedSubjectFacts).where(inQuarters(retainedSubjectFacts.quarter, q));
       const f = unionAll(live, kept).as('f');
       const rows = await db
         .select({
@@ -56,14 +53,8 @@ export function createReportsRepository() {
         appealed: t.appealed,
         involvesChild: t.involvesChild,
       });
-      const live = db
-        .select(columns(liveNoticeFacts))
-        .from(liveNoticeFacts)
-        .where(and(gte(liveNoticeFacts.quarter, q.firstQuarter), lte(liveNoticeFacts.quarter, q.lastQuarter)));
-      const kept = db
-        .select(columns(retainedNoticeFacts))
-        .from(retainedNoticeFacts)
-        .where(and(gte(retainedNoticeFacts.quarter, q.firstQuarter), lte(retainedNoticeFacts.quarter, q.lastQuarter)));
+      const live = db.select(columns(liveNoticeFacts)).from(liveNoticeFacts).where(inQuarters(liveNoticeFacts.quarter, q));
+      const kept = db.select(columns(retainedNoticeFacts)).from(retainedNoticeFacts).where(inQuarters(retainedNoticeFacts.quarter, q));
       return unionAll(live, kept);
     },
   };

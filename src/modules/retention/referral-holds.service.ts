@@ -6,7 +6,7 @@ import { Forbidden, InvalidTransition, NotFound } from '../../errors.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { mayHold } from '../library/library.policy.js';
 import { createReferralRetentionRepository, type HoldColumns, type ReferralRetentionRepository } from './referral-retention.repository.js';
-import { holdSchemas, type HoldInput, type HoldReviewInput, type ReleaseInput } from '../library/library.schemas.js';
+import { holdSchemas, placedHold, type HoldInput, type HoldReviewInput, type ReleaseInput } from '../library/library.schemas.js';
 
 export type ReferralHoldDeps = { db: Db; clock: () => Date; audit: AuditService };
 
@@ -97,13 +97,7 @@ export function createReferralHoldService({ db, clock, audit }: ReferralHoldDeps
         if (row.holdPlacedAt)
           throw new InvalidTransition(`This referral is already held for ${row.holdInvestigationReference}: release that hold first`);
         return {
-          hold: {
-            holdInvestigationReference: input.investigationReference,
-            holdReason: input.reason,
-            holdPlacedBy: actor.id,
-            holdPlacedAt: now,
-            holdReviewOn: input.reviewOn,
-          },
+          hold: placedHold(actor.id, input, now),
           action: 'hold_placed',
           comment: `${input.investigationReference}: ${input.reason} (review on ${input.reviewOn})`,
           detail: { hold: 'placed', investigationReference: input.investigationReference, reviewOn: input.reviewOn },
