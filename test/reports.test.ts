@@ -314,6 +314,9 @@ describe('the reports’ pages (issue 15 points 4, 5, 7)', () => {
     expect(transparency.statusCode).toBe(200);
     expect(transparency.body).toContain('Transparency report 2025');
     expect(transparency.body).toContain('Content likely to provoke a real world act of violence');
+    // The platforms by their directory names, not their keys.
+    expect(transparency.body).toMatch(/<td class="govuk-table__cell">YouTube<\/td>/);
+    expect(transparency.body).not.toMatch(/<td class="govuk-table__cell">youtube<\/td>/);
     const bad = await b.get('/reports/equality?from=2026-02-30');
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('href="#from"');

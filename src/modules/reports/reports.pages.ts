@@ -68,6 +68,8 @@ const reportsPages: FastifyPluginAsync<{ services: Services }> = async (app, { s
       values: { year: String(report.year) },
       labels,
       report,
+      // The platforms by the names the directory gives them (a platform no longer listed by its key).
+      platformNames: Object.fromEntries((await services.platforms.list()).map((p) => [p.key, p.name])),
       csv: csvHref('transparency', { year: report.year }),
     });
   });
