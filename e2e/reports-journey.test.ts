@@ -46,6 +46,8 @@ describe.skipIf(!chromiumAvailable())('the reports in a browser', () => {
         const res = await page.goto(`${server.baseUrl}${url}`);
         expect(res?.status(), url).toBe(200);
         await expectAccessible(page);
+        // Nothing widens the page past the screen: wide tables scroll in their box, the chart shrinks.
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), url).toBeLessThanOrEqual(width);
       }
       await page.goto(`${server.baseUrl}/reports/equality?from=2026-01-01`);
       expect(await page.locator('[data-qa="equality-chart"] svg title').textContent()).toContain('times the White rate');
